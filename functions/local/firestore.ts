@@ -1,0 +1,201 @@
+/**
+ * The embedded Firestore-protocol server (@firestore-emulator/server) that firebase-admin reaches
+ * through FIRESTORE_EMULATOR_HOST, with the three things it lacks for this platform:
+ * - atomic commits: it applies a batch write by write, so a failing precondition late in a batch
+ *   would leave the earlier writes in place; every precondition is checked before anything applies;
+ * - change events: each commit reports one before/after pair per document it changed, which the
+ *   trigger dispatcher turns into Firestore CloudEvents;
+ * - persistence: documents are saved to a file and loaded again on the next start.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { FirestoreServer, type FirestoreState } from '@firestore-emulator/server';
+import { Document as V1Document } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
+import { Write as V1Write } from '@firestore-emulator/proto/dist/google/firestore/v1/write';
+
+export interface DocumentChange {
+  /** Path relative to the database root, e.g. `households/abc`. */
+  path: string;
+  /** Serialized google.firestore.v1.Document, or undefined when the document did not / does not exist. */
+  before: Uint8Array | undefined;
+  after: Uint8Array | undefined;
+}
+
+interface GrpcError {
+  code: number;
+  message: string;
+  details: string;
+}
+
+type UnaryHandler = (call: { request: { writes: V1Write[] } }, callback: (error: GrpcError | null, value?: unknown) => void) => void;
+
+const grpcStatus = { notFound: 5, alreadyExists: 6 } as const;
+const commitPath = '/google.firestore.v1.Firestore/Commit';
+
+export class LocalFirestore {
+  private readonly server = new FirestoreServer();
+  private readonly listeners = new Set<(changes: DocumentChange[]) => void>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly projectId: string,
+    private readonly snapshotFile?: string,
+  ) {
+    this.wrapCommit();
+  }
+
+  get state(): FirestoreState {
+    return this.server.state;
+  }
+
+  private databaseRoot(): string {
+    return `projects/${this.projectId}/databases/(default)/documents`;
+  }
+
+  async start(port: number): Promise<void> {
+    if (this.snapshotFile && existsSync(this.snapshotFile)) await this.load(this.snapshotFile);
+    await this.server.start(port);
+  }
+
+  async stop(): Promise<void> {
+    await this.flush();
+    this.server.stop();
+  }
+
+  onChanges(listener: (changes: DocumentChange[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Removes every document (for `npm run seed`). Emits no change events. */
+  clear(): void {
+    this.state.clear();
+    this.scheduleSave();
+  }
+
+  documentCount(): number {
+    return this.existingDocuments().length;
+  }
+
+  private serialized(fullPath: string): Uint8Array | undefined {
+    const document = this.state.getDocument(fullPath);
+    return document.metadata.hasExist ? document.toV1Document().serializeBinary() : undefined;
+  }
+
+  private wrapCommit(): void {
+    const handlers = (this.server as unknown as { server: { handlers: Map<string, { func: UnaryHandler }> } }).server.handlers;
+    const handler = handlers.get(commitPath);
+    if (!handler) throw new Error('the Firestore server has no Commit handler to wrap');
+    const original = handler.func;
+    handler.func = (call, callback) => {
+      const writes = call.request.writes;
+      const failure = this.preconditionFailure(writes);
+      if (failure) return callback(failure);
+      const paths = [...new Set(writes.map(targetOf))];
+      const before = new Map(paths.map((path) => [path, this.serialized(path)]));
+      let failed = false;
+      original(call, (error, value) => {
+        failed = error !== null;
+        callback(error, value);
+      });
+      if (failed) return;
+      const root = this.databaseRoot();
+      const changes: DocumentChange[] = [];
+      for (const path of paths) {
+        const after = this.serialized(path);
+        const previous = before.get(path);
+        if (sameFields(previous, after)) continue;
+        changes.push({ path: path.slice(root.length + 1), before: previous, after });
+      }
+      if (changes.length === 0) return;
+      this.scheduleSave();
+      for (const listener of this.listeners) listener(changes);
+    };
+  }
+
+  /** Checks every exists-precondition of a batch, in order, before any write applies. */
+  private preconditionFailure(writes: V1Write[]): GrpcError | undefined {
+    const exists = new Map<string, boolean>();
+    for (const write of writes) {
+      const path = targetOf(write);
+      const current = exists.get(path) ?? this.state.getDocument(path).metadata.hasExist;
+      if (write.has_current_document && write.current_document.has_exists) {
+        if (write.current_document.exists && !current) {
+          return { code: grpcStatus.notFound, message: `no entity to update: ${path}`, details: `no entity to update: ${path}` };
+        }
+        if (!write.current_document.exists && current) {
+          return { code: grpcStatus.alreadyExists, message: `entity already exists: ${path}`, details: `entity already exists: ${path}` };
+        }
+      }
+      exists.set(path, !write.has_delete);
+    }
+    return undefined;
+  }
+
+  private existingDocuments(): string[] {
+    const paths: string[] = [];
+    const walk = (node: { path?: string; fields?: object; collections?: Record<string, unknown>; documents?: Record<string, unknown> }) => {
+      if (node.documents) for (const child of Object.values(node.documents)) walk(child as typeof node);
+      if (node.collections) for (const child of Object.values(node.collections)) walk(child as typeof node);
+      if (node.fields && node.path && this.state.getDocument(node.path).metadata.hasExist) paths.push(node.path);
+    };
+    const json = this.state.toJSON() as { projects: Record<string, { databases: Record<string, { collections: Record<string, unknown> }> }> };
+    for (const project of Object.values(json.projects)) {
+      for (const database of Object.values(project.databases)) walk({ collections: database.collections });
+    }
+    return paths;
+  }
+
+  private scheduleSave(): void {
+    if (!this.snapshotFile || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saving = this.saving.then(() => this.save());
+    }, 500);
+  }
+
+  /** Writes any pending snapshot now. */
+  async flush(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      this.saving = this.saving.then(() => this.save());
+    }
+    await this.saving;
+  }
+
+  private async save(): Promise<void> {
+    if (!this.snapshotFile) return;
+    const documents = this.existingDocuments().map((path) => Buffer.from(this.serialized(path) as Uint8Array).toString('base64'));
+    const temporary = `${this.snapshotFile}.tmp`;
+    // Write then rename, so a crash mid-save never leaves a half-written snapshot.
+    await writeFile(temporary, JSON.stringify({ format: 1, documents }));
+    await rename(temporary, this.snapshotFile);
+  }
+
+  private async load(file: string): Promise<void> {
+    const { documents } = JSON.parse(await readFile(file, 'utf8')) as { documents: string[] };
+    for (const encoded of documents) {
+      const document = V1Document.deserializeBinary(Buffer.from(encoded, 'base64'));
+      const updated = document.update_time;
+      const date = new Date(Number(updated.seconds) * 1000 + Math.floor(updated.nanos / 1e6));
+      this.state.writeV1Document(date, new V1Write({ update: document }));
+    }
+  }
+}
+
+function targetOf(write: V1Write): string {
+  if (write.has_update) return write.update.name;
+  if (write.has_delete) return write.delete;
+  return write.transform.document;
+}
+
+function sameFields(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (!a || !b) return a === b;
+  const fieldsOf = (bytes: Uint8Array) => {
+    const document = V1Document.deserializeBinary(bytes);
+    return new V1Document({ name: document.name, fields: document.fields }).serializeBinary();
+  };
+  return Buffer.from(fieldsOf(a)).equals(Buffer.from(fieldsOf(b)));
+}

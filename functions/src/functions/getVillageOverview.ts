@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { registrationRate } from '../domain/rates';
+import { canRead, type Caller } from '../domain/roles';
+import { householdStatusLabels, type HouseholdStatus } from '../domain/household';
+import { callable, deny } from '../lib/callable';
+import { collections, db } from '../services/db';
+
+export const getVillageOverviewInput = z.strictObject({
+  villageCode: z.string().regex(/^\d{12}$/).optional(),
+  pageSize: z.number().int().min(1).max(100).default(50),
+  /** The id of the last household of the previous page. */
+  after: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+});
+
+function villageOf(caller: Caller, requested: string | undefined): string {
+  const villageCode = requested ?? (caller.region.length === 12 ? caller.region : undefined);
+  if (!villageCode || !canRead(caller, villageCode)) deny('getVillageOverview', caller.uid);
+  return villageCode;
+}
+
+/** A village as its staff see it: name, registration figures and a page of its households. */
+export const getVillageOverview = callable({
+  name: 'getVillageOverview',
+  input: getVillageOverviewInput,
+  roles: ['village_admin', 'helper', 'township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],
+  handler: async ({ villageCode: requested, pageSize, after }, caller) => {
+    const villageCode = villageOf(caller, requested);
+    const households = db().collection(collections.households);
+    let query = households.where('villageCode', '==', villageCode).orderBy('__name__').limit(pageSize + 1);
+    if (caller.role === 'helper') query = query.where('helperUid', '==', caller.uid);
+    if (after) query = query.startAfter(households.doc(after));
+    const [region, stats, page] = await Promise.all([
+      db().collection(collections.regions).doc(villageCode).get(),
+      db().collection(collections.stats).doc(villageCode).get(),
+      query.get(),
+    ]);
+    const counts = {
+      rosterHouseholds: Number(stats.get('rosterHouseholds') ?? 0),
+      registeredHouseholds: Number(stats.get('registeredHouseholds') ?? 0),
+    };
+    const rows = page.docs.slice(0, pageSize).map((doc) => ({
+      id: doc.id,
+      headName: String(doc.get('headName')),
+      idLast4: String(doc.get('idLast4')),
+      members: Number(doc.get('members')),
+      status: doc.get('status') as HouseholdStatus,
+      statusLabel: householdStatusLabels[doc.get('status') as HouseholdStatus],
+      cardColour: (doc.get('cardColour') ?? null) as 'blue' | 'red' | null,
+      onRoster: doc.get('onRoster') === true,
+      registered: doc.get('registered') === true,
+    }));
+    return {
+      village: { code: villageCode, name: String(region.get('name') ?? villageCode), fullName: String(region.get('fullName') ?? '') },
+      stats: { ...counts, registrationRate: registrationRate(counts) ?? null },
+      households: rows,
+      next: page.docs.length > pageSize ? rows[rows.length - 1]?.id ?? null : null,
+    };
+  },
+});

@@ -1,0 +1,26 @@
+import { onRequest } from 'firebase-functions/v2/https';
+import { logs } from '../logs';
+import { functionsRegion } from '../params';
+import { db } from '../services/db';
+import { objectStore } from '../services/objectStore';
+import { version } from '../version';
+
+async function reachable(check: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** For ops and uptime checks: the deployed version and whether Firestore and Storage answer. */
+export const health = onRequest({ region: functionsRegion, cors: false }, async (_request, response) => {
+  const checks = {
+    firestore: await reachable(() => db().collection('health').limit(1).get()),
+    storage: await reachable(() => objectStore().exists('health/probe')),
+  };
+  const ok = Object.values(checks).every(Boolean);
+  logs.health(ok, checks);
+  response.status(ok ? 200 : 503).json({ ok, version, checks });
+});

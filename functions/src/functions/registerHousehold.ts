@@ -1,0 +1,46 @@
+import { FieldValue } from 'firebase-admin/firestore';
+import { HttpsError } from 'firebase-functions/v2/https';
+import { z } from 'zod';
+import { deny, callable } from '../lib/callable';
+import { logs } from '../logs';
+import { collections, db } from '../services/db';
+import { runOnce } from '../services/requests';
+
+export const registerHouseholdInput = z.strictObject({
+  householdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  requestId: z.string().uuid(),
+});
+
+/**
+ * Registers a roster household on the platform (the registration-rate numerator). A village
+ * administrator may register any household of their village, a helper only those assigned to them.
+ */
+export const registerHousehold = callable({
+  name: 'registerHousehold',
+  input: registerHouseholdInput,
+  roles: ['village_admin', 'helper'],
+  handler: async ({ householdId, requestId }, caller) => {
+    const { result } = await runOnce('registerHousehold', caller.uid, requestId, async (batch) => {
+      const ref = db().collection(collections.households).doc(householdId);
+      const household = await ref.get();
+      // A missing household and one of another village get the same answer.
+      const inScope =
+        household.exists &&
+        household.get('villageCode') === caller.region &&
+        (caller.role === 'village_admin' || household.get('helperUid') === caller.uid);
+      if (!inScope) deny('registerHousehold', caller.uid);
+      if (household.get('onRoster') !== true) {
+        throw new HttpsError('failed-precondition', '该户不在建档立卡名单内');
+      }
+      if (household.get('registered') === true) return { householdId, registered: true, alreadyRegistered: true };
+      batch.update(ref, {
+        registered: true,
+        registeredAt: FieldValue.serverTimestamp(),
+        registeredBy: caller.uid,
+      });
+      logs.householdRegistered(householdId, caller.region, caller.uid);
+      return { householdId, registered: true, alreadyRegistered: false };
+    });
+    return result;
+  },
+});

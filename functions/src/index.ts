@@ -1,0 +1,12 @@
+/**
+ * Registration only: initialise the Admin SDK and export every function. Each function lives in
+ * its own file under functions/, named like its export.
+ */
+import { initializeApp } from 'firebase-admin/app';
+
+initializeApp();
+
+export { health } from './functions/health';
+export { registerHousehold } from './functions/registerHousehold';
+export { getVillageOverview } from './functions/getVillageOverview';
+export { onHouseholdWritten } from './functions/onHouseholdWritten';

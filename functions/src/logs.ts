@@ -1,0 +1,39 @@
+/**
+ * Every structured log event the functions emit, one small function each. Ids, codes and counts
+ * only: never a request body, a name, an ID number, a bank account or a photo's metadata.
+ */
+import { logger } from 'firebase-functions';
+
+export const logs = {
+  callableRejected(fn: string, code: string, uid: string | undefined, paths: string[] = []) {
+    logger.warn('callable rejected', { event: 'callable_rejected', fn, code, uid, paths });
+  },
+  callableFailed(fn: string, uid: string | undefined, error: unknown) {
+    // The error's message may carry user data, so only its class and gRPC code are logged.
+    logger.error('callable failed', {
+      event: 'callable_failed',
+      fn,
+      uid,
+      errorName: (error as Error | undefined)?.name,
+      errorCode: (error as { code?: unknown } | undefined)?.code,
+    });
+  },
+  callableReplayed(fn: string, uid: string) {
+    logger.info('callable replayed a stored result', { event: 'callable_replayed', fn, uid });
+  },
+  staleClaims(fn: string, uid: string) {
+    logger.warn('token claims no longer match the staff record', { event: 'stale_claims', fn, uid });
+  },
+  householdRegistered(householdId: string, villageCode: string, uid: string) {
+    logger.info('household registered', { event: 'household_registered', householdId, villageCode, uid });
+  },
+  triggerDuplicate(fn: string, eventId: string) {
+    logger.info('duplicate event ignored', { event: 'trigger_duplicate', fn, eventId });
+  },
+  villageStatsMoved(fn: string, villageCode: string, deltas: Record<string, number>) {
+    logger.info('village figures moved', { event: 'village_stats_moved', fn, villageCode, deltas });
+  },
+  health(ok: boolean, checks: Record<string, boolean>) {
+    logger.info('health check', { event: 'health', ok, checks });
+  },
+};

@@ -1,0 +1,31 @@
+import type { WriteBatch } from 'firebase-admin/firestore';
+import { FieldValue } from 'firebase-admin/firestore';
+import { collections, db, isAlreadyExists } from './db';
+
+/**
+ * Idempotent callables. A client sends a request id with each submission and reuses it on retry
+ * (a `deadline-exceeded` may arrive after the work was done). The stored result is created in
+ * the same batch as the effect, so a request either has both or neither; a retry gets the stored
+ * result back, and a concurrent duplicate loses the `create()` race and reads the winner's result.
+ */
+export async function runOnce<R extends Record<string, unknown>>(
+  fn: string,
+  uid: string,
+  requestId: string,
+  work: (batch: WriteBatch) => Promise<R>,
+): Promise<{ result: R; replayed: boolean }> {
+  const ref = db().collection(collections.requests).doc(`${uid}_${fn}_${requestId}`);
+  const stored = await ref.get();
+  if (stored.exists) return { result: stored.get('result') as R, replayed: true };
+  const batch = db().batch();
+  const result = await work(batch);
+  batch.create(ref, { fn, uid, result, at: FieldValue.serverTimestamp() });
+  try {
+    await batch.commit();
+    return { result, replayed: false };
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw error;
+    const winner = await ref.get();
+    return { result: winner.get('result') as R, replayed: true };
+  }
+}

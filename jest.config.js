@@ -1,0 +1,27 @@
+/**
+ * Two projects: `unit` runs pure code beside its source with no server; `platform` runs against
+ * the local platform (Firestore-protocol server, Auth emulator, functions host, web client),
+ * started once for the whole run by test/support/globalSetup.ts.
+ */
+const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/functions/src/**/*.test.ts', '<rootDir>/functions/local/**/*.test.ts', '<rootDir>/web/src/**/*.test.ts'],
+    },
+    {
+      displayName: 'platform',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+      setupFiles: ['<rootDir>/test/support/env.ts'],
+      testTimeout: 60000,
+    },
+  ],
+};
