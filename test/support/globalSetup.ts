@@ -1,1 +1,47 @@
-export default async function globalSetup(): Promise<void> {}
+/**
+ * Starts the local platform once for the platform test project, exactly as `npm start` does
+ * (the same command, a fresh data folder and its own ports), and waits for its READY line.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const testBasePort = 7300;
+
+export default async function globalSetup(): Promise<void> {
+  const root = resolve(__dirname, '../..');
+  const dataDir = mkdtempSync(join(tmpdir(), 'fupin-test-'));
+  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'functions/local/start.ts', '--data-dir', dataDir, '--base-port', String(testBasePort)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'test' },
+  });
+  (globalThis as { __platform?: typeof child }).__platform = child;
+  let output = '';
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`the local platform did not print READY in time:\n${output.slice(-3000)}`)), 180_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/^READY$/m.test(output)) {
+        clearTimeout(timer);
+        ready();
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`the local platform exited (${code}) before READY:\n${output.slice(-3000)}`));
+    });
+  });
+  const web = /^web: (\S+)/m.exec(output)?.[1];
+  const functions = /^functions: (\S+?)\/demo-fupin/m.exec(output)?.[1];
+  Object.assign(process.env, {
+    FUPIN_TEST_DATA_DIR: dataDir,
+    FUPIN_WEB_URL: web,
+    FUPIN_FUNCTIONS_URL: functions,
+    FIRESTORE_EMULATOR_HOST: `127.0.0.1:${testBasePort}`,
+    FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${testBasePort + 1}`,
+    GCLOUD_PROJECT: 'demo-fupin',
+  });
+}

@@ -21,10 +21,14 @@ export interface CallableSpec<S extends z.ZodType, R> {
 
 /** Field paths and issue codes of a zod failure; never the submitted values. */
 export function issuesOf(error: z.ZodError): Array<{ path: string; code: string }> {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    code: issue.code === 'custom' ? String(issue.params?.code ?? 'custom') : issue.code,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    // An unknown key is reported at its own path, so the client can point at it.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...path, key].join('.'), code: issue.code }));
+    }
+    return [{ path: path.join('.'), code: issue.code === 'custom' ? String(issue.params?.code ?? 'custom') : issue.code }];
+  });
 }
 
 export function deny(fn: string, uid: string | undefined, why = '无权进行此操作'): never {

@@ -1,0 +1,143 @@
+/**
+ * The seeded demo township: one township of a real county code with ten villages, 550 roster
+ * households with valid-checksum (fictional) ID numbers, their staff and a few donors. Generated
+ * from a fixed seed, so every start produces the same township.
+ */
+import { cardColourOf, type HouseholdStatus } from '../src/domain/household';
+import { checkCharOf, idLast4 } from '../src/domain/idNumber';
+import { regionFieldsOf } from '../src/domain/regions';
+import type { Role } from '../src/domain/roles';
+
+export const demoPassword = 'fupin-demo-2026';
+export const latestExitYear = 2020;
+
+export const demoRegions = {
+  province: { code: '52', name: '贵州省' },
+  city: { code: '5205', name: '毕节市' },
+  county: { code: '520526', name: '威宁彝族回族苗族自治县' },
+  township: { code: '520526105', name: '石门乡' },
+};
+
+const villageNames = ['新街村', '营盘村', '团结村', '民主村', '年丰村', '泉发村', '石门坎村', '新龙村', '开阳村', '银河村'];
+
+export const demoVillages = villageNames.map((name, index) => ({
+  code: `${demoRegions.township.code}${String(201 + index)}`,
+  name,
+}));
+
+export interface DemoAccount {
+  uid: string;
+  label: string;
+  role: Role;
+  region: string;
+  email?: string;
+  phone?: string;
+  name: string;
+}
+
+export interface DemoHousehold {
+  id: string;
+  idNumber: string;
+  doc: Record<string, unknown>;
+}
+
+/** A small deterministic PRNG (mulberry32): the same township on every machine. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const surnames = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '罗', '龙', '禄', '安', '欧阳'];
+const givenChars = ['国', '华', '明', '芳', '秀', '英', '建', '平', '志', '强', '兰', '军', '红', '云', '林', '春', '贵', '富', '顺', '珍', '赟', '犇', '淼', '鑫', '昇', '喆', '堃'];
+const causes = ['因病', '因残', '因学', '因灾', '缺土地', '缺水', '缺技术', '缺劳力', '缺资金', '交通条件落后', '自身发展动力不足'];
+
+export function demoAccounts(): DemoAccount[] {
+  const accounts: DemoAccount[] = [
+    { uid: 'demo-ops', label: '运维', role: 'ops', region: '', email: 'ops@demo.fupin.cn', name: '平台运维' },
+    { uid: 'demo-county', label: `县级管理员 · ${demoRegions.county.name}`, role: 'county_admin', region: demoRegions.county.code, email: 'county@demo.fupin.cn', name: '县扶贫办' },
+    { uid: 'demo-township', label: `镇级管理员 · ${demoRegions.township.name}`, role: 'township_admin', region: demoRegions.township.code, email: 'township@demo.fupin.cn', name: '乡扶贫工作站' },
+  ];
+  demoVillages.forEach((village, index) => {
+    const n = String(index + 1).padStart(2, '0');
+    for (const slot of ['a', 'b']) {
+      accounts.push({
+        uid: `demo-v${n}${slot}`,
+        label: `村级信息管理员 · ${village.name}${slot === 'b' ? '（二）' : ''}`,
+        role: 'village_admin',
+        region: village.code,
+        email: `v${n}${slot}@demo.fupin.cn`,
+        name: `${village.name}信息员${slot === 'a' ? '甲' : '乙'}`,
+      });
+    }
+  });
+  [0, 0, 1].forEach((villageIndex, index) => {
+    const village = demoVillages[villageIndex] as (typeof demoVillages)[number];
+    accounts.push({
+      uid: `demo-helper${index + 1}`,
+      label: `帮扶责任人 ${index + 1} · ${village.name}`,
+      role: 'helper',
+      region: village.code,
+      email: `helper${index + 1}@demo.fupin.cn`,
+      name: `帮扶干部${index + 1}`,
+    });
+  });
+  ['+8613800000001', '+8613800000002', '+8613800000003'].forEach((phone, index) => {
+    accounts.push({ uid: `demo-donor${index + 1}`, label: `爱心人士 ${index + 1}`, role: 'donor', region: '', phone, name: ['李爱心', '黔西北建材有限公司', '王老师'][index] as string });
+  });
+  return accounts;
+}
+
+function idNumberFor(rand: () => number, sequence: number): string {
+  const year = 1940 + Math.floor(rand() * 60);
+  const month = 1 + Math.floor(rand() * 12);
+  const day = 1 + Math.floor(rand() * 28);
+  const first17 = `${demoRegions.county.code}${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${String(sequence % 1000).padStart(3, '0')}`;
+  return first17 + checkCharOf(first17);
+}
+
+/** 55 households per village; village n has a registration share that grows with n. */
+export function demoHouseholds(): DemoHousehold[] {
+  const rand = random(20171017);
+  const helpers = demoAccounts().filter((account) => account.role === 'helper');
+  const households: DemoHousehold[] = [];
+  demoVillages.forEach((village, villageIndex) => {
+    for (let i = 0; i < 55; i++) {
+      const surname = surnames[Math.floor(rand() * surnames.length)] as string;
+      const givenLength = rand() < 0.3 ? 1 : 2;
+      let given = '';
+      for (let g = 0; g < givenLength; g++) given += givenChars[Math.floor(rand() * givenChars.length)];
+      const idNumber = idNumberFor(rand, villageIndex * 55 + i);
+      const statusRoll = rand();
+      const status: HouseholdStatus = statusRoll < 0.1 ? 'not_out' : statusRoll < 0.15 ? 'returned' : statusRoll < 0.85 ? 'out' : 'stably_out';
+      const outYear = status === 'out' || status === 'stably_out' ? 2016 + Math.floor(rand() * 5) : null;
+      const helper = helpers.find((candidate) => candidate.region === village.code && i % 10 === helpers.indexOf(candidate));
+      const registered = i < Math.round(55 * (0.45 + villageIndex * 0.05));
+      households.push({
+        id: `h${village.code}${String(i + 1).padStart(3, '0')}`,
+        idNumber,
+        doc: {
+          ...regionFieldsOf(village.code),
+          headName: surname + given,
+          idLast4: idLast4(idNumber),
+          address: `${demoRegions.county.name}${demoRegions.township.name}${village.name}${1 + (i % 8)}组${10 + i}号`,
+          members: 1 + Math.floor(rand() * 6),
+          causes: [causes[Math.floor(rand() * causes.length)] as string],
+          annualIncomeFen: Math.round((2000 + rand() * 6000) * 100),
+          status,
+          outYear,
+          cardColour: cardColourOf(status, outYear, latestExitYear),
+          helperUid: helper?.uid ?? null,
+          onRoster: true,
+          registered,
+        },
+      });
+    }
+  });
+  return households;
+}

@@ -1,0 +1,107 @@
+/**
+ * Serves every exported HTTPS and callable function at the URL shape the official Functions
+ * emulator uses, `/{project}/{region}/{name}`, so the web client's `connectFunctionsEmulator`
+ * works unchanged. The exported function objects are the request handlers themselves, exactly as
+ * Cloud Run invokes them. Also serves signed Storage reads and a small control API for tests
+ * (`/__platform/…`), which exists only here.
+ */
+import express, { type Request, type Response } from 'express';
+import type { Server } from 'node:http';
+import type { FolderObjectStore } from './folderObjectStore';
+import type { TriggerDispatcher } from './triggers';
+
+type HttpFunction = ((request: Request, response: Response) => unknown) & {
+  __endpoint?: { httpsTrigger?: unknown; callableTrigger?: unknown; region?: string[] };
+};
+
+export function httpFunctionsOf(functions: Record<string, unknown>): Map<string, HttpFunction> {
+  const found = new Map<string, HttpFunction>();
+  for (const [name, value] of Object.entries(functions)) {
+    const endpoint = (value as HttpFunction).__endpoint;
+    if (typeof value === 'function' && (endpoint?.httpsTrigger || endpoint?.callableTrigger)) {
+      found.set(name, value as HttpFunction);
+    }
+  }
+  return found;
+}
+
+export function createFunctionsHost(options: {
+  projectId: string;
+  region: string;
+  functions: Record<string, unknown>;
+  store: FolderObjectStore;
+  dispatcher: TriggerDispatcher;
+}): express.Express {
+  const { projectId, region, store, dispatcher } = options;
+  const handlers = httpFunctionsOf(options.functions);
+  const app = express();
+  app.disable('x-powered-by');
+
+  // Cloud Functions hands handlers a parsed body and the raw bytes.
+  app.use(
+    express.json({
+      limit: '10mb',
+      verify: (request, _response, buffer) => {
+        (request as Request & { rawBody?: Buffer }).rawBody = buffer;
+      },
+    }),
+  );
+
+  app.all('/:project/:region/:name', (request, response, next) => {
+    const handler = handlers.get(request.params.name ?? '');
+    if (request.params.project !== projectId || request.params.region !== region || !handler) return next();
+    Promise.resolve(handler(request, response)).catch(next);
+  });
+
+  app.get('/storage/:bucket/*', async (request, response) => {
+    const name = (request.params as Record<string, string>)[0] ?? '';
+    const valid =
+      request.params.bucket === store.bucket &&
+      store.verifySignedRead(name, String(request.query.expires ?? ''), String(request.query.signature ?? ''));
+    if (!valid) return response.status(403).send('signature invalid or expired');
+    const meta = await store.stat(name);
+    if (!meta) return response.status(404).send('not found');
+    response.setHeader('Content-Type', meta.contentType);
+    response.setHeader('Cache-Control', 'private, max-age=300');
+    response.setHeader('Access-Control-Allow-Origin', '*');
+    response.send(await store.read(name));
+  });
+
+  app.post('/__platform/idle', async (_request, response) => {
+    await dispatcher.idle();
+    response.json({ ok: true });
+  });
+
+  app.get('/__platform/events', (request, response) => {
+    const events = dispatcher
+      .events({ fn: request.query.fn as string | undefined, document: request.query.document as string | undefined })
+      .map((record) => ({
+        fn: record.fn,
+        id: record.event.id,
+        type: record.event.type,
+        document: record.event.document ?? String(record.event.subject ?? '').replace(/^objects\//, ''),
+        attempts: record.attempts,
+        outcome: record.outcome,
+      }));
+    response.json({ events });
+  });
+
+  app.post('/__platform/redeliver', async (request, response) => {
+    const { fn, id } = request.body as { fn?: string; id?: string };
+    try {
+      const record = await dispatcher.redeliver(String(fn), String(id));
+      response.json({ outcome: record.outcome });
+    } catch (error) {
+      response.status(404).json({ error: (error as Error).message });
+    }
+  });
+
+  return app;
+}
+
+export function listen(app: express.Express, port: number, host = '127.0.0.1'): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.on('error', reject);
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * Loads the demo township into the running local platform: Auth accounts with their claims
+ * (through the Auth emulator), then Firestore documents through firebase-admin, so that every
+ * trigger fires on the seed exactly as it would on real data.
+ */
+import { getAuth } from 'firebase-admin/auth';
+import { FieldValue, getFirestore } from 'firebase-admin/firestore';
+import { collections } from '../src/services/db';
+import { ancestorsOf } from '../src/domain/regions';
+import { demoAccounts, demoHouseholds, demoPassword, demoRegions, demoVillages } from './demoTownship';
+
+async function upsertAccount(account: ReturnType<typeof demoAccounts>[number]): Promise<void> {
+  const auth = getAuth();
+  const profile = {
+    displayName: account.name,
+    ...(account.email ? { email: account.email, password: demoPassword, emailVerified: true } : {}),
+    ...(account.phone ? { phoneNumber: account.phone } : {}),
+  };
+  try {
+    await auth.updateUser(account.uid, profile);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'auth/user-not-found') throw error;
+    await auth.createUser({ uid: account.uid, ...profile });
+  }
+  await auth.setCustomUserClaims(account.uid, { role: account.role, region: account.region });
+}
+
+export async function seedDemoTownship(): Promise<{ households: number; accounts: number }> {
+  const accounts = demoAccounts();
+  for (const account of accounts) await upsertAccount(account);
+
+  const db = getFirestore();
+  const writes: Array<(batch: FirebaseFirestore.WriteBatch) => void> = [];
+  const regionDocs = [
+    { ...demoRegions.province, level: 'province' },
+    { ...demoRegions.city, level: 'city' },
+    { ...demoRegions.county, level: 'county' },
+    { ...demoRegions.township, level: 'township' },
+    ...demoVillages.map((village) => ({ ...village, level: 'village' })),
+  ];
+  const names = new Map(regionDocs.map((region) => [region.code, region.name]));
+  for (const region of regionDocs) {
+    const fullName = [...ancestorsOf(region.code).reverse(), region.code].map((code) => names.get(code)).join('');
+    writes.push((batch) =>
+      batch.set(db.collection(collections.regions).doc(region.code), {
+        code: region.code,
+        name: region.name,
+        fullName,
+        level: region.level,
+        parentCode: ancestorsOf(region.code)[0] ?? null,
+      }),
+    );
+  }
+  for (const account of accounts) {
+    if (account.role === 'donor') {
+      writes.push((batch) =>
+        batch.set(db.collection('donors').doc(account.uid), {
+          name: account.name,
+          kind: account.name.endsWith('公司') ? 'enterprise' : 'person',
+          unit: account.name.endsWith('公司') ? account.name : '',
+          createdAt: FieldValue.serverTimestamp(),
+        }),
+      );
+      continue;
+    }
+    writes.push((batch) =>
+      batch.set(db.collection(collections.staff).doc(account.uid), {
+        role: account.role,
+        regionCode: account.region,
+        name: account.name,
+        email: account.email ?? null,
+        active: true,
+      }),
+    );
+  }
+  const households = demoHouseholds();
+  for (const household of households) {
+    writes.push((batch) => {
+      batch.set(db.collection(collections.households).doc(household.id), household.doc);
+      batch.set(db.collection(collections.householdsPrivate).doc(household.id), { idNumber: household.idNumber });
+    });
+  }
+  for (let i = 0; i < writes.length; i += 200) {
+    const batch = db.batch();
+    for (const write of writes.slice(i, i + 200)) write(batch);
+    await batch.commit();
+  }
+  return { households: households.length, accounts: accounts.length };
+}

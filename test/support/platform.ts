@@ -1,0 +1,83 @@
+/**
+ * What platform tests use to act as users and ops would: sign in through the Auth emulator, call
+ * functions over HTTP like the web client, read Firestore with firebase-admin, and ask the local
+ * platform to wait for triggers or deliver an event again.
+ */
+import { randomUUID } from 'node:crypto';
+import { getApps, initializeApp } from 'firebase-admin/app';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+
+export const projectId = 'demo-fupin';
+export const region = 'asia-east2';
+export const demoPassword = 'fupin-demo-2026';
+const functionsUrl = () => process.env.FUPIN_FUNCTIONS_URL as string;
+const authHost = () => process.env.FIREBASE_AUTH_EMULATOR_HOST as string;
+
+export function adminDb(): Firestore {
+  if (getApps().length === 0) initializeApp({ projectId });
+  return getFirestore();
+}
+
+export async function signIn(email: string, password = demoPassword): Promise<string> {
+  const response = await fetch(`http://${authHost()}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo-api-key`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password, returnSecureToken: true }),
+  });
+  const body = (await response.json()) as { idToken?: string };
+  if (!body.idToken) throw new Error(`cannot sign in as ${email}: ${JSON.stringify(body)}`);
+  return body.idToken;
+}
+
+export interface CallError {
+  status: string;
+  message: string;
+  details?: { issues?: Array<{ path: string; code: string }> };
+}
+
+/** Calls a callable function the way the Firebase JS SDK does; resolves to `{ result }` or `{ error }`. */
+export async function call<T = Record<string, unknown>>(
+  name: string,
+  data: unknown,
+  token?: string,
+): Promise<{ result?: T; error?: CallError }> {
+  const response = await fetch(`${functionsUrl()}/${projectId}/${region}/${name}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ data }),
+  });
+  return (await response.json()) as { result?: T; error?: CallError };
+}
+
+/** Waits until every trigger caused so far (and whatever those caused) has run. */
+export async function idle(): Promise<void> {
+  const response = await fetch(`${functionsUrl()}/__platform/idle`, { method: 'POST' });
+  if (!response.ok) throw new Error('idle failed');
+}
+
+export interface DeliveredEventSummary {
+  fn: string;
+  id: string;
+  type: string;
+  document: string;
+  attempts: number;
+  outcome: 'ok' | 'failed';
+}
+
+export async function deliveredEvents(filter: { fn?: string; document?: string }): Promise<DeliveredEventSummary[]> {
+  const query = new URLSearchParams(filter as Record<string, string>);
+  const response = await fetch(`${functionsUrl()}/__platform/events?${query}`);
+  return ((await response.json()) as { events: DeliveredEventSummary[] }).events;
+}
+
+/** Delivers an already delivered event a second time, as Eventarc may. */
+export async function redeliver(fn: string, id: string): Promise<void> {
+  const response = await fetch(`${functionsUrl()}/__platform/redeliver`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ fn, id }),
+  });
+  if (!response.ok) throw new Error(`redeliver failed: ${await response.text()}`);
+}
+
+export const newRequestId = (): string => randomUUID();
