@@ -180,7 +180,8 @@ export class LocalFirestore {
       const document = V1Document.deserializeBinary(Buffer.from(encoded, 'base64'));
       const updated = document.update_time;
       const date = new Date(Number(updated.seconds) * 1000 + Math.floor(updated.nanos / 1e6));
-      this.state.writeV1Document(date, new V1Write({ update: document }));
+      // Times are the server's to set; it refuses writes that carry them.
+      this.state.writeV1Document(date, new V1Write({ update: new V1Document({ name: document.name, fields: document.fields }) }));
     }
   }
 }

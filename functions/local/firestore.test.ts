@@ -1,0 +1,102 @@
+/**
+ * The embedded Firestore glue, against firebase-admin over gRPC: batches are all-or-nothing,
+ * each commit reports one before/after per changed document, and data survives a restart.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
+import { FieldValue, getFirestore, Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { Document as V1Document } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
+import { LocalFirestore, type DocumentChange } from './firestore';
+
+const port = 7400 + Math.floor(Math.random() * 80);
+const snapshot = join(mkdtempSync(join(tmpdir(), 'fupin-fs-')), 'firestore.json');
+
+let server: LocalFirestore;
+let app: App;
+let db: Firestore;
+const changes: DocumentChange[][] = [];
+
+beforeAll(async () => {
+  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
+  server = new LocalFirestore('demo-glue', snapshot);
+  await server.start(port);
+  server.onChanges((batch) => changes.push(batch));
+  app = initializeApp({ projectId: 'demo-glue' }, 'glue');
+  db = getFirestore(app);
+});
+
+afterAll(async () => {
+  await deleteApp(app);
+  await server.stop();
+});
+
+/** The string and integer fields of a serialized document, as plain values. */
+const fieldsOf = (bytes: Uint8Array | undefined) =>
+  bytes
+    ? Object.fromEntries(
+        Array.from(V1Document.deserializeBinary(bytes).fields).map(([key, value]) => [
+          key,
+          value.has_string_value ? value.string_value : Number(value.integer_value),
+        ]),
+      )
+    : undefined;
+
+describe('LocalFirestore', () => {
+  it('rolls a whole batch back when a later create() finds its document', async () => {
+    await db.doc('counters/a').set({ n: 1 });
+    await db.doc('markers/m').set({});
+    changes.length = 0;
+    const batch = db.batch();
+    batch.update(db.doc('counters/a'), { n: FieldValue.increment(1) });
+    batch.create(db.doc('markers/m'), { again: true });
+    await expect(batch.commit()).rejects.toMatchObject({ code: 6 });
+    expect((await db.doc('counters/a').get()).get('n')).toBe(1);
+    expect(changes).toEqual([]);
+  });
+
+  it('refuses an update of a missing document without applying the rest of the batch', async () => {
+    const batch = db.batch();
+    batch.set(db.doc('counters/b'), { n: 5 });
+    batch.update(db.doc('counters/missing'), { n: 1 });
+    await expect(batch.commit()).rejects.toMatchObject({ code: 5 });
+    expect((await db.doc('counters/b').get()).exists).toBe(false);
+  });
+
+  it('reports one change per document per commit, with the state before and after', async () => {
+    await db.doc('people/p').set({ name: '张三', n: 1 });
+    changes.length = 0;
+    const batch = db.batch();
+    batch.set(db.doc('people/p'), { n: FieldValue.increment(2) }, { merge: true });
+    batch.set(db.doc('people/q'), { name: '李四' });
+    await batch.commit();
+    expect(changes).toHaveLength(1);
+    const [first, second] = changes[0] as DocumentChange[];
+    expect(first?.path).toBe('people/p');
+    expect(fieldsOf(first?.before)).toEqual({ name: '张三', n: 1 });
+    expect(fieldsOf(first?.after)).toEqual({ name: '张三', n: 3 });
+    expect(second).toMatchObject({ path: 'people/q', before: undefined });
+    await db.doc('people/q').delete();
+    expect(changes[1]?.[0]).toMatchObject({ path: 'people/q', after: undefined });
+  });
+
+  it('reports nothing for a write that changes no field', async () => {
+    await db.doc('people/r').set({ name: '王五' });
+    changes.length = 0;
+    await db.doc('people/r').set({ name: '王五' });
+    expect(changes).toEqual([]);
+  });
+
+  it('saves documents of every type and loads them again after a restart', async () => {
+    const at = Timestamp.fromDate(new Date('2026-11-23T08:00:00Z'));
+    await db.doc('villages/v/households/h').set({ name: '欧阳·娜', at, nested: { list: [1, 'two', null, true] }, ratio: 0.5, bytes: Buffer.from([1, 2, 3]) });
+    await server.stop();
+    const reloaded = new LocalFirestore('demo-glue', snapshot);
+    await reloaded.start(port);
+    server = reloaded;
+    const data = (await db.doc('villages/v/households/h').get()).data();
+    expect(data).toEqual({ name: '欧阳·娜', at, nested: { list: [1, 'two', null, true] }, ratio: 0.5, bytes: Buffer.from([1, 2, 3]) });
+    expect((await db.doc('counters/a').get()).get('n')).toBe(1);
+  });
+});
