@@ -33,7 +33,10 @@ export class OfficialEmulators {
       configFile,
       JSON.stringify({
         // firebase-tools joins `public` to the config's folder, so it must be relative.
-        hosting: { public: relative(o.dataDir, o.publicDir) || '.', rewrites: [{ source: '**', destination: '/index.html' }] },
+        hosting: {
+          public: relative(o.dataDir, o.publicDir) || '.',
+          rewrites: [{ source: '**', destination: '/index.html' }],
+        },
         emulators: {
           auth: { host: '127.0.0.1', port: o.authPort },
           hosting: { host: '127.0.0.1', port: o.hostingPort },
@@ -57,7 +60,8 @@ export class OfficialEmulators {
       '--export-on-exit',
       authData,
     ];
-    if (existsSync(join(authData, 'firebase-export-metadata.json'))) args.push('--import', authData);
+    if (existsSync(join(authData, 'firebase-export-metadata.json')))
+      args.push('--import', authData);
     const child = spawn(process.execPath, args, {
       cwd: o.dataDir,
       env: { ...process.env, NO_UPDATE_NOTIFIER: '1', FIREBASE_CLI_EXPERIMENTS: '', CI: 'true' },
@@ -69,8 +73,13 @@ export class OfficialEmulators {
     child.stderr?.on('data', (chunk: Buffer) => o.log(chunk.toString()));
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`firebase emulators exited with code ${child.exitCode}`);
-      if ((await answers(`http://127.0.0.1:${o.authPort}/`)) && (await answers(`http://127.0.0.1:${o.hostingPort}/`))) return;
+      if (child.exitCode !== null)
+        throw new Error(`firebase emulators exited with code ${child.exitCode}`);
+      if (
+        (await answers(`http://127.0.0.1:${o.authPort}/`)) &&
+        (await answers(`http://127.0.0.1:${o.hostingPort}/`))
+      )
+        return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     throw new Error('the Auth and Hosting emulators did not answer in time');

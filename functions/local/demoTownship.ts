@@ -18,7 +18,18 @@ export const demoRegions = {
   township: { code: '520526105', name: '石门乡' },
 };
 
-const villageNames = ['新街村', '营盘村', '团结村', '民主村', '年丰村', '泉发村', '石门坎村', '新龙村', '开阳村', '银河村'];
+const villageNames = [
+  '新街村',
+  '营盘村',
+  '团结村',
+  '民主村',
+  '年丰村',
+  '泉发村',
+  '石门坎村',
+  '新龙村',
+  '开阳村',
+  '银河村',
+];
 
 export const demoVillages = villageNames.map((name, index) => ({
   code: `${demoRegions.township.code}${String(201 + index)}`,
@@ -53,15 +64,99 @@ function random(seed: number): () => number {
   };
 }
 
-const surnames = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '罗', '龙', '禄', '安', '欧阳'];
-const givenChars = ['国', '华', '明', '芳', '秀', '英', '建', '平', '志', '强', '兰', '军', '红', '云', '林', '春', '贵', '富', '顺', '珍', '赟', '犇', '淼', '鑫', '昇', '喆', '堃'];
-const causes = ['因病', '因残', '因学', '因灾', '缺土地', '缺水', '缺技术', '缺劳力', '缺资金', '交通条件落后', '自身发展动力不足'];
+const surnames = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '吴',
+  '周',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '罗',
+  '龙',
+  '禄',
+  '安',
+  '欧阳',
+];
+const givenChars = [
+  '国',
+  '华',
+  '明',
+  '芳',
+  '秀',
+  '英',
+  '建',
+  '平',
+  '志',
+  '强',
+  '兰',
+  '军',
+  '红',
+  '云',
+  '林',
+  '春',
+  '贵',
+  '富',
+  '顺',
+  '珍',
+  '赟',
+  '犇',
+  '淼',
+  '鑫',
+  '昇',
+  '喆',
+  '堃',
+];
+const causes = [
+  '因病',
+  '因残',
+  '因学',
+  '因灾',
+  '缺土地',
+  '缺水',
+  '缺技术',
+  '缺劳力',
+  '缺资金',
+  '交通条件落后',
+  '自身发展动力不足',
+];
 
 export function demoAccounts(): DemoAccount[] {
   const accounts: DemoAccount[] = [
-    { uid: 'demo-ops', label: '运维', role: 'ops', region: '', email: 'ops@demo.fupin.cn', name: '平台运维' },
-    { uid: 'demo-county', label: `县级管理员 · ${demoRegions.county.name}`, role: 'county_admin', region: demoRegions.county.code, email: 'county@demo.fupin.cn', name: '县扶贫办' },
-    { uid: 'demo-township', label: `镇级管理员 · ${demoRegions.township.name}`, role: 'township_admin', region: demoRegions.township.code, email: 'township@demo.fupin.cn', name: '乡扶贫工作站' },
+    {
+      uid: 'demo-ops',
+      label: '运维',
+      role: 'ops',
+      region: '',
+      email: 'ops@demo.fupin.cn',
+      name: '平台运维',
+    },
+    {
+      uid: 'demo-county',
+      label: `县级管理员 · ${demoRegions.county.name}`,
+      role: 'county_admin',
+      region: demoRegions.county.code,
+      email: 'county@demo.fupin.cn',
+      name: '县扶贫办',
+    },
+    {
+      uid: 'demo-township',
+      label: `镇级管理员 · ${demoRegions.township.name}`,
+      role: 'township_admin',
+      region: demoRegions.township.code,
+      email: 'township@demo.fupin.cn',
+      name: '乡扶贫工作站',
+    },
   ];
   demoVillages.forEach((village, index) => {
     const n = String(index + 1).padStart(2, '0');
@@ -88,7 +183,14 @@ export function demoAccounts(): DemoAccount[] {
     });
   });
   ['+8613800000001', '+8613800000002', '+8613800000003'].forEach((phone, index) => {
-    accounts.push({ uid: `demo-donor${index + 1}`, label: `爱心人士 ${index + 1}`, role: 'donor', region: '', phone, name: ['李爱心', '黔西北建材有限公司', '王老师'][index] as string });
+    accounts.push({
+      uid: `demo-donor${index + 1}`,
+      label: `爱心人士 ${index + 1}`,
+      role: 'donor',
+      region: '',
+      phone,
+      name: ['李爱心', '黔西北建材有限公司', '王老师'][index] as string,
+    });
   });
   return accounts;
 }
@@ -111,12 +213,23 @@ export function demoHouseholds(): DemoHousehold[] {
       const surname = surnames[Math.floor(rand() * surnames.length)] as string;
       const givenLength = rand() < 0.3 ? 1 : 2;
       let given = '';
-      for (let g = 0; g < givenLength; g++) given += givenChars[Math.floor(rand() * givenChars.length)];
+      for (let g = 0; g < givenLength; g++)
+        given += givenChars[Math.floor(rand() * givenChars.length)];
       const idNumber = idNumberFor(rand, villageIndex * 55 + i);
       const statusRoll = rand();
-      const status: HouseholdStatus = statusRoll < 0.1 ? 'not_out' : statusRoll < 0.15 ? 'returned' : statusRoll < 0.85 ? 'out' : 'stably_out';
-      const outYear = status === 'out' || status === 'stably_out' ? 2016 + Math.floor(rand() * 5) : null;
-      const helper = helpers.find((candidate) => candidate.region === village.code && i % 10 === helpers.indexOf(candidate));
+      const status: HouseholdStatus =
+        statusRoll < 0.1
+          ? 'not_out'
+          : statusRoll < 0.15
+            ? 'returned'
+            : statusRoll < 0.85
+              ? 'out'
+              : 'stably_out';
+      const outYear =
+        status === 'out' || status === 'stably_out' ? 2016 + Math.floor(rand() * 5) : null;
+      const helper = helpers.find(
+        (candidate) => candidate.region === village.code && i % 10 === helpers.indexOf(candidate),
+      );
       const registered = i < Math.round(55 * (0.45 + villageIndex * 0.05));
       households.push({
         id: `h${village.code}${String(i + 1).padStart(3, '0')}`,

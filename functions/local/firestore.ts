@@ -27,7 +27,10 @@ interface GrpcError {
   details: string;
 }
 
-type UnaryHandler = (call: { request: { writes: V1Write[] } }, callback: (error: GrpcError | null, value?: unknown) => void) => void;
+type UnaryHandler = (
+  call: { request: { writes: V1Write[] } },
+  callback: (error: GrpcError | null, value?: unknown) => void,
+) => void;
 
 const grpcStatus = { notFound: 5, alreadyExists: 6 } as const;
 const commitPath = '/google.firestore.v1.Firestore/Commit';
@@ -84,7 +87,9 @@ export class LocalFirestore {
   }
 
   private wrapCommit(): void {
-    const handlers = (this.server as unknown as { server: { handlers: Map<string, { func: UnaryHandler }> } }).server.handlers;
+    const handlers = (
+      this.server as unknown as { server: { handlers: Map<string, { func: UnaryHandler }> } }
+    ).server.handlers;
     const handler = handlers.get(commitPath);
     if (!handler) throw new Error('the Firestore server has no Commit handler to wrap');
     const original = handler.func;
@@ -122,10 +127,18 @@ export class LocalFirestore {
       const current = exists.get(path) ?? this.state.getDocument(path).metadata.hasExist;
       if (write.has_current_document && write.current_document.has_exists) {
         if (write.current_document.exists && !current) {
-          return { code: grpcStatus.notFound, message: `no entity to update: ${path}`, details: `no entity to update: ${path}` };
+          return {
+            code: grpcStatus.notFound,
+            message: `no entity to update: ${path}`,
+            details: `no entity to update: ${path}`,
+          };
         }
         if (!write.current_document.exists && current) {
-          return { code: grpcStatus.alreadyExists, message: `entity already exists: ${path}`, details: `entity already exists: ${path}` };
+          return {
+            code: grpcStatus.alreadyExists,
+            message: `entity already exists: ${path}`,
+            details: `entity already exists: ${path}`,
+          };
         }
       }
       exists.set(path, !write.has_delete);
@@ -135,14 +148,28 @@ export class LocalFirestore {
 
   private existingDocuments(): string[] {
     const paths: string[] = [];
-    const walk = (node: { path?: string; fields?: object; collections?: Record<string, unknown>; documents?: Record<string, unknown> }) => {
-      if (node.documents) for (const child of Object.values(node.documents)) walk(child as typeof node);
-      if (node.collections) for (const child of Object.values(node.collections)) walk(child as typeof node);
-      if (node.fields && node.path && this.state.getDocument(node.path).metadata.hasExist) paths.push(node.path);
+    const walk = (node: {
+      path?: string;
+      fields?: object;
+      collections?: Record<string, unknown>;
+      documents?: Record<string, unknown>;
+    }) => {
+      if (node.documents)
+        for (const child of Object.values(node.documents)) walk(child as typeof node);
+      if (node.collections)
+        for (const child of Object.values(node.collections)) walk(child as typeof node);
+      if (node.fields && node.path && this.state.getDocument(node.path).metadata.hasExist)
+        paths.push(node.path);
     };
-    const json = this.state.toJSON() as { projects: Record<string, { databases: Record<string, { collections: Record<string, unknown> }> }> };
+    const json = this.state.toJSON() as {
+      projects: Record<
+        string,
+        { databases: Record<string, { collections: Record<string, unknown> }> }
+      >;
+    };
     for (const project of Object.values(json.projects)) {
-      for (const database of Object.values(project.databases)) walk({ collections: database.collections });
+      for (const database of Object.values(project.databases))
+        walk({ collections: database.collections });
     }
     return paths;
   }
@@ -167,7 +194,9 @@ export class LocalFirestore {
 
   private async save(): Promise<void> {
     if (!this.snapshotFile) return;
-    const documents = this.existingDocuments().map((path) => Buffer.from(this.serialized(path) as Uint8Array).toString('base64'));
+    const documents = this.existingDocuments().map((path) =>
+      Buffer.from(this.serialized(path) as Uint8Array).toString('base64'),
+    );
     const temporary = `${this.snapshotFile}.tmp`;
     // Write then rename, so a crash mid-save never leaves a half-written snapshot.
     await writeFile(temporary, JSON.stringify({ format: 1, documents }));
@@ -181,7 +210,10 @@ export class LocalFirestore {
       const updated = document.update_time;
       const date = new Date(Number(updated.seconds) * 1000 + Math.floor(updated.nanos / 1e6));
       // Times are the server's to set; it refuses writes that carry them.
-      this.state.writeV1Document(date, new V1Write({ update: new V1Document({ name: document.name, fields: document.fields }) }));
+      this.state.writeV1Document(
+        date,
+        new V1Write({ update: new V1Document({ name: document.name, fields: document.fields }) }),
+      );
     }
   }
 }

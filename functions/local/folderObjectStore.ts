@@ -48,7 +48,10 @@ export class FolderObjectStore implements ObjectStore {
     if (clean.startsWith('..') || clean.startsWith('/') || clean.includes('\0')) {
       throw new Error('object names may not leave the bucket');
     }
-    return { data: join(this.root, 'objects', clean), sidecar: join(this.root, 'meta', `${clean}.json`) };
+    return {
+      data: join(this.root, 'objects', clean),
+      sidecar: join(this.root, 'meta', `${clean}.json`),
+    };
   }
 
   async read(name: string): Promise<Buffer> {
@@ -89,7 +92,10 @@ export class FolderObjectStore implements ObjectStore {
   async stat(name: string): Promise<StoredObjectMetadata | undefined> {
     const paths = this.pathsOf(name);
     try {
-      const [info, sidecar] = await Promise.all([stat(paths.data), readFile(paths.sidecar, 'utf8')]);
+      const [info, sidecar] = await Promise.all([
+        stat(paths.data),
+        readFile(paths.sidecar, 'utf8'),
+      ]);
       const parsed = JSON.parse(sidecar) as Sidecar;
       return { contentType: parsed.contentType, size: info.size, metadata: parsed.metadata };
     } catch (error) {
@@ -109,13 +115,18 @@ export class FolderObjectStore implements ObjectStore {
   }
 
   private signature(name: string, expires: number): string {
-    return createHmac('sha256', this.signingKey).update(`${this.bucket}\n${name}\n${expires}`).digest('base64url');
+    return createHmac('sha256', this.signingKey)
+      .update(`${this.bucket}\n${name}\n${expires}`)
+      .digest('base64url');
   }
 
   async signedReadUrl(name: string, ttlMs: number): Promise<string> {
     this.pathsOf(name);
     const expires = Date.now() + ttlMs;
-    const query = new URLSearchParams({ expires: String(expires), signature: this.signature(name, expires) });
+    const query = new URLSearchParams({
+      expires: String(expires),
+      signature: this.signature(name, expires),
+    });
     return `${this.publicOrigin()}/storage/${encodeURIComponent(this.bucket)}/${name
       .split('/')
       .map(encodeURIComponent)
@@ -123,7 +134,11 @@ export class FolderObjectStore implements ObjectStore {
   }
 
   /** Checks a signed URL's parameters; true only for an unexpired, untampered signature. */
-  verifySignedRead(name: string, expires: string | undefined, signature: string | undefined): boolean {
+  verifySignedRead(
+    name: string,
+    expires: string | undefined,
+    signature: string | undefined,
+  ): boolean {
     const at = Number(expires);
     if (!signature || !Number.isSafeInteger(at) || at < Date.now()) return false;
     const expected = Buffer.from(this.signature(name, at));

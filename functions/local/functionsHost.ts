@@ -49,7 +49,8 @@ export function createFunctionsHost(options: {
 
   app.all('/:project/:region/:name', (request, response, next) => {
     const handler = handlers.get(request.params.name ?? '');
-    if (request.params.project !== projectId || request.params.region !== region || !handler) return next();
+    if (request.params.project !== projectId || request.params.region !== region || !handler)
+      return next();
     Promise.resolve(handler(request, response)).catch(next);
   });
 
@@ -57,7 +58,11 @@ export function createFunctionsHost(options: {
     const name = (request.params as Record<string, string>)[0] ?? '';
     const valid =
       request.params.bucket === store.bucket &&
-      store.verifySignedRead(name, String(request.query.expires ?? ''), String(request.query.signature ?? ''));
+      store.verifySignedRead(
+        name,
+        String(request.query.expires ?? ''),
+        String(request.query.signature ?? ''),
+      );
     if (!valid) return response.status(403).send('signature invalid or expired');
     const meta = await store.stat(name);
     if (!meta) return response.status(404).send('not found');
@@ -74,12 +79,16 @@ export function createFunctionsHost(options: {
 
   app.get('/__platform/events', (request, response) => {
     const events = dispatcher
-      .events({ fn: request.query.fn as string | undefined, document: request.query.document as string | undefined })
+      .events({
+        fn: request.query.fn as string | undefined,
+        document: request.query.document as string | undefined,
+      })
       .map((record) => ({
         fn: record.fn,
         id: record.event.id,
         type: record.event.type,
-        document: record.event.document ?? String(record.event.subject ?? '').replace(/^objects\//, ''),
+        document:
+          record.event.document ?? String(record.event.subject ?? '').replace(/^objects\//, ''),
         attempts: record.attempts,
         outcome: record.outcome,
       }));

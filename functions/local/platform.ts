@@ -50,12 +50,27 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export const defaultPorts: PlatformPorts = { firestore: 8080, auth: 9099, functions: 5001, hosting: 5000, hub: 4400, logging: 4500 };
+export const defaultPorts: PlatformPorts = {
+  firestore: 8080,
+  auth: 9099,
+  functions: 5001,
+  hosting: 5000,
+  hub: 4400,
+  logging: 4500,
+};
 
 function portsOf(options: PlatformOptions): PlatformPorts {
   if (options.basePort === undefined) return { ...defaultPorts, ...options.ports };
   const base = options.basePort;
-  return { firestore: base, auth: base + 1, functions: base + 2, hosting: base + 3, hub: base + 4, logging: base + 5, ...options.ports };
+  return {
+    firestore: base,
+    auth: base + 1,
+    functions: base + 2,
+    hosting: base + 3,
+    hub: base + 4,
+    logging: base + 5,
+    ...options.ports,
+  };
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -81,7 +96,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     FIRESTORE_EMULATOR_HOST: urls.firestore,
     FIREBASE_AUTH_EMULATOR_HOST: `${host}:${ports.auth}`,
     PUBLIC_ORIGIN: urls.web,
-    CERTIFICATE_SIGNING_KEY: process.env.CERTIFICATE_SIGNING_KEY ?? 'local-only-certificate-signing-key',
+    CERTIFICATE_SIGNING_KEY:
+      process.env.CERTIFICATE_SIGNING_KEY ?? 'local-only-certificate-signing-key',
   });
 
   const firestore = new LocalFirestore(projectId, join(dataDir, 'firestore.json'));
@@ -89,8 +105,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const seeded = options.seed !== 'never' && firestore.documentCount() === 0;
 
   const store = new FolderObjectStore(bucket, join(dataDir, 'storage'), () => urls.functions);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { installObjectStore } = require('../src/services/objectStore') as typeof import('../src/services/objectStore');
+  const { installObjectStore } = await import('../src/services/objectStore');
   installObjectStore(store);
 
   const publicDir = join(dataDir, 'public');
@@ -108,7 +123,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       region,
       demoAccounts: demoAccounts()
         .filter((account) => account.email)
-        .map((account) => ({ label: account.label, role: account.role, email: account.email, password: demoPassword })),
+        .map((account) => ({
+          label: account.label,
+          role: account.role,
+          email: account.email,
+          password: demoPassword,
+        })),
       demoDonorPhones: demoAccounts().flatMap((account) => (account.phone ? [account.phone] : [])),
     }),
   );
@@ -125,14 +145,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
   await emulators.start();
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const functions = require('../src/index') as Record<string, unknown>;
+  // Loaded only now: the functions read the environment set above when they initialise.
+  const functions = (await import('../src/index')) as Record<string, unknown>;
   const dispatcher = new TriggerDispatcher(functions, projectId, (fn, eventId) =>
     log(`trigger ${fn} failed on event ${eventId}\n`),
   );
   firestore.onChanges((changes) => dispatcher.firestoreChanged(changes));
   store.onFinalized((object) => dispatcher.objectFinalized(object));
-  const server: Server = await listen(createFunctionsHost({ projectId, region, functions, store, dispatcher }), ports.functions, host);
+  const server: Server = await listen(
+    createFunctionsHost({ projectId, region, functions, store, dispatcher }),
+    ports.functions,
+    host,
+  );
 
   if (seeded) {
     const { seedDemoTownship } = await import('./seed');

@@ -7,7 +7,13 @@ import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
 import { collections } from '../src/services/db';
 import { ancestorsOf } from '../src/domain/regions';
-import { demoAccounts, demoHouseholds, demoPassword, demoRegions, demoVillages } from './demoTownship';
+import {
+  demoAccounts,
+  demoHouseholds,
+  demoPassword,
+  demoRegions,
+  demoVillages,
+} from './demoTownship';
 
 async function upsertAccount(account: ReturnType<typeof demoAccounts>[number]): Promise<void> {
   const auth = getAuth();
@@ -40,7 +46,9 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
   ];
   const names = new Map(regionDocs.map((region) => [region.code, region.name]));
   for (const region of regionDocs) {
-    const fullName = [...ancestorsOf(region.code).reverse(), region.code].map((code) => names.get(code)).join('');
+    const fullName = [...ancestorsOf(region.code).reverse(), region.code]
+      .map((code) => names.get(code))
+      .join('');
     writes.push((batch) =>
       batch.set(db.collection(collections.regions).doc(region.code), {
         code: region.code,
@@ -77,7 +85,9 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
   for (const household of households) {
     writes.push((batch) => {
       batch.set(db.collection(collections.households).doc(household.id), household.doc);
-      batch.set(db.collection(collections.householdsPrivate).doc(household.id), { idNumber: household.idNumber });
+      batch.set(db.collection(collections.householdsPrivate).doc(household.id), {
+        idNumber: household.idNumber,
+      });
     });
   }
   for (let i = 0; i < writes.length; i += 200) {

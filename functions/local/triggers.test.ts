@@ -10,7 +10,10 @@ import { TriggerDispatcher, matchesDocumentPattern } from './triggers';
 
 let app: App;
 beforeAll(() => {
-  process.env.FIREBASE_CONFIG = JSON.stringify({ projectId: 'demo-glue', storageBucket: 'demo-glue.appspot.com' });
+  process.env.FIREBASE_CONFIG = JSON.stringify({
+    projectId: 'demo-glue',
+    storageBucket: 'demo-glue.appspot.com',
+  });
   app = initializeApp({ projectId: 'demo-glue' });
 });
 afterAll(() => deleteApp(app));
@@ -39,10 +42,20 @@ describe('TriggerDispatcher', () => {
   it('delivers before and after snapshots and the same event id to every function', async () => {
     const seen: Array<{ id: string; before: unknown; after: unknown; params: unknown }> = [];
     const watcher = onDocumentWritten('households/{householdId}', (event) => {
-      seen.push({ id: event.id, before: event.data?.before.data(), after: event.data?.after.data(), params: event.params });
+      seen.push({
+        id: event.id,
+        before: event.data?.before.data(),
+        after: event.data?.after.data(),
+        params: event.params,
+      });
     });
     const secondWatcher = onDocumentWritten('households/{householdId}', (event) => {
-      seen.push({ id: event.id, before: 'second', after: event.data?.after.get('registered'), params: null });
+      seen.push({
+        id: event.id,
+        before: 'second',
+        after: event.data?.after.get('registered'),
+        params: null,
+      });
     });
     const unrelated = onDocumentWritten('needs/{needId}', () => {
       throw new Error('must not fire');
@@ -52,12 +65,19 @@ describe('TriggerDispatcher', () => {
       {
         path: 'households/h1',
         before: documentBytes('households/h1', { registered: { boolean_value: false } }),
-        after: documentBytes('households/h1', { registered: { boolean_value: true }, name: { string_value: '张三' } }),
+        after: documentBytes('households/h1', {
+          registered: { boolean_value: true },
+          name: { string_value: '张三' },
+        }),
       },
     ]);
     await dispatcher.idle();
     expect(seen).toHaveLength(2);
-    expect(seen[0]).toMatchObject({ before: { registered: false }, after: { registered: true, name: '张三' }, params: { householdId: 'h1' } });
+    expect(seen[0]).toMatchObject({
+      before: { registered: false },
+      after: { registered: true, name: '张三' },
+      params: { householdId: 'h1' },
+    });
     expect(seen[1]?.id).toBe(seen[0]?.id);
     expect(dispatcher.events({ fn: 'unrelated' })).toEqual([]);
   });
@@ -69,7 +89,15 @@ describe('TriggerDispatcher', () => {
       if (ids.length === 1) throw new Error('transient');
     });
     const dispatcher = new TriggerDispatcher({ flaky }, 'demo-glue');
-    dispatcher.objectFinalized({ bucket: 'demo-glue.appspot.com', name: 'incoming/x', contentType: 'image/jpeg', size: 3, generation: '1', metadata: {}, timeCreated: new Date().toISOString() });
+    dispatcher.objectFinalized({
+      bucket: 'demo-glue.appspot.com',
+      name: 'incoming/x',
+      contentType: 'image/jpeg',
+      size: 3,
+      generation: '1',
+      metadata: {},
+      timeCreated: new Date().toISOString(),
+    });
     await dispatcher.idle();
     expect(ids).toHaveLength(2);
     expect(ids[1]).toBe(ids[0]);

@@ -71,7 +71,10 @@ function varint(value: number): number[] {
 }
 
 /** google.events.cloud.firestore.v1.DocumentEventData: value = 1, old_value = 2. */
-export function encodeDocumentEventData(before: Uint8Array | undefined, after: Uint8Array | undefined): Buffer {
+export function encodeDocumentEventData(
+  before: Uint8Array | undefined,
+  after: Uint8Array | undefined,
+): Buffer {
   const parts: Buffer[] = [];
   if (after) parts.push(Buffer.from([0x0a, ...varint(after.length)]), Buffer.from(after));
   if (before) parts.push(Buffer.from([0x12, ...varint(before.length)]), Buffer.from(before));
@@ -91,7 +94,8 @@ export class TriggerDispatcher {
   constructor(
     functions: Record<string, unknown>,
     private readonly projectId: string,
-    private readonly onError: (fn: string, eventId: string, error: unknown) => void = () => undefined,
+    private readonly onError: (fn: string, eventId: string, error: unknown) => void = () =>
+      undefined,
   ) {
     for (const [name, value] of Object.entries(functions)) {
       const run = value as CloudEventFunction;
@@ -103,7 +107,8 @@ export class TriggerDispatcher {
         eventType: trigger.eventType,
         retry: trigger.retry === true,
         documentPattern:
-          stringFilter(trigger.eventFilterPathPatterns?.document) ?? stringFilter(trigger.eventFilters?.document),
+          stringFilter(trigger.eventFilterPathPatterns?.document) ??
+          stringFilter(trigger.eventFilters?.document),
         bucket: stringFilter(trigger.eventFilters?.bucket),
       });
     }
@@ -121,7 +126,12 @@ export class TriggerDispatcher {
       for (const trigger of this.triggers) {
         const type = trigger.eventType;
         const wanted = type === firestoreEventTypes.written || type === firestoreEventTypes[kind];
-        if (!wanted || !trigger.documentPattern || !matchesDocumentPattern(trigger.documentPattern, change.path)) continue;
+        if (
+          !wanted ||
+          !trigger.documentPattern ||
+          !matchesDocumentPattern(trigger.documentPattern, change.path)
+        )
+          continue;
         this.schedule(trigger, {
           specversion: '1.0',
           id,
@@ -187,7 +197,10 @@ export class TriggerDispatcher {
     for (const resolve of waiters) resolve();
   }
 
-  private async deliver(trigger: EventTriggerFunction, event: Record<string, unknown>): Promise<DeliveredEvent> {
+  private async deliver(
+    trigger: EventTriggerFunction,
+    event: Record<string, unknown>,
+  ): Promise<DeliveredEvent> {
     const record: DeliveredEvent = { fn: trigger.name, event, attempts: 0, outcome: 'ok' };
     for (;;) {
       record.attempts++;
@@ -221,13 +234,17 @@ export class TriggerDispatcher {
     return this.delivered.filter(
       (record) =>
         (!filter.fn || record.fn === filter.fn) &&
-        (!filter.document || record.event.document === filter.document || record.event.subject === `objects/${filter.document}`),
+        (!filter.document ||
+          record.event.document === filter.document ||
+          record.event.subject === `objects/${filter.document}`),
     );
   }
 
   /** Delivers an already delivered event again, as Eventarc may (at-least-once). */
   async redeliver(fn: string, eventId: string): Promise<DeliveredEvent> {
-    const original = this.delivered.find((record) => record.fn === fn && record.event.id === eventId);
+    const original = this.delivered.find(
+      (record) => record.fn === fn && record.event.id === eventId,
+    );
     const trigger = this.triggers.find((candidate) => candidate.name === fn);
     if (!original || !trigger) throw new Error(`no delivered event ${eventId} for ${fn}`);
     this.pending++;
