@@ -12,7 +12,11 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/functions/src/**/*.test.ts', '<rootDir>/functions/local/**/*.test.ts', '<rootDir>/web/src/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/functions/src/**/*.test.ts',
+        '<rootDir>/functions/local/**/*.test.ts',
+        '<rootDir>/web/src/**/*.test.ts',
+      ],
     },
     {
       displayName: 'platform',

@@ -22,10 +22,19 @@ export const logs = {
     logger.info('callable replayed a stored result', { event: 'callable_replayed', fn, uid });
   },
   staleClaims(fn: string, uid: string) {
-    logger.warn('token claims no longer match the staff record', { event: 'stale_claims', fn, uid });
+    logger.warn('token claims no longer match the staff record', {
+      event: 'stale_claims',
+      fn,
+      uid,
+    });
   },
   householdRegistered(householdId: string, villageCode: string, uid: string) {
-    logger.info('household registered', { event: 'household_registered', householdId, villageCode, uid });
+    logger.info('household registered', {
+      event: 'household_registered',
+      householdId,
+      villageCode,
+      uid,
+    });
   },
   triggerDuplicate(fn: string, eventId: string) {
     logger.info('duplicate event ignored', { event: 'trigger_duplicate', fn, eventId });

@@ -4,18 +4,33 @@
  * once, however often the event is delivered.
  */
 import { FieldValue } from 'firebase-admin/firestore';
-import { adminDb, call, deliveredEvents, idle, newRequestId, redeliver, signIn } from '../support/platform';
+import {
+  adminDb,
+  call,
+  deliveredEvents,
+  idle,
+  newRequestId,
+  redeliver,
+  signIn,
+} from '../support/platform';
 
 const village = '520526105203'; // 团结村 (v03)
 const otherVillage = '520526105204';
 
 async function villageStats(code: string) {
   const stats = await adminDb().collection('stats').doc(code).get();
-  return { roster: stats.get('rosterHouseholds') as number, registered: stats.get('registeredHouseholds') as number };
+  return {
+    roster: stats.get('rosterHouseholds') as number,
+    registered: stats.get('registeredHouseholds') as number,
+  };
 }
 
 async function unregisteredHousehold(code: string, skip = 0): Promise<string> {
-  const page = await adminDb().collection('households').where('villageCode', '==', code).where('registered', '==', false).get();
+  const page = await adminDb()
+    .collection('households')
+    .where('villageCode', '==', code)
+    .where('registered', '==', false)
+    .get();
   const doc = page.docs[skip];
   if (!doc) throw new Error(`no unregistered household left in ${code}`);
   return doc.id;
@@ -32,18 +47,31 @@ describe('registering a roster household', () => {
     const before = await villageStats(village);
     const householdId = await unregisteredHousehold(village);
 
-    const { result, error } = await call('registerHousehold', { householdId, requestId: newRequestId() }, admin);
+    const { result, error } = await call(
+      'registerHousehold',
+      { householdId, requestId: newRequestId() },
+      admin,
+    );
     expect(error).toBeUndefined();
     expect(result).toEqual({ householdId, registered: true, alreadyRegistered: false });
     await idle();
-    expect(await villageStats(village)).toEqual({ roster: before.roster, registered: before.registered + 1 });
+    expect(await villageStats(village)).toEqual({
+      roster: before.roster,
+      registered: before.registered + 1,
+    });
 
-    const events = await deliveredEvents({ fn: 'onHouseholdWritten', document: `households/${householdId}` });
+    const events = await deliveredEvents({
+      fn: 'onHouseholdWritten',
+      document: `households/${householdId}`,
+    });
     const registration = events.at(-1);
     expect(registration?.outcome).toBe('ok');
     await redeliver('onHouseholdWritten', registration?.id as string);
     await idle();
-    expect(await villageStats(village)).toEqual({ roster: before.roster, registered: before.registered + 1 });
+    expect(await villageStats(village)).toEqual({
+      roster: before.roster,
+      registered: before.registered + 1,
+    });
   });
 
   it('has exactly one effect for a request retried with the same request id', async () => {
@@ -58,7 +86,8 @@ describe('registering a roster household', () => {
       call('registerHousehold', { householdId, requestId }, admin),
     ]);
     const third = await call('registerHousehold', { householdId, requestId }, admin);
-    for (const answer of [first, second, third]) expect(answer.result).toMatchObject({ householdId, registered: true });
+    for (const answer of [first, second, third])
+      expect(answer.result).toMatchObject({ householdId, registered: true });
     await idle();
     expect((await villageStats(village)).registered).toBe(before.registered + 1);
     const writes = await deliveredEvents({ fn: 'onHouseholdWritten', document });
@@ -69,9 +98,18 @@ describe('registering a roster household', () => {
     await idle();
     const before = await villageStats(village);
     const ref = adminDb().collection('households').doc(`test-console-${Date.now()}`);
-    await ref.set({ villageCode: village, onRoster: true, registered: false, headName: '测试户', idLast4: '0000' });
+    await ref.set({
+      villageCode: village,
+      onRoster: true,
+      registered: false,
+      headName: '测试户',
+      idLast4: '0000',
+    });
     await idle();
-    expect(await villageStats(village)).toEqual({ roster: before.roster + 1, registered: before.registered });
+    expect(await villageStats(village)).toEqual({
+      roster: before.roster + 1,
+      registered: before.registered,
+    });
     await ref.update({ onRoster: false, updatedAt: FieldValue.serverTimestamp() });
     await idle();
     expect(await villageStats(village)).toEqual(before);
@@ -79,24 +117,43 @@ describe('registering a roster household', () => {
 
   it('refuses another village, a missing household and an unauthenticated caller, each without a write', async () => {
     const foreign = await unregisteredHousehold(otherVillage);
-    const denied = await call('registerHousehold', { householdId: foreign, requestId: newRequestId() }, admin);
-    const missing = await call('registerHousehold', { householdId: 'no-such-household', requestId: newRequestId() }, admin);
+    const denied = await call(
+      'registerHousehold',
+      { householdId: foreign, requestId: newRequestId() },
+      admin,
+    );
+    const missing = await call(
+      'registerHousehold',
+      { householdId: 'no-such-household', requestId: newRequestId() },
+      admin,
+    );
     expect(denied.error?.status).toBe('PERMISSION_DENIED');
     // The same answer whether or not the household exists: no probing of other villages.
     expect(missing.error).toEqual(denied.error);
-    const anonymous = await call('registerHousehold', { householdId: foreign, requestId: newRequestId() });
+    const anonymous = await call('registerHousehold', {
+      householdId: foreign,
+      requestId: newRequestId(),
+    });
     expect(anonymous.error?.status).toBe('UNAUTHENTICATED');
     const foreignDoc = await adminDb().collection('households').doc(foreign).get();
     expect(foreignDoc.get('registered')).toBe(false);
 
     // The allowed twin: that village's own administrator may.
     const ownAdmin = await signIn('v04a@demo.fupin.cn');
-    const allowed = await call('registerHousehold', { householdId: foreign, requestId: newRequestId() }, ownAdmin);
+    const allowed = await call(
+      'registerHousehold',
+      { householdId: foreign, requestId: newRequestId() },
+      ownAdmin,
+    );
     expect(allowed.result).toMatchObject({ registered: true });
   });
 
   it('answers bad input with invalid-argument and the field paths, never the values', async () => {
-    const { error } = await call('registerHousehold', { householdId: '../x', requestId: 'not-a-uuid', extra: 'secret-value' }, admin);
+    const { error } = await call(
+      'registerHousehold',
+      { householdId: '../x', requestId: 'not-a-uuid', extra: 'secret-value' },
+      admin,
+    );
     expect(error?.status).toBe('INVALID_ARGUMENT');
     expect(error?.details?.issues).toEqual(
       expect.arrayContaining([
@@ -114,9 +171,15 @@ describe('registering a roster household', () => {
     await staff.update({ active: false });
     try {
       const householdId = await unregisteredHousehold(village);
-      const { error } = await call('registerHousehold', { householdId, requestId: newRequestId() }, token);
+      const { error } = await call(
+        'registerHousehold',
+        { householdId, requestId: newRequestId() },
+        token,
+      );
       expect(error?.status).toBe('PERMISSION_DENIED');
-      expect((await adminDb().collection('households').doc(householdId).get()).get('registered')).toBe(false);
+      expect(
+        (await adminDb().collection('households').doc(householdId).get()).get('registered'),
+      ).toBe(false);
     } finally {
       await staff.update({ active: true });
     }

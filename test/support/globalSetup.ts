@@ -12,15 +12,30 @@ export const testBasePort = 7300;
 export default async function globalSetup(): Promise<void> {
   const root = resolve(__dirname, '../..');
   const dataDir = mkdtempSync(join(tmpdir(), 'fupin-test-'));
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), 'functions/local/start.ts', '--data-dir', dataDir, '--base-port', String(testBasePort)], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'test' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules/tsx/dist/cli.mjs'),
+      'functions/local/start.ts',
+      '--data-dir',
+      dataDir,
+      '--base-port',
+      String(testBasePort),
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'test' },
+    },
+  );
   (globalThis as { __platform?: typeof child }).__platform = child;
   let output = '';
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the local platform did not print READY in time:\n${output.slice(-3000)}`)), 180_000);
+    const timer = setTimeout(
+      () =>
+        fail(new Error(`the local platform did not print READY in time:\n${output.slice(-3000)}`)),
+      180_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (/^READY$/m.test(output)) {

@@ -19,11 +19,14 @@ export function adminDb(): Firestore {
 }
 
 export async function signIn(email: string, password = demoPassword): Promise<string> {
-  const response = await fetch(`http://${authHost()}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo-api-key`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password, returnSecureToken: true }),
-  });
+  const response = await fetch(
+    `http://${authHost()}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo-api-key`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password, returnSecureToken: true }),
+    },
+  );
   const body = (await response.json()) as { idToken?: string };
   if (!body.idToken) throw new Error(`cannot sign in as ${email}: ${JSON.stringify(body)}`);
   return body.idToken;
@@ -43,7 +46,10 @@ export async function call<T = Record<string, unknown>>(
 ): Promise<{ result?: T; error?: CallError }> {
   const response = await fetch(`${functionsUrl()}/${projectId}/${region}/${name}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ data }),
   });
   return (await response.json()) as { result?: T; error?: CallError };
@@ -64,7 +70,10 @@ export interface DeliveredEventSummary {
   outcome: 'ok' | 'failed';
 }
 
-export async function deliveredEvents(filter: { fn?: string; document?: string }): Promise<DeliveredEventSummary[]> {
+export async function deliveredEvents(filter: {
+  fn?: string;
+  document?: string;
+}): Promise<DeliveredEventSummary[]> {
   const query = new URLSearchParams(filter as Record<string, string>);
   const response = await fetch(`${functionsUrl()}/__platform/events?${query}`);
   return ((await response.json()) as { events: DeliveredEventSummary[] }).events;

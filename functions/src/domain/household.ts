@@ -17,7 +17,11 @@ export type CardColour = 'blue' | 'red' | null;
  * Contact card (联系卡) colour, seed 004: blue for newly included and returned households, red for
  * those out of poverty in the latest year, none otherwise.
  */
-export function cardColourOf(status: HouseholdStatus, outYear: number | null, latestYear: number): CardColour {
+export function cardColourOf(
+  status: HouseholdStatus,
+  outYear: number | null,
+  latestYear: number,
+): CardColour {
   if (status === 'returned' || status === 'not_out') return 'blue';
   if (status === 'out' && outYear === latestYear) return 'red';
   return null;

@@ -29,7 +29,9 @@ export function idNumberProblem(id: string, today = new Date()): IdNumberProblem
   const day = Number(id.slice(12, 14));
   const birth = new Date(Date.UTC(year, month - 1, day));
   const realDate =
-    birth.getUTCFullYear() === year && birth.getUTCMonth() === month - 1 && birth.getUTCDate() === day;
+    birth.getUTCFullYear() === year &&
+    birth.getUTCMonth() === month - 1 &&
+    birth.getUTCDate() === day;
   if (!realDate || year < 1900 || birth.getTime() > today.getTime()) return 'id_birth_date';
   if (checkCharOf(id.slice(0, 17)) !== id[17]) return 'id_check_char';
   return undefined;

@@ -6,7 +6,8 @@ export interface HouseholdCountFields {
   registeredHouseholds: number;
 }
 
-type HouseholdLike = { villageCode?: unknown; onRoster?: unknown; registered?: unknown } | undefined;
+type HouseholdLike =
+  { villageCode?: unknown; onRoster?: unknown; registered?: unknown } | undefined;
 
 /**
  * A household counts in the roster while it is on the village's 建档立卡 roster, and as
@@ -24,7 +25,10 @@ export function householdCounts(household: HouseholdLike): HouseholdCountFields 
  * The per-village count changes one household write makes, from its before and after states.
  * A household moved between villages leaves one and joins the other. Zero deltas are omitted.
  */
-export function householdDeltas(before: HouseholdLike, after: HouseholdLike): Map<string, Partial<HouseholdCountFields>> {
+export function householdDeltas(
+  before: HouseholdLike,
+  after: HouseholdLike,
+): Map<string, Partial<HouseholdCountFields>> {
   const deltas = new Map<string, Partial<HouseholdCountFields>>();
   const apply = (household: HouseholdLike, sign: 1 | -1) => {
     if (typeof household?.villageCode !== 'string') return;
@@ -48,7 +52,9 @@ export function householdDeltas(before: HouseholdLike, after: HouseholdLike): Ma
 
 /** Registration rate (注册率) as a fraction; undefined for a village with no roster yet. */
 export function registrationRate(counts: HouseholdCountFields): number | undefined {
-  return counts.rosterHouseholds > 0 ? counts.registeredHouseholds / counts.rosterHouseholds : undefined;
+  return counts.rosterHouseholds > 0
+    ? counts.registeredHouseholds / counts.rosterHouseholds
+    : undefined;
 }
 
 export const registrationTarget = 1;

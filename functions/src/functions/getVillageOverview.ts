@@ -6,10 +6,16 @@ import { callable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 
 export const getVillageOverviewInput = z.strictObject({
-  villageCode: z.string().regex(/^\d{12}$/).optional(),
+  villageCode: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
   pageSize: z.number().int().min(1).max(100).default(50),
   /** The id of the last household of the previous page. */
-  after: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
 });
 
 function villageOf(caller: Caller, requested: string | undefined): string {
@@ -22,11 +28,22 @@ function villageOf(caller: Caller, requested: string | undefined): string {
 export const getVillageOverview = callable({
   name: 'getVillageOverview',
   input: getVillageOverviewInput,
-  roles: ['village_admin', 'helper', 'township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],
+  roles: [
+    'village_admin',
+    'helper',
+    'township_admin',
+    'county_admin',
+    'city_admin',
+    'province_admin',
+    'ops',
+  ],
   handler: async ({ villageCode: requested, pageSize, after }, caller) => {
     const villageCode = villageOf(caller, requested);
     const households = db().collection(collections.households);
-    let query = households.where('villageCode', '==', villageCode).orderBy('__name__').limit(pageSize + 1);
+    let query = households
+      .where('villageCode', '==', villageCode)
+      .orderBy('__name__')
+      .limit(pageSize + 1);
     if (caller.role === 'helper') query = query.where('helperUid', '==', caller.uid);
     if (after) query = query.startAfter(households.doc(after));
     const [region, stats, page] = await Promise.all([
@@ -50,10 +67,14 @@ export const getVillageOverview = callable({
       registered: doc.get('registered') === true,
     }));
     return {
-      village: { code: villageCode, name: String(region.get('name') ?? villageCode), fullName: String(region.get('fullName') ?? '') },
+      village: {
+        code: villageCode,
+        name: String(region.get('name') ?? villageCode),
+        fullName: String(region.get('fullName') ?? ''),
+      },
       stats: { ...counts, registrationRate: registrationRate(counts) ?? null },
       households: rows,
-      next: page.docs.length > pageSize ? rows[rows.length - 1]?.id ?? null : null,
+      next: page.docs.length > pageSize ? (rows[rows.length - 1]?.id ?? null) : null,
     };
   },
 });

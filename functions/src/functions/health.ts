@@ -15,12 +15,15 @@ async function reachable(check: () => Promise<unknown>): Promise<boolean> {
 }
 
 /** For ops and uptime checks: the deployed version and whether Firestore and Storage answer. */
-export const health = onRequest({ region: functionsRegion, cors: false }, async (_request, response) => {
-  const checks = {
-    firestore: await reachable(() => db().collection('health').limit(1).get()),
-    storage: await reachable(() => objectStore().exists('health/probe')),
-  };
-  const ok = Object.values(checks).every(Boolean);
-  logs.health(ok, checks);
-  response.status(ok ? 200 : 503).json({ ok, version, checks });
-});
+export const health = onRequest(
+  { region: functionsRegion, cors: false },
+  async (_request, response) => {
+    const checks = {
+      firestore: await reachable(() => db().collection('health').limit(1).get()),
+      storage: await reachable(() => objectStore().exists('health/probe')),
+    };
+    const ok = Object.values(checks).every(Boolean);
+    logs.health(ok, checks);
+    response.status(ok ? 200 : 503).json({ ok, version, checks });
+  },
+);

@@ -24,7 +24,12 @@ export const onHouseholdWritten = onDocumentWritten(
         );
         batch.set(
           db().collection(collections.stats).doc(villageCode),
-          { code: villageCode, level: 'village', ...increments, updatedAt: FieldValue.serverTimestamp() },
+          {
+            code: villageCode,
+            level: 'village',
+            ...increments,
+            updatedAt: FieldValue.serverTimestamp(),
+          },
           { merge: true },
         );
       }

@@ -32,7 +32,8 @@ export const registerHousehold = callable({
       if (household.get('onRoster') !== true) {
         throw new HttpsError('failed-precondition', '该户不在建档立卡名单内');
       }
-      if (household.get('registered') === true) return { householdId, registered: true, alreadyRegistered: true };
+      if (household.get('registered') === true)
+        return { householdId, registered: true, alreadyRegistered: true };
       batch.update(ref, {
         registered: true,
         registeredAt: FieldValue.serverTimestamp(),

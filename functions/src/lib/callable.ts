@@ -27,7 +27,12 @@ export function issuesOf(error: z.ZodError): Array<{ path: string; code: string 
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ path: [...path, key].join('.'), code: issue.code }));
     }
-    return [{ path: path.join('.'), code: issue.code === 'custom' ? String(issue.params?.code ?? 'custom') : issue.code }];
+    return [
+      {
+        path: path.join('.'),
+        code: issue.code === 'custom' ? String(issue.params?.code ?? 'custom') : issue.code,
+      },
+    ];
   });
 }
 
@@ -48,7 +53,12 @@ async function callerOf(fn: string, request: CallableRequest): Promise<Caller> {
   if (!isStaffRole(role) || !claimsAreConsistent(role, region)) deny(fn, auth.uid);
   // A demoted or moved cadre keeps a valid token for up to an hour: the staff record decides.
   const staff = await db().collection(collections.staff).doc(auth.uid).get();
-  if (!staff.exists || staff.get('active') !== true || staff.get('role') !== role || staff.get('regionCode') !== region) {
+  if (
+    !staff.exists ||
+    staff.get('active') !== true ||
+    staff.get('role') !== role ||
+    staff.get('regionCode') !== region
+  ) {
     logs.staleClaims(fn, auth.uid);
     deny(fn, auth.uid);
   }
@@ -64,14 +74,20 @@ export function callable<S extends z.ZodType, R>(spec: CallableSpec<S, R>) {
       const parsed = spec.input.safeParse(request.data);
       if (!parsed.success) {
         const issues = issuesOf(parsed.error);
-        logs.callableRejected(spec.name, 'invalid-argument', caller.uid, issues.map((i) => i.path));
+        logs.callableRejected(
+          spec.name,
+          'invalid-argument',
+          caller.uid,
+          issues.map((i) => i.path),
+        );
         throw new HttpsError('invalid-argument', '提交的内容有误，请检查标出的项目', { issues });
       }
       try {
         return await spec.handler(parsed.data as z.output<S>, caller, request);
       } catch (error) {
         if (error instanceof HttpsError) {
-          if (error.code !== 'permission-denied') logs.callableRejected(spec.name, error.code, caller.uid);
+          if (error.code !== 'permission-denied')
+            logs.callableRejected(spec.name, error.code, caller.uid);
           throw error;
         }
         logs.callableFailed(spec.name, caller.uid, error);
