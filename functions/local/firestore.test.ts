@@ -90,15 +90,13 @@ describe('LocalFirestore', () => {
 
   it('saves documents of every type and loads them again after a restart', async () => {
     const at = Timestamp.fromDate(new Date('2026-11-23T08:00:00Z'));
-    await db
-      .doc('villages/v/households/h')
-      .set({
-        name: '欧阳·娜',
-        at,
-        nested: { list: [1, 'two', null, true] },
-        ratio: 0.5,
-        bytes: Buffer.from([1, 2, 3]),
-      });
+    await db.doc('villages/v/households/h').set({
+      name: '欧阳·娜',
+      at,
+      nested: { list: [1, 'two', null, true] },
+      ratio: 0.5,
+      bytes: Buffer.from([1, 2, 3]),
+    });
     await server.stop();
     const reloaded = new LocalFirestore('demo-glue', snapshot);
     await reloaded.start(port);

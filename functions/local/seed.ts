@@ -7,6 +7,8 @@ import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
 import { collections } from '../src/services/db';
 import { ancestorsOf } from '../src/domain/regions';
+import { seatsPerRegion } from '../src/domain/roles';
+import { staffSeatsCollection } from '../src/functions/appointStaff';
 import {
   demoAccounts,
   demoHouseholds,
@@ -71,15 +73,28 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
       );
       continue;
     }
-    writes.push((batch) =>
+    const seatLimit = seatsPerRegion[account.role];
+    // Village administrators are demo-vNNa / demo-vNNb: seats 1 and 2 of their village.
+    const seat = seatLimit
+      ? `${account.region}_${account.role}_${account.uid.endsWith('b') ? 2 : 1}`
+      : null;
+    writes.push((batch) => {
       batch.set(db.collection(collections.staff).doc(account.uid), {
         role: account.role,
         regionCode: account.region,
         name: account.name,
         email: account.email ?? null,
+        seat,
         active: true,
-      }),
-    );
+      });
+      if (seat) {
+        batch.set(db.collection(staffSeatsCollection).doc(seat), {
+          uid: account.uid,
+          role: account.role,
+          regionCode: account.region,
+        });
+      }
+    });
   }
   const households = demoHouseholds();
   for (const household of households) {

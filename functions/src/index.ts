@@ -9,4 +9,6 @@ initializeApp();
 export { health } from './functions/health';
 export { registerHousehold } from './functions/registerHousehold';
 export { getVillageOverview } from './functions/getVillageOverview';
+export { appointStaff, removeStaff } from './functions/appointStaff';
+export { revealSensitive } from './functions/revealSensitive';
 export { onHouseholdWritten } from './functions/onHouseholdWritten';

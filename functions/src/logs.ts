@@ -42,6 +42,18 @@ export const logs = {
   villageStatsMoved(fn: string, villageCode: string, deltas: Record<string, number>) {
     logger.info('village figures moved', { event: 'village_stats_moved', fn, villageCode, deltas });
   },
+  revealGranted(uid: string, resource: string, field: string) {
+    logger.info('sensitive value revealed', { event: 'reveal_granted', uid, resource, field });
+  },
+  revealDenied(uid: string, resource: string, field: string) {
+    logger.warn('sensitive value reveal denied', { event: 'reveal_denied', uid, resource, field });
+  },
+  staffAppointed(by: string, uid: string, role: string, region: string) {
+    logger.info('staff appointed', { event: 'staff_appointed', by, uid, role, region });
+  },
+  staffRemoved(by: string, uid: string, role: string, region: string) {
+    logger.info('staff removed', { event: 'staff_removed', by, uid, role, region });
+  },
   health(ok: boolean, checks: Record<string, boolean>) {
     logger.info('health check', { event: 'health', ok, checks });
   },

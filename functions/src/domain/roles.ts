@@ -62,3 +62,37 @@ export function canRead(caller: Caller, code: string): boolean {
 export function canManageVillage(caller: Caller, villageCode: string): boolean {
   return caller.role === 'village_admin' && caller.region === villageCode;
 }
+
+/**
+ * Who appoints whom: each administrator appoints the level directly below; the township appoints
+ * village information administrators and helpers (seed 000: the township service station adjusts
+ * village administrators).
+ */
+export const appointableRoles: Partial<Record<Role, readonly StaffRole[]>> = {
+  ops: ['province_admin'],
+  province_admin: ['city_admin'],
+  city_admin: ['county_admin'],
+  county_admin: ['township_admin'],
+  township_admin: ['village_admin', 'helper'],
+};
+
+/** At most this many holders of a role per region (seed 000: two village administrators per village, two per township station). */
+export const seatsPerRegion: Partial<Record<StaffRole, number>> = {
+  village_admin: 2,
+  township_admin: 2,
+};
+
+/** May `caller` appoint someone as `role` for `region`? */
+export function canAppoint(caller: Caller, role: StaffRole, region: string): boolean {
+  return (
+    (appointableRoles[caller.role] ?? []).includes(role) &&
+    claimsAreConsistent(role, region) &&
+    isWithin(region, caller.region)
+  );
+}
+
+/** Staff who may reveal a full ID or bank number (with a reason, audited): the village and its supervisors. */
+export function canReveal(caller: Caller, villageCode: string): boolean {
+  const revealers: Role[] = ['village_admin', 'township_admin', 'county_admin'];
+  return revealers.includes(caller.role) && isWithin(villageCode, caller.region);
+}

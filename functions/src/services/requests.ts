@@ -25,7 +25,10 @@ export async function runOnce<R extends Record<string, unknown>>(
     return { result, replayed: false };
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
+    // Either a concurrent duplicate stored its result first, or another create() in the effect
+    // found its document: only the first is a replay.
     const winner = await ref.get();
+    if (!winner.exists) throw error;
     return { result: winner.get('result') as R, replayed: true };
   }
 }

@@ -1,0 +1,129 @@
+import { getAuth } from 'firebase-admin/auth';
+import { FieldValue } from 'firebase-admin/firestore';
+import { HttpsError } from 'firebase-functions/v2/https';
+import { z } from 'zod';
+import { canAppoint, seatsPerRegion, staffRoles } from '../domain/roles';
+import { callable, deny } from '../lib/callable';
+import { logs } from '../logs';
+import { collections, db, isAlreadyExists } from '../services/db';
+import { runOnce } from '../services/requests';
+
+export const staffSeatsCollection = 'staffSeats';
+
+export const appointStaffInput = z.strictObject({
+  requestId: z.string().uuid(),
+  /** Mainland mobile number, E.164: cadres sign in with it and an SMS code. */
+  phone: z.string().regex(/^\+861[3-9]\d{9}$/),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(30)
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u),
+  role: z.enum(staffRoles).exclude(['ops']),
+  regionCode: z.string().regex(/^\d{2,12}$/),
+});
+
+async function userIdForPhone(phone: string, name: string): Promise<string> {
+  try {
+    return (await getAuth().getUserByPhoneNumber(phone)).uid;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'auth/user-not-found') throw error;
+    return (await getAuth().createUser({ phoneNumber: phone, displayName: name })).uid;
+  }
+}
+
+/**
+ * An administrator appoints someone to the level directly below them (a township appoints village
+ * information administrators and helpers). Seats are documents created with `create()`, so two
+ * appointments racing for the last of a village's two seats cannot both win.
+ */
+export const appointStaff = callable({
+  name: 'appointStaff',
+  input: appointStaffInput,
+  roles: ['ops', 'province_admin', 'city_admin', 'county_admin', 'township_admin'],
+  handler: async ({ requestId, phone, name, role, regionCode }, caller) => {
+    if (!canAppoint(caller, role, regionCode)) deny('appointStaff', caller.uid);
+    const region = await db().collection(collections.regions).doc(regionCode).get();
+    if (!region.exists) throw new HttpsError('failed-precondition', '该地区不在平台上');
+    try {
+      const { result } = await runOnce('appointStaff', caller.uid, requestId, async (batch) => {
+        const uid = await userIdForPhone(phone, name);
+        const staffRef = db().collection(collections.staff).doc(uid);
+        const staff = await staffRef.get();
+        if (staff.get('active') === true) {
+          if (staff.get('role') === role && staff.get('regionCode') === regionCode) {
+            return { uid, role, regionCode, seat: staff.get('seat') ?? null };
+          }
+          throw new HttpsError('failed-precondition', '此人已有其他职务，请先解除');
+        }
+        let seat: string | null = null;
+        const seats = seatsPerRegion[role];
+        if (seats) {
+          const ids = Array.from({ length: seats }, (_, i) => `${regionCode}_${role}_${i + 1}`);
+          const taken = await db().getAll(
+            ...ids.map((id) => db().collection(staffSeatsCollection).doc(id)),
+          );
+          seat = ids.find((_, i) => !taken[i]?.exists) ?? null;
+          if (!seat) throw new HttpsError('failed-precondition', `该地区此职务最多 ${seats} 人`);
+          batch.create(db().collection(staffSeatsCollection).doc(seat), { uid, role, regionCode });
+        }
+        batch.set(staffRef, {
+          role,
+          regionCode,
+          name,
+          phone,
+          seat,
+          active: true,
+          appointedBy: caller.uid,
+          appointedAt: FieldValue.serverTimestamp(),
+        });
+        return { uid, role, regionCode, seat };
+      });
+      // Claims are set on every call, replays included, so a crash after the commit heals on retry.
+      await getAuth().setCustomUserClaims(result.uid, { role, region: regionCode });
+      logs.staffAppointed(caller.uid, result.uid, role, regionCode);
+      return result;
+    } catch (error) {
+      if (isAlreadyExists(error)) throw new HttpsError('aborted', '席位刚被占用，请重试');
+      throw error;
+    }
+  },
+});
+
+export const removeStaffInput = z.strictObject({
+  uid: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+});
+
+/**
+ * Ends an appointment: the staff record turns inactive (which every sensitive call checks), the
+ * seat is freed, claims are cleared and sessions revoked.
+ */
+export const removeStaff = callable({
+  name: 'removeStaff',
+  input: removeStaffInput,
+  roles: ['ops', 'province_admin', 'city_admin', 'county_admin', 'township_admin'],
+  handler: async ({ uid }, caller) => {
+    const staffRef = db().collection(collections.staff).doc(uid);
+    const staff = await staffRef.get();
+    const role = staff.get('role');
+    const regionCode = staff.get('regionCode');
+    if (!staff.exists || !canAppoint(caller, role, regionCode)) deny('removeStaff', caller.uid);
+    if (staff.get('active') === true) {
+      const batch = db().batch();
+      batch.update(staffRef, {
+        active: false,
+        seat: null,
+        removedBy: caller.uid,
+        removedAt: FieldValue.serverTimestamp(),
+      });
+      const seat = staff.get('seat');
+      if (typeof seat === 'string') batch.delete(db().collection(staffSeatsCollection).doc(seat));
+      await batch.commit();
+    }
+    await getAuth().setCustomUserClaims(uid, null);
+    await getAuth().revokeRefreshTokens(uid);
+    logs.staffRemoved(caller.uid, uid, role, regionCode);
+    return { uid, active: false };
+  },
+});
