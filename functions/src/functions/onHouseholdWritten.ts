@@ -1,10 +1,9 @@
-import { FieldValue } from 'firebase-admin/firestore';
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { householdDeltas } from '../domain/rates';
 import { logs } from '../logs';
 import { functionsRegion } from '../params';
-import { collections, db } from '../services/db';
 import { commitOnce } from '../services/events';
+import { addVillageDeltas } from '../services/villageCounts';
 
 /**
  * Keeps each village's roster and registered counts. Second delivery: the increments are committed
@@ -17,23 +16,9 @@ export const onHouseholdWritten = onDocumentWritten(
   async (event) => {
     const deltas = householdDeltas(event.data?.before.data(), event.data?.after.data());
     if (deltas.size === 0) return;
-    const applied = await commitOnce('onHouseholdWritten', event.id, (batch) => {
-      for (const [villageCode, delta] of deltas) {
-        const increments = Object.fromEntries(
-          Object.entries(delta).map(([field, by]) => [field, FieldValue.increment(by)]),
-        );
-        batch.set(
-          db().collection(collections.stats).doc(villageCode),
-          {
-            code: villageCode,
-            level: 'village',
-            ...increments,
-            updatedAt: FieldValue.serverTimestamp(),
-          },
-          { merge: true },
-        );
-      }
-    });
+    const applied = await commitOnce('onHouseholdWritten', event.id, (batch) =>
+      addVillageDeltas(batch, deltas),
+    );
     if (!applied) return logs.triggerDuplicate('onHouseholdWritten', event.id);
     for (const [villageCode, delta] of deltas) {
       logs.villageStatsMoved('onHouseholdWritten', villageCode, delta as Record<string, number>);
