@@ -68,6 +68,10 @@ export class OfficialEmulators {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    // Never leave an orphaned emulator holding the ports if this process dies.
+    process.once('exit', () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.stdout?.on('data', (chunk: Buffer) => o.log(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => o.log(chunk.toString()));

@@ -11,14 +11,22 @@ import type { FolderObjectStore } from './folderObjectStore';
 import type { TriggerDispatcher } from './triggers';
 
 type HttpFunction = ((request: Request, response: Response) => unknown) & {
-  __endpoint?: { httpsTrigger?: unknown; callableTrigger?: unknown; region?: string[] };
+  __endpoint?: {
+    httpsTrigger?: unknown;
+    callableTrigger?: unknown;
+    scheduleTrigger?: { schedule?: string };
+    region?: string[];
+  };
 };
 
 export function httpFunctionsOf(functions: Record<string, unknown>): Map<string, HttpFunction> {
   const found = new Map<string, HttpFunction>();
   for (const [name, value] of Object.entries(functions)) {
     const endpoint = (value as HttpFunction).__endpoint;
-    if (typeof value === 'function' && (endpoint?.httpsTrigger || endpoint?.callableTrigger)) {
+    if (
+      typeof value === 'function' &&
+      (endpoint?.httpsTrigger || endpoint?.callableTrigger || endpoint?.scheduleTrigger)
+    ) {
       found.set(name, value as HttpFunction);
     }
   }
@@ -95,6 +103,17 @@ export function createFunctionsHost(options: {
     response.json({ events });
   });
 
+  // Cloud Scheduler's call of a scheduled function, on demand.
+  app.post('/__platform/schedule/:name', async (request, response) => {
+    const name = request.params.name ?? '';
+    if (!handlers.get(name)?.__endpoint?.scheduleTrigger) return response.status(404).end();
+    response
+      .status(
+        await runScheduled(`http://127.0.0.1:${request.socket.localPort}`, projectId, region, name),
+      )
+      .end();
+  });
+
   app.post('/__platform/redeliver', async (request, response) => {
     const { fn, id } = request.body as { fn?: string; id?: string };
     try {
@@ -113,4 +132,44 @@ export function listen(app: express.Express, port: number, host = '127.0.0.1'): 
     const server = app.listen(port, host, () => resolve(server));
     server.on('error', reject);
   });
+}
+
+/** Invokes a scheduled function as Cloud Scheduler does: an HTTP POST naming the job. */
+export async function runScheduled(
+  origin: string,
+  projectId: string,
+  region: string,
+  name: string,
+): Promise<number> {
+  const response = await fetch(`${origin}/${projectId}/${region}/${name}`, {
+    method: 'POST',
+    headers: {
+      'X-CloudScheduler-JobName': `firebase-schedule-${name}-${region}`,
+      'X-CloudScheduler-ScheduleTime': new Date().toISOString(),
+    },
+  });
+  return response.status;
+}
+
+/** Runs every "every N minutes" scheduled function on its interval; daily jobs run on demand. */
+export function startScheduler(
+  origin: string,
+  projectId: string,
+  region: string,
+  functions: Record<string, unknown>,
+): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  for (const [name, fn] of httpFunctionsOf(functions)) {
+    const minutes = /^every (\d+) minutes?$/.exec(
+      fn.__endpoint?.scheduleTrigger?.schedule ?? '',
+    )?.[1];
+    if (!minutes) continue;
+    timers.push(
+      setInterval(
+        () => void runScheduled(origin, projectId, region, name),
+        Number(minutes) * 60_000,
+      ),
+    );
+  }
+  return () => timers.forEach(clearInterval);
 }

@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import { LocalFirestore } from './firestore';
 import { FolderObjectStore } from './folderObjectStore';
 import { TriggerDispatcher } from './triggers';
-import { createFunctionsHost, listen } from './functionsHost';
+import { createFunctionsHost, listen, runScheduled, startScheduler } from './functionsHost';
 import { OfficialEmulators } from './authEmulator';
 import { demoAccounts, demoPassword } from './demoTownship';
 
@@ -145,38 +145,47 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
   await emulators.start();
 
-  // Loaded only now: the functions read the environment set above when they initialise.
-  const functions = (await import('../src/index')) as Record<string, unknown>;
-  const dispatcher = new TriggerDispatcher(functions, projectId, (fn, eventId) =>
-    log(`trigger ${fn} failed on event ${eventId}\n`),
-  );
-  firestore.onChanges((changes) => dispatcher.firestoreChanged(changes));
-  store.onFinalized((object) => dispatcher.objectFinalized(object));
-  const server: Server = await listen(
-    createFunctionsHost({ projectId, region, functions, store, dispatcher }),
-    ports.functions,
-    host,
-  );
+  try {
+    // Loaded only now: the functions read the environment set above when they initialise.
+    const functions = (await import('../src/index')) as Record<string, unknown>;
+    const dispatcher = new TriggerDispatcher(functions, projectId, (fn, eventId) =>
+      log(`trigger ${fn} failed on event ${eventId}\n`),
+    );
+    firestore.onChanges((changes) => dispatcher.firestoreChanged(changes));
+    store.onFinalized((object) => dispatcher.objectFinalized(object));
+    const server: Server = await listen(
+      createFunctionsHost({ projectId, region, functions, store, dispatcher }),
+      ports.functions,
+      host,
+    );
 
-  if (seeded) {
-    const { seedDemoTownship } = await import('./seed');
-    await seedDemoTownship();
-    await dispatcher.idle();
-    await firestore.flush();
-  }
-
-  return {
-    urls,
-    ports,
-    dispatcher,
-    firestore,
-    store,
-    seeded,
-    async stop() {
-      await new Promise((done) => server.close(() => done(undefined)));
+    if (seeded) {
+      const { seedDemoTownship } = await import('./seed');
+      await seedDemoTownship();
       await dispatcher.idle();
-      await emulators.stop();
-      await firestore.stop();
-    },
-  };
+      // The regions above the villages get their first figures now rather than a minute later.
+      await runScheduled(urls.functions, projectId, region, 'rollupRates');
+      await firestore.flush();
+    }
+    const stopScheduler = startScheduler(urls.functions, projectId, region, functions);
+    return {
+      urls,
+      ports,
+      dispatcher,
+      firestore,
+      store,
+      seeded,
+      async stop() {
+        stopScheduler();
+        await new Promise((done) => server.close(() => done(undefined)));
+        await dispatcher.idle();
+        await emulators.stop();
+        await firestore.stop();
+      },
+    };
+  } catch (error) {
+    await emulators.stop();
+    await firestore.stop();
+    throw error;
+  }
 }

@@ -12,3 +12,7 @@ export { getVillageOverview } from './functions/getVillageOverview';
 export { appointStaff, removeStaff } from './functions/appointStaff';
 export { revealSensitive } from './functions/revealSensitive';
 export { onHouseholdWritten } from './functions/onHouseholdWritten';
+export { rollupRates } from './functions/rollupRates';
+export { repairRates, repairRatesNightly } from './functions/repairRates';
+export { snapshotRates } from './functions/snapshotRates';
+export { getRatesDashboard } from './functions/getRatesDashboard';

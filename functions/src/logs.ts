@@ -54,6 +54,24 @@ export const logs = {
   staffRemoved(by: string, uid: string, role: string, region: string) {
     logger.info('staff removed', { event: 'staff_removed', by, uid, role, region });
   },
+  rollupRan(villages: number, writes: number, ms: number) {
+    logger.info('rates rolled up', { event: 'rollup_ran', villages, writes, ms });
+  },
+  /** An ops alert: a kept figure differed from a recount from source. */
+  ratesDrift(villageCode: string, drift: Record<string, number>) {
+    logger.error('rates drift repaired', { event: 'rates_drift', villageCode, drift });
+  },
+  ratesRepaired(regionCode: string, villages: number, drifted: number) {
+    logger.info('rates repair finished', {
+      event: 'rates_repaired',
+      regionCode,
+      villages,
+      drifted,
+    });
+  },
+  snapshotTaken(regions: number) {
+    logger.info('rates snapshot taken', { event: 'rates_snapshot', regions });
+  },
   health(ok: boolean, checks: Record<string, boolean>) {
     logger.info('health check', { event: 'health', ok, checks });
   },

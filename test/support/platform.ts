@@ -90,3 +90,19 @@ export async function redeliver(fn: string, id: string): Promise<void> {
 }
 
 export const newRequestId = (): string => randomUUID();
+
+/** Runs a scheduled function now, as Cloud Scheduler would. */
+export async function runSchedule(name: string): Promise<void> {
+  const response = await fetch(`${functionsUrl()}/__platform/schedule/${name}`, { method: 'POST' });
+  if (response.status !== 200) throw new Error(`${name} answered ${response.status}`);
+}
+
+/** The functions' structured log lines (as Cloud Logging would receive them), parsed. */
+export async function functionLogs(): Promise<Array<Record<string, unknown>>> {
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(`${process.env.FUPIN_TEST_DATA_DIR}/functions.log`, 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
