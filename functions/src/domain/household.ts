@@ -50,3 +50,41 @@ export const storedHouseholdSchema = z.object({
   registered: z.boolean(),
 });
 export type StoredHousehold = z.output<typeof storedHouseholdSchema>;
+
+/** The standard causes of poverty of the 建档立卡 file (DOMAIN.md), as the national system names them. */
+export const povertyCauses = [
+  '因病',
+  '因残',
+  '因学',
+  '因灾',
+  '缺土地',
+  '缺水',
+  '缺技术',
+  '缺劳力',
+  '缺资金',
+  '交通条件落后',
+  '自身发展动力不足',
+] as const;
+export type PovertyCause = (typeof povertyCauses)[number];
+
+// Wordings seen in exported rosters and local ledgers for the same standard causes.
+const causeSynonyms: Record<string, PovertyCause> = {
+  缺劳动力: '缺劳力',
+  交通落后: '交通条件落后',
+  交通条件差: '交通条件落后',
+  发展动力不足: '自身发展动力不足',
+  内生动力不足: '自身发展动力不足',
+  缺乏技术: '缺技术',
+  缺少技术: '缺技术',
+  缺少资金: '缺资金',
+  缺乏资金: '缺资金',
+  缺少土地: '缺土地',
+  缺地: '缺土地',
+};
+
+/** The standard cause a written cause means ("因病致贫" → "因病"), or undefined. */
+export function standardCauseOf(raw: string): PovertyCause | undefined {
+  const word = raw.normalize('NFKC').replace(/\s/g, '').replace(/致贫$/, '');
+  if ((povertyCauses as readonly string[]).includes(word)) return word as PovertyCause;
+  return causeSynonyms[word];
+}

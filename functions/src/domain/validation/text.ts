@@ -1,0 +1,208 @@
+/**
+ * Text as people type it into forms and rosters, reduced to one canonical form before it is
+ * compared, stored or shown: NFC, one middle dot, no invisible characters that could make two
+ * names look alike or reorder what a reviewer reads.
+ */
+import { z } from 'zod';
+
+/**
+ * Characters that people (and input methods) use for the dot between the parts of a
+ * transliterated name (e.g. 买买提·艾力); all become U+00B7 so that one person has one name.
+ */
+export const middleDotLookAlikes = [
+  '\u30FB', // ・ katakana middle dot (Japanese and some Chinese IMEs)
+  '\uFF65', // ･ half-width katakana middle dot
+  '\u2022', // • bullet
+  '\u2027', // ‧ hyphenation point (Taiwanese IMEs)
+  '\u22C5', // ⋅ dot operator
+  '\u2219', // ∙ bullet operator
+  '\u2024', // ․ one dot leader
+  '\u2E31', // ⸱ word separator middle dot
+  '\u318D', // ㆍ Hangul araea
+  '\u0387', // · Greek ano teleia (NFC maps it too; listed so the map does not rely on that)
+  '.',
+  '\uFF0E', // ． full-width full stop
+  '\u3002', // 。 ideographic full stop, typed by mistake for the dot
+] as const;
+
+const lookAlikeDots = new RegExp(`[${middleDotLookAlikes.join('').replace('.', '\\.')}]`, 'gu');
+
+const zeroWidth = /[\u200B-\u200D\u2060\uFEFF]/u;
+const bidiControls = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
+// Other format characters (soft hyphen, invisible operators, tag characters…), control
+// characters, unpaired surrogates (not encodable in UTF-8, so Firestore cannot store them),
+// private-use and unassigned code points, line and paragraph separators (U+2028/9, which break
+// lines in some viewers and not others): none can be shown or compared reliably.
+const otherInvisible = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+// A name is made of Han ideographs (every block, extensions A–H included: 𠮷, 䶮, 赟), the
+// ideographic zero 〇 (a real character in some names) and the middle dot. NFC has already
+// turned compatibility ideographs (U+F900…) into their unified forms.
+const nameChar = /^[\p{Unified_Ideograph}\u3007\u00B7]$/u;
+// Spaces inside a name are padding (rosters align two-character names as "黄  聃"). Listed
+// explicitly: `\s` would also swallow U+FEFF, which must be refused, not silently dropped.
+const ordinarySpace = /[ \t\r\n\u3000\u00A0\u2000-\u200A\u202F\u205F]+/gu;
+// Runs of 11 or more digits, possibly grouped by spaces or hyphens, are ID, bank or phone
+// numbers: they must not travel in free text that is published or exported.
+const longNumber = /\d(?:[ \-\u3000]?\d){10,}/u;
+
+/**
+ * UTF-8 length, the unit Firestore counts document and index-entry sizes in. Counted by hand
+ * rather than with Buffer so that the web client, which shares these schemas, gets the same.
+ */
+export function utf8Bytes(value: string): number {
+  let bytes = 0;
+  for (const char of value) {
+    const code = char.codePointAt(0) as number;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/** Number of Unicode code points (𠮷 is one character, two UTF-16 units). */
+export function charCount(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+export type TextProblem =
+  | 'empty'
+  | 'too_short'
+  | 'too_long'
+  | 'bytes'
+  | 'bidi'
+  | 'zero_width'
+  | 'control'
+  | 'chars'
+  | 'dot'
+  | 'number';
+
+/** What a kind of text may hold; `prefix` names its issue codes (`name_bidi`, `reason_bytes`…). */
+export interface TextBudget {
+  prefix: string;
+  maxChars: number;
+  maxBytes: number;
+  minChars?: number;
+  /** Line breaks kept (as \n) rather than folded into spaces. */
+  multiline?: boolean;
+  /** Refuse runs of ≥ 11 digits (ID, bank and phone numbers have no place in this text). */
+  refuseLongNumbers?: boolean;
+}
+
+/**
+ * Budgets, in characters and in UTF-8 bytes. The byte budgets keep each value inside one
+ * Firestore index entry (1500 bytes) and a need document far below 1 MiB; they bind before the
+ * character budget only for 4-byte characters (extension B ideographs, emoji).
+ */
+export const budgets = {
+  // 30 characters covers long transliterated names (阿卜杜热合曼·买买提艾力 is 12).
+  name: { prefix: 'name', maxChars: 30, maxBytes: 90 },
+  address: { prefix: 'address', maxChars: 100, maxBytes: 300, refuseLongNumbers: true },
+  reason: {
+    prefix: 'reason',
+    maxChars: 500,
+    maxBytes: 1500,
+    minChars: 5,
+    multiline: true,
+    refuseLongNumbers: true,
+  },
+  note: { prefix: 'note', maxChars: 200, maxBytes: 600, multiline: true, refuseLongNumbers: true },
+  itemName: { prefix: 'item_name', maxChars: 30, maxBytes: 90, refuseLongNumbers: true },
+  unit: { prefix: 'unit', maxChars: 8, maxBytes: 24 },
+} satisfies Record<string, TextBudget>;
+
+function invisibleProblem(value: string): TextProblem | undefined {
+  if (bidiControls.test(value)) return 'bidi';
+  if (zeroWidth.test(value)) return 'zero_width';
+  if (otherInvisible.test(value)) return 'control';
+  return undefined;
+}
+
+function lengthProblem(value: string, budget: TextBudget): TextProblem | undefined {
+  const chars = charCount(value);
+  if (chars === 0) return 'empty';
+  if (chars < (budget.minChars ?? 1)) return 'too_short';
+  if (chars > budget.maxChars) return 'too_long';
+  if (utf8Bytes(value) > budget.maxBytes) return 'bytes';
+  return undefined;
+}
+
+export type Checked = { ok: true; value: string } | { ok: false; problem: TextProblem };
+
+/**
+ * A person's name in canonical form (NFC, U+00B7 dots, no spaces) or why it cannot be one.
+ * Look-alike dots are mapped before the character check, so "买买提・艾力" is accepted as
+ * "买买提·艾力" while an invisible or foreign character is refused rather than dropped.
+ */
+export function checkPersonName(raw: string, budget: TextBudget = budgets.name): Checked {
+  const value = raw.normalize('NFC').replace(lookAlikeDots, '\u00B7').replace(ordinarySpace, '');
+  const invisible = invisibleProblem(value);
+  if (invisible) return { ok: false, problem: invisible };
+  const length = lengthProblem(value, budget);
+  if (length) return { ok: false, problem: length };
+  for (const char of value) if (!nameChar.test(char)) return { ok: false, problem: 'chars' };
+  if (value.startsWith('\u00B7') || value.endsWith('\u00B7') || value.includes('\u00B7\u00B7')) {
+    return { ok: false, problem: 'dot' };
+  }
+  return { ok: true, value };
+}
+
+/**
+ * Free text (address, reason, item names) in canonical form: NFC, CRLF → LF, runs of spaces
+ * (ideographic and no-break ones too) folded to one, trimmed; or why it cannot be stored.
+ */
+export function checkFreeText(raw: string, budget: TextBudget): Checked {
+  let value = raw.normalize('NFC').replace(/\r\n?/g, '\n');
+  if (!budget.multiline) value = value.replace(/\n/g, ' ');
+  // Invisible characters are judged before whitespace folding would hide a U+FEFF or U+2028.
+  // Tabs and newlines are ordinary spacing here, not the control characters to refuse.
+  const invisible = invisibleProblem(value.replace(/[\n\t]/g, ''));
+  if (invisible) return { ok: false, problem: invisible };
+  value = value
+    .split('\n')
+    .map((line) => line.replace(ordinarySpace, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  const length = lengthProblem(value, budget);
+  if (length) return { ok: false, problem: length };
+  if (budget.refuseLongNumbers && longNumber.test(value)) return { ok: false, problem: 'number' };
+  return { ok: true, value };
+}
+
+/** The issue code a text problem is reported with, e.g. `name_bidi`. */
+export function textIssueCode(budget: TextBudget, problem: TextProblem): string {
+  return `${budget.prefix}_${problem}`;
+}
+
+function textSchema(check: (raw: string) => Checked, budget: TextBudget) {
+  return z.string().transform((raw, ctx) => {
+    const checked = check(raw);
+    if (checked.ok) return checked.value;
+    ctx.addIssue({
+      code: 'custom',
+      message: textIssueCode(budget, checked.problem),
+      params: { code: textIssueCode(budget, checked.problem) },
+    });
+    return z.NEVER;
+  });
+}
+
+/** A person's name (household head, administrator, reviewer), transformed to canonical form. */
+export const personNameSchema = textSchema((raw) => checkPersonName(raw), budgets.name);
+/** A home address, single line. */
+export const addressSchema = textSchema(
+  (raw) => checkFreeText(raw, budgets.address),
+  budgets.address,
+);
+/** The reason for a need (需求理由), published to donors: several lines allowed. */
+export const reasonSchema = textSchema((raw) => checkFreeText(raw, budgets.reason), budgets.reason);
+/** A reviewer's short note. */
+export const noteSchema = textSchema((raw) => checkFreeText(raw, budgets.note), budgets.note);
+/** The name of a requested good (棉被, 大米). */
+export const itemNameSchema = textSchema(
+  (raw) => checkFreeText(raw, budgets.itemName),
+  budgets.itemName,
+);
+/** A unit of measure (床, 斤, 袋). */
+export const unitSchema = textSchema((raw) => checkFreeText(raw, budgets.unit), budgets.unit);
