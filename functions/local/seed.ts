@@ -102,6 +102,7 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
       batch.set(db.collection(collections.households).doc(household.id), household.doc);
       batch.set(db.collection(collections.householdsPrivate).doc(household.id), {
         idNumber: household.idNumber,
+        villageCode: household.doc.villageCode,
       });
     });
   }

@@ -72,6 +72,36 @@ export const logs = {
   snapshotTaken(regions: number) {
     logger.info('rates snapshot taken', { event: 'rates_snapshot', regions });
   },
+  needMoved(
+    fn: string,
+    needId: string,
+    villageCode: string,
+    from: string | null,
+    to: string,
+    uid: string,
+  ) {
+    logger.info('need moved', { event: 'need_moved', fn, needId, villageCode, from, to, uid });
+  },
+  needRevalidated(needId: string, status: string | undefined, problems: string[]) {
+    // Problem codes are `path:code` strings: field names and codes, never values.
+    logger.warn('need re-validated', { event: 'need_revalidated', needId, status, problems });
+  },
+  rosterImported(
+    villageCode: string,
+    uid: string,
+    created: number,
+    updated: number,
+    leftRoster: number,
+  ) {
+    logger.info('roster imported', {
+      event: 'roster_imported',
+      villageCode,
+      uid,
+      created,
+      updated,
+      leftRoster,
+    });
+  },
   health(ok: boolean, checks: Record<string, boolean>) {
     logger.info('health check', { event: 'health', ok, checks });
   },

@@ -106,3 +106,29 @@ export async function functionLogs(): Promise<Array<Record<string, unknown>>> {
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/** Signs in by phone and SMS code, reading the code the Auth emulator "sent". */
+export async function signInByPhone(phoneNumber: string): Promise<string> {
+  const base = `http://${authHost()}/identitytoolkit.googleapis.com/v1`;
+  const sent = await fetch(`${base}/accounts:sendVerificationCode?key=demo-api-key`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ phoneNumber, recaptchaToken: 'test' }),
+  });
+  const { sessionInfo } = (await sent.json()) as { sessionInfo: string };
+  const codes = await fetch(
+    `http://${authHost()}/emulator/v1/projects/${projectId}/verificationCodes`,
+  );
+  const { verificationCodes } = (await codes.json()) as {
+    verificationCodes: Array<{ sessionInfo: string; code: string }>;
+  };
+  const code = verificationCodes.find((entry) => entry.sessionInfo === sessionInfo)?.code;
+  const signedIn = await fetch(`${base}/accounts:signInWithPhoneNumber?key=demo-api-key`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ sessionInfo, code }),
+  });
+  const { idToken } = (await signedIn.json()) as { idToken?: string };
+  if (!idToken) throw new Error(`cannot sign in ${phoneNumber} by phone`);
+  return idToken;
+}

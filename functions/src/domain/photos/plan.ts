@@ -1,0 +1,85 @@
+/**
+ * Where evidence photos live and what the pipeline makes of them. Paths are deterministic from
+ * (village, photo id), so a second run writes the same objects again instead of new ones.
+ */
+
+/** Firestore collection of photo records, one per photo id. */
+export const evidencePhotosCollection = 'evidencePhotos';
+
+/** Decoded upload size cap; the client sends ≤ 400 KB, this is only a guard. */
+export const maxUploadBytes = 2 * 1024 * 1024;
+/** Photos one uploader may attach to one need draft. */
+export const maxPhotosPerDraft = 9;
+/** Refused from the header before any decode; sharp's own default is 268 MP. */
+export const maxInputPixels = 50_000_000;
+
+export const displayLongEdge = 1600;
+export const thumbLongEdge = 320;
+
+/**
+ * Output settings, chosen with functions/bench/photos.ts (see its report): WebP displays in
+ * WeChat's browser and Android WebView; effort 2 costs little size for much less time.
+ */
+export const outputFormat = {
+  format: 'webp',
+  contentType: 'image/webp',
+  extension: 'webp',
+  display: { quality: 75, effort: 2 },
+  thumb: { quality: 70, effort: 2 },
+} as const;
+
+export const acceptedContentTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+const uuidPattern = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const incomingPattern = new RegExp(`^incoming/(\\d{12})/([A-Za-z0-9_-]{1,128})/(${uuidPattern})$`);
+
+export interface IncomingObject {
+  villageCode: string;
+  uploaderUid: string;
+  photoId: string;
+}
+
+export function incomingPath(villageCode: string, uid: string, photoId: string): string {
+  return `incoming/${villageCode}/${uid}/${photoId}`;
+}
+
+/**
+ * The trigger's guard: only uploads in the incoming area, named exactly as the upload callable
+ * names them. Outputs and quarantined originals live elsewhere, so they never fire it again;
+ * object metadata is not consulted, since whoever writes an object sets it.
+ */
+export function shouldProcess(objectName: string): IncomingObject | undefined {
+  const match = incomingPattern.exec(objectName);
+  if (!match) return undefined;
+  return {
+    villageCode: match[1] as string,
+    uploaderUid: match[2] as string,
+    photoId: match[3] as string,
+  };
+}
+
+export function outputPaths(villageCode: string, photoId: string) {
+  const base = `evidence/${villageCode}/${photoId}`;
+  return {
+    display: `${base}/display.${outputFormat.extension}`,
+    thumb: `${base}/thumb.${outputFormat.extension}`,
+  };
+}
+
+/** Where a refused original is kept for review (never served to anyone). */
+export function quarantinePath(villageCode: string, uid: string, photoId: string): string {
+  return `quarantine/${villageCode}/${uid}/${photoId}`;
+}
+
+/** Size that fits inside `longEdge` × `longEdge`, keeping the aspect ratio, never enlarging. */
+export function fitInside(
+  width: number,
+  height: number,
+  longEdge: number,
+): { width: number; height: number } {
+  const scale = Math.min(1, longEdge / Math.max(width, height));
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
+}

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { FieldValue } from 'firebase-admin/firestore';
+import { z } from 'zod';
+import { regionFieldsOf } from '../domain/regions';
+import { parseRoster, type RosterHousehold } from '../domain/roster/parse';
+import { requestIdSchema } from '../domain/validation/common';
+import { callable } from '../lib/callable';
+import { logs } from '../logs';
+import { collections, db } from '../services/db';
+
+export const rosterImportsCollection = 'rosterImports';
+/** Firestore takes at most 500 writes in one batch. */
+const batchLimit = 450;
+
+export const importRosterInput = z.strictObject({
+  requestId: requestIdSchema,
+  format: z.enum(['csv', 'xlsx']),
+  /** The file, base64; ≤ 5 MiB once decoded (the parser refuses more). */
+  dataBase64: z
+    .string()
+    .max(7_100_000)
+    .regex(/^[A-Za-z0-9+/=]*$/),
+  /** The latest poverty-exit year: households out in that year get the red contact card. */
+  latestExitYear: z.number().int().min(2014).max(2030).default(2020),
+});
+
+type Write = { path: string; data: Record<string, unknown>; merge: boolean };
+
+function householdFields(row: RosterHousehold) {
+  return {
+    headName: row.headName,
+    idLast4: row.idLast4,
+    address: row.address,
+    members: row.members,
+    causes: row.causes,
+    annualIncomeFen: row.annualIncomeFen,
+    status: row.status,
+    outYear: row.outYear,
+    cardColour: row.cardColour,
+    helperName: row.helperName,
+    onRoster: true,
+  };
+}
+
+/**
+ * Imports a village's 建档立卡 roster (CSV or XLSX, as the national system exports it). A file
+ * with any refused row imports nothing and answers the row-by-row report. An accepted file
+ * updates the village's households matched by ID number, adds new ones, and takes off the
+ * roster those the file no longer lists (yearly adjustment: 脱贫则出，返贫再进).
+ *
+ * Nothing is half-imported: a village that fits one batch is written atomically; a larger one is
+ * written in batches under an import record, with deterministic document ids and idempotent
+ * writes, so a retry with the same request id finishes the same import.
+ */
+export const importRoster = callable({
+  name: 'importRoster',
+  input: importRosterInput,
+  roles: ['village_admin'],
+  memory: '512MiB',
+  handler: async ({ requestId, format, dataBase64, latestExitYear }, caller) => {
+    const villageCode = caller.region;
+    const recordRef = db().collection(rosterImportsCollection).doc(`${caller.uid}_${requestId}`);
+    const record = await recordRef.get();
+    if (record.get('status') === 'done') return record.get('result');
+
+    const parsed = await parseRoster(
+      { kind: format, data: Buffer.from(dataBase64, 'base64') },
+      { latestYear: latestExitYear },
+    );
+    if (!parsed.ok) {
+      return {
+        ok: false as const,
+        report: parsed.report,
+        fileProblems: parsed.fileProblems,
+        accepted: parsed.accepted,
+        refused: parsed.refused,
+      };
+    }
+
+    const existing = await db()
+      .collection(collections.householdsPrivate)
+      .where('villageCode', '==', villageCode)
+      .get();
+    const idByNumber = new Map(existing.docs.map((doc) => [String(doc.get('idNumber')), doc.id]));
+    const writes: Write[] = [];
+    let created = 0;
+    let updated = 0;
+    const listed = new Set<string>();
+    for (const row of parsed.rows) {
+      const known = idByNumber.get(row.idNumber);
+      const id =
+        known ??
+        `h${createHash('sha256').update(`${requestId}\n${row.idNumber}`).digest('hex').slice(0, 20)}`;
+      listed.add(id);
+      if (known) {
+        updated++;
+        writes.push({
+          path: `${collections.households}/${id}`,
+          data: householdFields(row),
+          merge: true,
+        });
+      } else {
+        created++;
+        writes.push({
+          path: `${collections.households}/${id}`,
+          data: {
+            ...regionFieldsOf(villageCode),
+            ...householdFields(row),
+            helperUid: null,
+            registered: false,
+          },
+          merge: false,
+        });
+        writes.push({
+          path: `${collections.householdsPrivate}/${id}`,
+          data: { idNumber: row.idNumber, villageCode },
+          merge: false,
+        });
+      }
+    }
+    let leftRoster = 0;
+    for (const doc of existing.docs) {
+      if (listed.has(doc.id)) continue;
+      leftRoster++;
+      writes.push({
+        path: `${collections.households}/${doc.id}`,
+        data: { onRoster: false },
+        merge: true,
+      });
+    }
+    const result = {
+      ok: true as const,
+      report: parsed.report,
+      accepted: parsed.accepted,
+      refused: 0,
+      created,
+      updated,
+      leftRoster,
+    };
+
+    const stamp = { importedBy: caller.uid, importedAt: FieldValue.serverTimestamp() };
+    const addTo = (batch: FirebaseFirestore.WriteBatch, write: Write) =>
+      batch.set(
+        db().doc(write.path),
+        write.path.startsWith(`${collections.households}/`)
+          ? { ...write.data, ...stamp }
+          : write.data,
+        { merge: write.merge },
+      );
+    if (writes.length <= batchLimit) {
+      const batch = db().batch();
+      writes.forEach((write) => addTo(batch, write));
+      batch.set(recordRef, {
+        status: 'done',
+        villageCode,
+        result,
+        at: FieldValue.serverTimestamp(),
+      });
+      await batch.commit();
+    } else {
+      await recordRef.set({
+        status: 'applying',
+        villageCode,
+        writes: writes.length,
+        at: FieldValue.serverTimestamp(),
+      });
+      for (let i = 0; i < writes.length; i += batchLimit) {
+        const batch = db().batch();
+        writes.slice(i, i + batchLimit).forEach((write) => addTo(batch, write));
+        await batch.commit();
+      }
+      await recordRef.set({
+        status: 'done',
+        villageCode,
+        result,
+        at: FieldValue.serverTimestamp(),
+      });
+    }
+    logs.rosterImported(villageCode, caller.uid, created, updated, leftRoster);
+    return result;
+  },
+});

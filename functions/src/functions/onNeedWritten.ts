@@ -1,0 +1,95 @@
+import { FieldValue } from 'firebase-admin/firestore';
+import { onDocumentWritten } from 'firebase-functions/v2/firestore';
+import {
+  publicNeedView,
+  revalidationPatch,
+  storedNeedSchema,
+  validateStoredNeed,
+} from '../domain/need';
+import type { HouseholdStatus } from '../domain/household';
+import { needDeltas } from '../domain/rates';
+import { logs } from '../logs';
+import { functionsRegion } from '../params';
+import { collections, db } from '../services/db';
+import { commitOnce } from '../services/events';
+import { publicNeedsCollection } from '../services/needs';
+import { addVillageDeltas } from '../services/villageCounts';
+
+/**
+ * Every write to a need, by any path (a callable, an import, the Firebase console):
+ * 1. moves the village's published / matched / fulfilled counts — exactly once: the increments
+ *    and a `create()` marker keyed by function name + event id commit in one batch;
+ * 2. re-validates the document as it is now and marks an invalid one (status `invalid`, with
+ *    `path:code` problems) instead of letting it be published — a fixed point, so a second
+ *    delivery finds nothing to write;
+ * 3. keeps the donor-facing projection `publicNeeds/{id}` — recomputed from the need, set or
+ *    deleted, so a second delivery rewrites the same document.
+ */
+export const onNeedWritten = onDocumentWritten(
+  { document: 'needs/{needId}', region: functionsRegion, retry: true },
+  async (event) => {
+    const needId = event.params.needId;
+    const deltas = needDeltas(event.data?.before.data(), event.data?.after.data());
+    if (deltas.size > 0) {
+      const applied = await commitOnce('onNeedWritten', event.id, (batch) =>
+        addVillageDeltas(batch, deltas),
+      );
+      if (!applied) logs.triggerDuplicate('onNeedWritten', event.id);
+    }
+
+    const ref = db().collection(collections.needs).doc(needId);
+    const current = await ref.get();
+    const publicRef = db().collection(publicNeedsCollection).doc(needId);
+    if (!current.exists) {
+      await publicRef.delete();
+      return;
+    }
+    const data = current.data() as Record<string, unknown>;
+    const household = await db()
+      .collection(collections.households)
+      .doc(String(data.householdId))
+      .get();
+    const problems = validateStoredNeed(data, {
+      household: household.exists
+        ? {
+            villageCode: household.get('villageCode'),
+            status: household.get('status') as HouseholdStatus,
+          }
+        : undefined,
+    });
+    const patch = revalidationPatch(data, problems);
+    if (patch) {
+      logs.needRevalidated(needId, patch.status, patch.problems);
+      // The patch's own write brings this function back once more, to find nothing to change.
+      await ref.update({ ...patch, updatedAt: FieldValue.serverTimestamp() });
+      return;
+    }
+
+    const parsed = storedNeedSchema.safeParse(data);
+    const village = await db().collection(collections.regions).doc(String(data.villageCode)).get();
+    const view =
+      parsed.success && household.exists
+        ? publicNeedView(
+            { ...parsed.data, id: needId },
+            { headName: household.get('headName') },
+            { name: String(village.get('name') ?? '') },
+          )
+        : undefined;
+    if (!view || !parsed.success) {
+      await publicRef.delete();
+      return;
+    }
+    await publicRef.set({
+      view,
+      // Query fields stay server-side: the callables return only `view`.
+      provinceCode: parsed.data.provinceCode,
+      cityCode: parsed.data.cityCode,
+      countyCode: parsed.data.countyCode,
+      townshipCode: parsed.data.townshipCode,
+      villageCode: parsed.data.villageCode,
+      category: parsed.data.category,
+      status: parsed.data.status,
+      publishedAt: data.publishedAt ?? FieldValue.serverTimestamp(),
+    });
+  },
+);

@@ -1,0 +1,99 @@
+import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
+import { HttpsError } from 'firebase-functions/v2/https';
+import { z } from 'zod';
+import { reviewDateBeforeSubmission, reviewNeedInput } from '../domain/need';
+import { docIdSchema, requestIdSchema } from '../domain/validation/common';
+import { callable } from '../lib/callable';
+import { logs } from '../logs';
+import { assertTransition, needForAction } from '../services/needs';
+import { runOnce } from '../services/requests';
+
+export const startNeedReviewInput = z.strictObject({
+  requestId: requestIdSchema,
+  needId: docIdSchema,
+});
+
+/** The village administrator takes a submitted need into the in-person review (入户审核). */
+export const startNeedReview = callable({
+  name: 'startNeedReview',
+  input: startNeedReviewInput,
+  roles: ['village_admin'],
+  handler: async ({ requestId, needId }, caller) => {
+    const { result } = await runOnce('startNeedReview', caller.uid, requestId, async (batch) => {
+      const { ref, status } = await needForAction('startNeedReview', caller, needId);
+      if (status === 'under_review') return { needId, status };
+      assertTransition(status, 'under_review', caller);
+      batch.update(ref, { status: 'under_review', updatedAt: FieldValue.serverTimestamp() });
+      logs.needMoved('startNeedReview', needId, caller.region, status, 'under_review', caller.uid);
+      return { needId, status: 'under_review' as const };
+    });
+    return result;
+  },
+});
+
+/**
+ * Records the in-person review (date of the home visit, reviewer, opinion) and publishes or
+ * rejects the need. Only the village's information administrator may, and only after the review
+ * has been started: nothing is published unvisited.
+ */
+export const reviewNeed = callable({
+  name: 'reviewNeed',
+  input: reviewNeedInput,
+  roles: ['village_admin'],
+  handler: async (input, caller) => {
+    const { result } = await runOnce('reviewNeed', caller.uid, input.requestId, async (batch) => {
+      const { ref, snapshot, status } = await needForAction('reviewNeed', caller, input.needId);
+      const to = input.opinion === 'publish' ? 'published' : 'rejected';
+      assertTransition(status, to, caller);
+      const submittedAt = snapshot.get('submittedAt') as Timestamp | undefined;
+      if (submittedAt && reviewDateBeforeSubmission(input.reviewDate, submittedAt.toDate())) {
+        throw new HttpsError('invalid-argument', '入户审核日期不能早于提交日期', {
+          issues: [{ path: 'reviewDate', code: 'review_before_submission' }],
+        });
+      }
+      batch.update(ref, {
+        status: to,
+        review: {
+          date: input.reviewDate,
+          reviewerName: input.reviewerName,
+          opinion: input.opinion,
+          ...(input.opinion === 'reject' ? { reasonCodes: input.reasonCodes } : {}),
+          ...(input.note ? { note: input.note } : {}),
+        },
+        reviewedBy: caller.uid,
+        reviewedAt: FieldValue.serverTimestamp(),
+        ...(to === 'published' ? { publishedAt: FieldValue.serverTimestamp() } : {}),
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      logs.needMoved('reviewNeed', input.needId, caller.region, status, to, caller.uid);
+      return { needId: input.needId, status: to };
+    });
+    return result;
+  },
+});
+
+export const withdrawNeedInput = z.strictObject({
+  requestId: requestIdSchema,
+  needId: docIdSchema,
+});
+
+/** Withdraws a need: before publication its submitter or the administrator, after it the administrator. */
+export const withdrawNeed = callable({
+  name: 'withdrawNeed',
+  input: withdrawNeedInput,
+  roles: ['village_admin', 'helper'],
+  handler: async ({ requestId, needId }, caller) => {
+    const { result } = await runOnce('withdrawNeed', caller.uid, requestId, async (batch) => {
+      const { ref, status } = await needForAction('withdrawNeed', caller, needId);
+      assertTransition(status, 'withdrawn', caller);
+      batch.update(ref, {
+        status: 'withdrawn',
+        withdrawnBy: caller.uid,
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      logs.needMoved('withdrawNeed', needId, caller.region, status, 'withdrawn', caller.uid);
+      return { needId, status: 'withdrawn' as const };
+    });
+    return result;
+  },
+});

@@ -1,0 +1,35 @@
+import { HttpsError } from 'firebase-functions/v2/https';
+import type { Caller } from '../domain/roles';
+import { canTransition, isNeedStatus, type NeedStatus } from '../domain/need';
+import { deny } from '../lib/callable';
+import { collections, db } from './db';
+
+export const evidencePhotosCollection = 'evidencePhotos';
+export const publicNeedsCollection = 'publicNeeds';
+
+/**
+ * Loads a need for a staff action and checks the caller's scope: only staff of the need's own
+ * village act on it, and a helper only on needs they submitted. Missing and out-of-scope needs get
+ * the same answer.
+ */
+export async function needForAction(fn: string, caller: Caller, needId: string) {
+  const ref = db().collection(collections.needs).doc(needId);
+  const snapshot = await ref.get();
+  const inScope =
+    snapshot.exists &&
+    snapshot.get('villageCode') === caller.region &&
+    (caller.role === 'village_admin' ||
+      (caller.role === 'helper' && snapshot.get('submittedBy') === caller.uid));
+  if (!inScope) deny(fn, caller.uid);
+  const status = snapshot.get('status');
+  if (!isNeedStatus(status))
+    throw new HttpsError('failed-precondition', '需求状态异常，请联系管理员');
+  return { ref, snapshot, status };
+}
+
+/** Refuses a move the lifecycle table does not allow for this role. */
+export function assertTransition(from: NeedStatus, to: NeedStatus, caller: Caller): void {
+  if (!canTransition(from, to, caller.role)) {
+    throw new HttpsError('failed-precondition', `当前状态不能进行此操作`, { from, to });
+  }
+}
