@@ -254,3 +254,160 @@ export function demoHouseholds(): DemoHousehold[] {
   });
   return households;
 }
+
+export interface DemoNeed {
+  id: string;
+  need: Record<string, unknown>;
+  needPrivate: Record<string, unknown>;
+  photoIds: string[];
+}
+
+const demoNeedTemplates = [
+  {
+    category: 'medical',
+    kind: 'money',
+    amountFen: 800_000,
+    reason: '户主患慢性肾病需长期透析，医保报销后每月仍有较大缺口',
+  },
+  {
+    category: 'education',
+    kind: 'money',
+    amountFen: 300_000,
+    reason: '两个孩子在读初中，住校生活费和交通费负担重',
+  },
+  {
+    category: 'housing',
+    kind: 'money',
+    amountFen: 2_000_000,
+    reason: '土坯房经鉴定为C级危房，雨季漏雨，需要加固改造',
+  },
+  {
+    category: 'necessities',
+    kind: 'goods',
+    guarantee: 'clothing',
+    items: [
+      { name: '棉被', quantity: 2, unit: '床' },
+      { name: '冬衣', quantity: 4, unit: '件' },
+    ],
+    reason: '高寒山区冬季气温低，家中老人孩子缺少御寒衣被',
+  },
+  {
+    category: 'industry',
+    kind: 'goods',
+    guarantee: 'food',
+    items: [{ name: '马铃薯良种', quantity: 500, unit: '公斤' }],
+    reason: '家中有耕地五亩，缺少良种，发展种植以保口粮和增收',
+  },
+  {
+    category: 'medical',
+    kind: 'goods',
+    items: [{ name: '轮椅', quantity: 1, unit: '辆' }],
+    reason: '户主下肢残疾行动不便，需要轮椅外出就医',
+  },
+] as const;
+
+/** The statuses each village's needs are in: every state appears, and match rates differ. */
+const demoNeedStatuses = [
+  'published',
+  'matched',
+  'fulfilled',
+  'closed',
+  'submitted',
+  'under_review',
+  'rejected',
+  'withdrawn',
+  'published',
+  'published',
+] as const;
+
+/**
+ * Needs in every state: village n has n + 3 needs, cycling through the statuses, so the villages'
+ * match rates spread around the 60 % target. Evidence photo ids are fixed per need; the seed
+ * uploads a generated photo for each through the evidence pipeline.
+ */
+export function demoNeeds(households: DemoHousehold[]): DemoNeed[] {
+  const needs: DemoNeed[] = [];
+  demoVillages.forEach((village, villageIndex) => {
+    const candidates = households.filter(
+      (household) =>
+        household.doc.villageCode === village.code &&
+        household.doc.registered === true &&
+        household.doc.status !== 'stably_out',
+    );
+    const count = villageIndex + 3;
+    // One need per township arrives for a household stably out of poverty: the re-validation
+    // trigger marks it invalid, so that state is on show too.
+    const stablyOut = households.find(
+      (h) => h.doc.villageCode === village.code && h.doc.status === 'stably_out',
+    );
+    const chosen =
+      villageIndex === 4 && stablyOut
+        ? [...candidates.slice(0, count), stablyOut]
+        : candidates.slice(0, count);
+    for (let i = 0; i < chosen.length; i++) {
+      const household = chosen[i] as DemoHousehold;
+      const template = demoNeedTemplates[
+        (villageIndex + i) % demoNeedTemplates.length
+      ] as (typeof demoNeedTemplates)[number];
+      const status = demoNeedStatuses[
+        (i + (villageIndex % 3)) % demoNeedStatuses.length
+      ] as (typeof demoNeedStatuses)[number];
+      const id = `n${village.code}${String(i + 1).padStart(2, '0')}`;
+      const photoId =
+        `00000000-0000-4000-8000-${village.code}`.slice(0, 24) +
+        String(villageIndex * 100 + i).padStart(12, '0');
+      const reviewed = ['published', 'matched', 'fulfilled', 'closed', 'rejected'].includes(status);
+      const bank =
+        template.kind === 'money'
+          ? `62170022${String(100000000 + villageIndex * 1000 + i).padStart(11, '0')}`
+          : null;
+      needs.push({
+        id,
+        photoIds: [photoId],
+        need: {
+          householdId: household.id,
+          ...regionFieldsOf(village.code),
+          category: template.category,
+          guarantee:
+            'guarantee' in template
+              ? template.guarantee
+              : (
+                  {
+                    medical: 'basic_medical',
+                    education: 'compulsory_education',
+                    housing: 'safe_housing',
+                  } as Record<string, string>
+                )[template.category],
+          headName: household.doc.headName,
+          idLast4: idLast4(household.idNumber),
+          address: household.doc.address,
+          reason: template.reason,
+          evidencePhotoIds: [photoId],
+          adminName: `${village.name}信息员甲`,
+          status,
+          review: reviewed
+            ? {
+                date: '2026-11-02',
+                reviewerName: `${village.name}信息员甲`,
+                opinion: status === 'rejected' ? 'reject' : 'publish',
+                ...(status === 'rejected' ? { reasonCodes: ['evidence_insufficient'] } : {}),
+              }
+            : null,
+          problems: [],
+          kind: template.kind,
+          ...(template.kind === 'money'
+            ? {
+                amountFen: template.amountFen,
+                bankLast4: (bank as string).slice(-4),
+                bankLuhnOk: false,
+              }
+            : { items: template.items.map((item) => ({ ...item })) }),
+          submittedBy: `demo-v${String(villageIndex + 1).padStart(2, '0')}a`,
+          submittedRole: 'village_admin',
+        },
+        needPrivate: { idNumber: household.idNumber, bankAccount: bank, villageCode: village.code },
+      });
+    }
+  });
+  return needs;
+}

@@ -6,12 +6,14 @@
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
 import { collections } from '../src/services/db';
+import { evidencePhotosCollection } from '../src/services/needs';
 import { ancestorsOf } from '../src/domain/regions';
 import { seatsPerRegion } from '../src/domain/roles';
 import { staffSeatsCollection } from '../src/functions/appointStaff';
 import {
   demoAccounts,
   demoHouseholds,
+  demoNeeds,
   demoPassword,
   demoRegions,
   demoVillages,
@@ -104,6 +106,27 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
         idNumber: household.idNumber,
         villageCode: household.doc.villageCode,
       });
+    });
+  }
+  for (const need of demoNeeds(households)) {
+    writes.push((batch) => {
+      batch.set(db.collection(collections.needs).doc(need.id), {
+        ...need.need,
+        submittedAt: FieldValue.serverTimestamp(),
+        updatedAt: FieldValue.serverTimestamp(),
+        ...(['published', 'matched', 'fulfilled', 'closed'].includes(String(need.need.status))
+          ? { publishedAt: FieldValue.serverTimestamp() }
+          : {}),
+      });
+      batch.set(db.collection(collections.needsPrivate).doc(need.id), need.needPrivate);
+      for (const photoId of need.photoIds) {
+        batch.set(db.collection(evidencePhotosCollection).doc(photoId), {
+          villageCode: need.need.villageCode,
+          uploaderUid: need.need.submittedBy,
+          needId: need.id,
+          status: 'processed',
+        });
+      }
     });
   }
   for (let i = 0; i < writes.length; i += 200) {

@@ -102,6 +102,46 @@ export const logs = {
       leftRoster,
     });
   },
+  evidencePhotoUploaded(photoId: string, villageCode: string, uid: string, bytes: number) {
+    logger.info('evidence photo uploaded', {
+      event: 'evidence_photo_uploaded',
+      photoId,
+      villageCode,
+      uid,
+      bytes,
+    });
+  },
+  evidencePhotoProcessed(photoId: string, ms: number, inputBytes: number, outputBytes: number) {
+    logger.info('evidence photo processed', {
+      event: 'evidence_photo_processed',
+      photoId,
+      ms,
+      inputBytes,
+      outputBytes,
+    });
+  },
+  evidencePhotoQuarantined(photoId: string, reason: string) {
+    logger.warn('evidence photo quarantined', {
+      event: 'evidence_photo_quarantined',
+      photoId,
+      reason,
+    });
+  },
+  evidencePhotoAccessed(uid: string, role: string, photoId: string) {
+    logger.info('evidence photo URL issued', {
+      event: 'evidence_photo_accessed',
+      uid,
+      role,
+      photoId,
+    });
+  },
+  revalidationOscillation(needId: string, status: string) {
+    logger.error('need re-validation does not settle', {
+      event: 'revalidation_oscillation',
+      needId,
+      status,
+    });
+  },
   health(ok: boolean, checks: Record<string, boolean>) {
     logger.info('health check', { event: 'health', ok, checks });
   },

@@ -913,6 +913,18 @@ describe('re-validation reaches a fixed point', () => {
     expect(revalidationPatch(back, validateStoredNeed(back))).toBeNull();
   });
 
+  it('keeps a need of a household stably out of poverty taken down, rather than flipping forever', () => {
+    const household = {
+      villageCode: publishedNeed().villageCode as string,
+      status: 'stably_out' as const,
+    };
+    let doc: Record<string, unknown> = { ...publishedNeed(), status: 'submitted', review: null };
+    const first = revalidationPatch(doc, validateStoredNeed(doc, { household }));
+    expect(first).toEqual({ status: 'invalid', problems: ['householdId:household_stably_out'] });
+    doc = { ...doc, ...first };
+    expect(revalidationPatch(doc, validateStoredNeed(doc, { household }))).toBeNull();
+  });
+
   it('records problems on a matched need without moving it', () => {
     const doc = { ...publishedNeed(), status: 'matched', amountFen: -1 };
     expect(revalidationPatch(doc, validateStoredNeed(doc))).toEqual({

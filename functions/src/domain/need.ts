@@ -554,7 +554,14 @@ export function validateStoredNeed(doc: unknown, context: StoredNeedContext = {}
     if (context.household) {
       if (context.household.villageCode !== need.villageCode)
         problems.add('villageCode:household_mismatch');
-      const beforeMatch: readonly NeedStatus[] = ['submitted', 'under_review', 'published'];
+      // `invalid` included: otherwise a need taken down for this reason would look valid once
+      // marked, return to `submitted`, and be marked again, forever.
+      const beforeMatch: readonly NeedStatus[] = [
+        'submitted',
+        'under_review',
+        'published',
+        'invalid',
+      ];
       if (context.household.status === 'stably_out' && beforeMatch.includes(need.status))
         problems.add('householdId:household_stably_out');
     }

@@ -59,6 +59,18 @@ export const onNeedWritten = onDocumentWritten(
     });
     const patch = revalidationPatch(data, problems);
     if (patch) {
+      // Defence against a rule that never settles: a patch that would restore the state this
+      // very write replaced is an oscillation; stop and alert rather than loop forever.
+      const before = event.data?.before.data();
+      if (
+        before &&
+        patch.status !== undefined &&
+        before.status === patch.status &&
+        JSON.stringify(before.problems ?? []) === JSON.stringify(patch.problems)
+      ) {
+        logs.revalidationOscillation(needId, patch.status);
+        return;
+      }
       logs.needRevalidated(needId, patch.status, patch.problems);
       // The patch's own write brings this function back once more, to find nothing to change.
       await ref.update({ ...patch, updatedAt: FieldValue.serverTimestamp() });
