@@ -59,6 +59,7 @@ export const getVillageOverview = callable({
       id: doc.id,
       headName: String(doc.get('headName')),
       idLast4: String(doc.get('idLast4')),
+      address: String(doc.get('address') ?? ''),
       members: Number(doc.get('members')),
       status: doc.get('status') as HouseholdStatus,
       statusLabel: householdStatusLabels[doc.get('status') as HouseholdStatus],

@@ -49,7 +49,8 @@ async function callerOf(fn: string, request: CallableRequest): Promise<Caller> {
   }
   const role = auth.token.role as unknown;
   const region = typeof auth.token.region === 'string' ? auth.token.region : '';
-  if (role === 'donor') return { uid: auth.uid, role: 'donor', region: '' };
+  // Anyone who signs up (by phone) is a donor; staff always carry role claims.
+  if (role === 'donor' || role === undefined) return { uid: auth.uid, role: 'donor', region: '' };
   if (!isStaffRole(role) || !claimsAreConsistent(role, region)) deny(fn, auth.uid);
   // A demoted or moved cadre keeps a valid token for up to an hour: the staff record decides.
   const staff = await db().collection(collections.staff).doc(auth.uid).get();

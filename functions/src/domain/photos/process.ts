@@ -31,10 +31,19 @@ export type Processed =
     }
   | { ok: false; reason: QuarantineReason };
 
+export interface EncodeSettings {
+  quality: number;
+  /** WebP only. */
+  effort?: number;
+  /** JPEG only. */
+  quantisationTable?: number;
+  trellisQuantisation?: boolean;
+}
+
 export interface OutputSettings {
   format: 'webp' | 'jpeg';
-  display: { quality: number; effort?: number };
-  thumb: { quality: number; effort?: number };
+  display: EncodeSettings;
+  thumb: EncodeSettings;
 }
 
 type SharpFactory = (input: Buffer, options?: SharpOptions) => Sharp;
@@ -76,10 +85,12 @@ export async function screen(
 }
 
 function encode(image: Sharp, settings: OutputSettings, size: 'display' | 'thumb'): Sharp {
-  const { quality, effort } = settings[size];
+  const { quality, effort, quantisationTable, trellisQuantisation } = settings[size];
   return settings.format === 'webp'
-    ? image.webp({ quality, effort, smartSubsample: false })
-    : image.flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: false });
+    ? image.webp({ quality, effort })
+    : image
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality, quantisationTable, trellisQuantisation, mozjpeg: false });
 }
 
 /**

@@ -16,6 +16,7 @@ export const quarantineReasons = [
   'truncated',
   'corrupt',
   'too_many_pixels',
+  'processing_failed',
 ] as const;
 export type QuarantineReason = (typeof quarantineReasons)[number];
 
@@ -31,6 +32,7 @@ export const reasonLabels: Record<QuarantineReason, string> = {
   truncated: '图片不完整，请重新上传',
   corrupt: '图片已损坏',
   too_many_pixels: '图片像素过多',
+  processing_failed: '处理失败，请重新上传',
 };
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
@@ -60,7 +62,9 @@ export function endsWithZipDirectory(bytes: Buffer): boolean {
 
 function hidesZip(trailer: Buffer): boolean {
   return (
-    trailer.includes(zipLocalHeader) || trailer.includes(zipCentralHeader) || trailer.includes(zipEnd)
+    trailer.includes(zipLocalHeader) ||
+    trailer.includes(zipCentralHeader) ||
+    trailer.includes(zipEnd)
   );
 }
 
@@ -146,8 +150,10 @@ function sniffText(bytes: Buffer): QuarantineReason | undefined {
     .toLowerCase();
   if (!head.startsWith('<')) return undefined;
   if (/<svg[\s>]/.test(head)) return 'svg';
-  if (/^<(!doctype html|html|head|body|script|iframe|meta|a |div|p>|title)/.test(head)) return 'html';
-  if (head.startsWith('<?xml') || head.startsWith('<!--')) return /<svg/.test(head) ? 'svg' : 'html';
+  if (/^<(!doctype html|html|head|body|script|iframe|meta|a |div|p>|title)/.test(head))
+    return 'html';
+  if (head.startsWith('<?xml') || head.startsWith('<!--'))
+    return /<svg/.test(head) ? 'svg' : 'html';
   return 'html';
 }
 
@@ -162,7 +168,11 @@ export function sniff(bytes: Buffer): Sniffed {
     format = 'jpeg';
   } else if (bytes.length >= 8 && ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') {
     format = 'png';
-  } else if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') {
+  } else if (
+    bytes.length >= 12 &&
+    ascii(bytes, 0, 4) === 'RIFF' &&
+    ascii(bytes, 8, 12) === 'WEBP'
+  ) {
     format = 'webp';
   }
   if (!format) {

@@ -1,0 +1,243 @@
+import exifr from 'exifr';
+import sharp from 'sharp';
+import {
+  heicHeader,
+  htmlPage,
+  pngBomb,
+  svgWithScript,
+  withGpsAndOrientation,
+  zipOf,
+} from '../../../bench/photos/fixtures';
+import { fitInside, outputPaths, shouldProcess } from './plan';
+import { processPhoto, screen } from './process';
+import { sniff } from './sniff';
+
+const photoId = '3f2b8c1e-6a4d-4e8f-9b1a-2c3d4e5f6a7b';
+
+/** A photo-like image: smooth gradients plus noise, so encoders behave as on a photograph. */
+async function photo(width: number, height: number, format: 'jpeg' | 'png' | 'webp' = 'jpeg') {
+  const noise = await sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: '#808080',
+      noise: { type: 'gaussian', mean: 128, sigma: 30 },
+    },
+  })
+    .blur(2)
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  return sharp(noise).toFormat(format).toBuffer();
+}
+
+/** A JPEG whose stored top-left quarter is red and the rest blue. */
+async function markedJpeg(width: number, height: number): Promise<Buffer> {
+  const marker = await sharp({
+    create: { width: width / 2, height: height / 2, channels: 3, background: '#ff0000' },
+  })
+    .png()
+    .toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#0000ff' } })
+    .composite([{ input: marker, left: 0, top: 0 }])
+    .jpeg({ quality: 95 })
+    .toBuffer();
+}
+
+/** Marker segments of a JPEG up to its first scan: APPn segments carry EXIF, XMP, ICC, IPTC. */
+function jpegSegments(jpeg: Buffer): number[] {
+  const markers: number[] = [];
+  for (let at = 2; at + 4 <= jpeg.length; at += 2 + jpeg.readUInt16BE(at + 2)) {
+    const marker = jpeg[at + 1] as number;
+    markers.push(marker);
+    if (marker === 0xda) break;
+  }
+  return markers;
+}
+
+function riffChunks(webp: Buffer): string[] {
+  const chunks: string[] = [];
+  for (
+    let at = 12;
+    at + 8 <= webp.length;
+    at += 8 + webp.readUInt32LE(at + 4) + (webp.readUInt32LE(at + 4) % 2)
+  ) {
+    chunks.push(webp.toString('latin1', at, at + 4));
+  }
+  return chunks;
+}
+
+async function pixelAt(image: Buffer, x: number, y: number) {
+  const { data, info } = await sharp(image).raw().toBuffer({ resolveWithObject: true });
+  const at = (y * info.width + x) * info.channels;
+  return { r: data[at] as number, b: data[at + 2] as number };
+}
+
+describe('a phone photo with GPS and orientation 6', () => {
+  let input: Buffer;
+  beforeAll(async () => {
+    input = withGpsAndOrientation(await markedJpeg(600, 400), 6);
+  });
+
+  it('has the GPS position before processing (the fixture is what a phone sends)', async () => {
+    const gps = await exifr.gps(input);
+    expect(gps?.latitude).toBeCloseTo(26.578, 2);
+    expect((await sharp(input).metadata()).orientation).toBe(6);
+  });
+
+  it('comes out upright: dimensions swapped, the marker turned to the top right', async () => {
+    const result = await processPhoto(input);
+    if (!result.ok) throw new Error(`refused: ${result.reason}`);
+    expect([result.display.width, result.display.height]).toEqual([400, 600]);
+    expect([result.thumb.width, result.thumb.height]).toEqual([213, 320]);
+    // Stored top-left is the displayed top-right after a 90° clockwise turn.
+    expect((await pixelAt(result.display.data, 390, 10)).r).toBeGreaterThan(200);
+    expect((await pixelAt(result.display.data, 10, 10)).b).toBeGreaterThan(200);
+  });
+
+  it('keeps no EXIF, GPS, XMP, IPTC or ICC in either output', async () => {
+    const result = await processPhoto(input);
+    if (!result.ok) throw new Error(`refused: ${result.reason}`);
+    for (const output of [result.display.data, result.thumb.data]) {
+      const metadata = await sharp(output).metadata();
+      expect(metadata).toMatchObject({ format: 'jpeg' });
+      expect(metadata.exif).toBeUndefined();
+      expect(metadata.xmp).toBeUndefined();
+      expect(metadata.iptc).toBeUndefined();
+      expect(metadata.icc).toBeUndefined();
+      expect(metadata.orientation).toBeUndefined();
+      expect(await exifr.parse(output, true)).toBeUndefined();
+      expect(await exifr.gps(output)).toBeUndefined();
+      // No APP1 (EXIF, XMP), APP2 (ICC) or APP13 (IPTC) segment at all.
+      expect(jpegSegments(output).filter((marker) => marker >= 0xe1 && marker <= 0xef)).toEqual([]);
+      expect(output.includes(Buffer.from('Xiaomi'))).toBe(false);
+    }
+  });
+
+  it('leaves no metadata chunk when the output is WebP either', async () => {
+    const result = await processPhoto(input, {
+      settings: { format: 'webp', display: { quality: 75, effort: 2 }, thumb: { quality: 70 } },
+    });
+    if (!result.ok) throw new Error(`refused: ${result.reason}`);
+    const metadata = await sharp(result.display.data).metadata();
+    expect(metadata).toMatchObject({ format: 'webp', width: 400, height: 600 });
+    expect(metadata.exif).toBeUndefined();
+    // The RIFF container holds the picture and nothing else: no EXIF, XMP or ICCP chunk.
+    expect(riffChunks(result.display.data)).toEqual(['VP8 ']);
+  });
+});
+
+describe('sizes', () => {
+  test.each([
+    ['a 3:2 photo', 3000, 2000, [1600, 1067], [320, 213]],
+    ['a portrait 3:4 photo', 1500, 2000, [1200, 1600], [240, 320]],
+    ['a photo smaller than the display size is not enlarged', 800, 600, [800, 600], [320, 240]],
+  ])('%s', async (_what, width, height, display, thumb) => {
+    const result = await processPhoto(await photo(width, height));
+    if (!result.ok) throw new Error(`refused: ${result.reason}`);
+    expect([result.display.width, result.display.height]).toEqual(display);
+    expect([result.thumb.width, result.thumb.height]).toEqual(thumb);
+    expect(result.display.bytes).toBe(result.display.data.length);
+  });
+
+  test.each([
+    [3000, 2000, 1600, { width: 1600, height: 1067 }],
+    [2000, 3000, 320, { width: 213, height: 320 }],
+    [100, 50, 320, { width: 100, height: 50 }],
+  ])('fitInside(%i, %i, %i)', (width, height, edge, expected) => {
+    expect(fitInside(width, height, edge)).toEqual(expected);
+  });
+
+  it('accepts PNG and WebP as well as JPEG', async () => {
+    for (const format of ['png', 'webp'] as const) {
+      const result = await processPhoto(await photo(640, 480, format));
+      expect(result).toMatchObject({ ok: true, inputFormat: format });
+    }
+  });
+});
+
+describe('hostile and broken uploads are refused with their reason', () => {
+  let jpeg: Buffer;
+  let bomb: Buffer;
+  beforeAll(async () => {
+    jpeg = await photo(800, 600);
+    bomb = await pngBomb();
+  });
+
+  it('the 20000×20000 PNG bomb is a few hundred KB and refused from its header', async () => {
+    expect(bomb.length).toBeLessThan(600 * 1024);
+    const { width, height } = await sharp(bomb, { limitInputPixels: false }).metadata();
+    expect(width! * height!).toBe(400_000_000);
+    expect(await processPhoto(bomb)).toEqual({ ok: false, reason: 'too_many_pixels' });
+  });
+
+  test.each<[string, () => Buffer, string]>([
+    ['a truncated JPEG', () => jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), 'truncated'],
+    ['a JPEG cut inside its headers', () => jpeg.subarray(0, 40), 'truncated'],
+    ['HTML declared as JPEG', () => htmlPage, 'html'],
+    ['a ZIP declared as JPEG', () => zipOf('a.txt', Buffer.from('hello')), 'zip'],
+    [
+      'a JPEG+ZIP polyglot',
+      () => Buffer.concat([jpeg, zipOf('x.js', Buffer.from('1'))]),
+      'polyglot',
+    ],
+    ['an SVG with a script', () => svgWithScript, 'svg'],
+    ['a HEIC file', () => heicHeader, 'heic'],
+    [
+      'a GIF',
+      () => Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00', 'latin1'),
+      'unsupported_format',
+    ],
+    ['an empty file', () => Buffer.alloc(0), 'empty'],
+    ['more than 2 MB', () => Buffer.concat([jpeg, Buffer.alloc(2 * 1024 * 1024)]), 'too_large'],
+    [
+      'a JPEG whose frame header says 0×0 pixels',
+      () => {
+        const broken = Buffer.from(jpeg);
+        const frame = broken.indexOf(Buffer.from([0xff, 0xc0]));
+        broken.fill(0x00, frame + 5, frame + 9);
+        return broken;
+      },
+      'corrupt',
+    ],
+  ])('%s', async (_what, bytes, reason) => {
+    expect(await processPhoto(bytes())).toEqual({ ok: false, reason });
+  });
+
+  it('a PNG and a WebP with a ZIP after their end are polyglots too', async () => {
+    const zip = zipOf('payload.html', htmlPage);
+    for (const format of ['png', 'webp'] as const) {
+      const image = await photo(64, 64, format);
+      expect(sniff(Buffer.concat([image, zip]))).toEqual({ ok: false, reason: 'polyglot' });
+    }
+  });
+
+  it('still accepts a JPEG with harmless data after its end (phones append MPF images)', async () => {
+    const withTrailer = Buffer.concat([jpeg, await photo(64, 48)]);
+    expect(await screen(withTrailer)).toEqual({ ok: true, format: 'jpeg' });
+  });
+});
+
+describe('the trigger guard', () => {
+  test.each([
+    [
+      `incoming/520526105201/uid123/${photoId}`,
+      { villageCode: '520526105201', uploaderUid: 'uid123', photoId },
+    ],
+    [`evidence/520526105201/${photoId}/display.jpg`, undefined],
+    [`evidence/520526105201/${photoId}/thumb.jpg`, undefined],
+    [`quarantine/520526105201/uid123/${photoId}`, undefined],
+    [`incoming/5205261052/uid123/${photoId}`, undefined],
+    [`incoming/520526105201/uid123/${photoId}.jpg`, undefined],
+    [`incoming/520526105201/../x/${photoId}`, undefined],
+    [`incoming/520526105201/uid123/not-a-uuid`, undefined],
+  ])('%s', (name, expected) => {
+    expect(shouldProcess(name)).toEqual(expected);
+  });
+
+  it('never matches its own outputs', () => {
+    const paths = outputPaths('520526105201', photoId);
+    expect(shouldProcess(paths.display)).toBeUndefined();
+    expect(shouldProcess(paths.thumb)).toBeUndefined();
+  });
+});

@@ -1,0 +1,74 @@
+import ExcelJS from 'exceljs';
+import { z } from 'zod';
+import { countFields, fulfilledRate, matchRate, registrationRate, zeroCounts } from '../domain/rates';
+import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '../domain/regions';
+import { canRead } from '../domain/roles';
+import { chinaNow } from '../domain/validation/idNumber';
+import { callable, deny } from '../lib/callable';
+import { collections, db } from '../services/db';
+
+export const exportRatesReportInput = z.strictObject({
+  regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/),
+  format: z.enum(['csv', 'xlsx']),
+});
+
+const header = ['序号', '地区', '建档立卡户', '已注册户', '注册率', '已发布需求', '已对接需求', '对接率', '已完成需求', '完成率'];
+const percentText = (rate: number | undefined) => (rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
+const csvCell = (value: string | number) => {
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** The rates report of a region's child regions (the 通报 table), as CSV or XLSX. */
+export const exportRatesReport = callable({
+  name: 'exportRatesReport',
+  input: exportRatesReportInput,
+  roles: ['township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],
+  handler: async ({ regionCode, format }, caller) => {
+    if (!canRead(caller, regionCode)) deny('exportRatesReport', caller.uid);
+    const level = levelOfCode(regionCode) as RegionLevel;
+    const childLevel = regionLevels[regionLevels.indexOf(level) + 1] ?? level;
+    const [region, children] = await Promise.all([
+      db().collection(collections.regions).doc(regionCode).get(),
+      db().collection(collections.stats).where(regionFieldNameOf(level), '==', regionCode).where('level', '==', childLevel).orderBy('__name__').get(),
+    ]);
+    const names = children.empty ? [] : await db().getAll(...children.docs.map((doc) => db().collection(collections.regions).doc(doc.id)));
+    const rows = children.docs.map((doc, index) => {
+      const counts = zeroCounts();
+      for (const field of countFields) counts[field] = Number(doc.get(field) ?? 0);
+      return [
+        index + 1,
+        String(names[index]?.get('name') ?? doc.id),
+        counts.rosterHouseholds,
+        counts.registeredHouseholds,
+        percentText(registrationRate(counts)),
+        counts.publishedNeeds,
+        counts.matchedNeeds,
+        percentText(matchRate(counts)),
+        counts.fulfilledNeeds,
+        percentText(fulfilledRate(counts)),
+      ];
+    });
+    const day = chinaNow(new Date()).toISOString().slice(0, 10);
+    const title = `${String(region.get('name') ?? regionCode)}社会扶贫网注册率与对接率（${day}）`;
+    let data: Buffer;
+    if (format === 'csv') {
+      data = Buffer.from(`\uFEFF${[[title], header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`, 'utf8');
+    } else {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('注册率与对接率');
+      sheet.addRow([title]).font = { bold: true, size: 14 };
+      sheet.mergeCells(1, 1, 1, header.length);
+      sheet.addRow(header).font = { bold: true };
+      rows.forEach((row) => sheet.addRow(row));
+      sheet.columns.forEach((column) => (column.width = 12));
+      data = Buffer.from(await book.xlsx.writeBuffer());
+    }
+    return {
+      filename: `${String(region.get('name') ?? regionCode)}-注册率与对接率-${day}.${format}`,
+      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      dataBase64: data.toString('base64'),
+      rows: rows.length,
+    };
+  },
+});

@@ -1,0 +1,807 @@
+/**
+ * The village page, for village information administrators and helpers: households and their
+ * registration, the need review queue, need capture with evidence photos, and roster import.
+ */
+import { call, type CallError } from '../firebase';
+import { base64Of, download, downscalePhoto, h, mount, toast } from '../dom';
+import { isRetryable, percent, yuan, fenFromYuanText } from '../format';
+import { Drafts, PendingSubmissions } from '../pending';
+import { showError, type Session } from '../main';
+
+interface Overview {
+  village: { code: string; name: string; fullName: string };
+  stats: {
+    rosterHouseholds: number;
+    registeredHouseholds: number;
+    registrationRate: number | null;
+  };
+  households: Array<{
+    id: string;
+    headName: string;
+    idLast4: string;
+    address: string;
+    members: number;
+    statusLabel: string;
+    cardColour: 'blue' | 'red' | null;
+    onRoster: boolean;
+    registered: boolean;
+  }>;
+  next: string | null;
+}
+
+interface NeedRow {
+  id: string;
+  householdId: string;
+  headName: string;
+  idLast4: string;
+  categoryLabel: string;
+  kind: 'money' | 'goods';
+  amountFen: number | null;
+  items: Array<{ name: string; quantity: number; unit: string }> | null;
+  bankLast4: string | null;
+  bankLuhnOk: boolean | null;
+  reason: string;
+  status: string;
+  statusLabel: string;
+  evidencePhotoIds: string[];
+  problems: string[];
+}
+
+const pending = new PendingSubmissions(localStorage);
+const drafts = new Drafts(localStorage);
+
+const categories: Array<[string, string]> = [
+  ['education', '教育助学'],
+  ['medical', '医疗救助'],
+  ['housing', '危房改造'],
+  ['industry', '产业发展'],
+  ['employment', '转移就业'],
+  ['skills', '技能培训'],
+  ['necessities', '生活必需品'],
+];
+
+const rejectReasons: Array<[string, string]> = [
+  ['outside_guarantees', '不属于两不愁三保障'],
+  ['stably_out', '已稳定脱贫'],
+  ['duplicate', '重复申报'],
+  ['information_false', '信息不实'],
+  ['evidence_insufficient', '佐证材料不足'],
+  ['elements_incomplete', '要素不全'],
+  ['other', '其他（请在备注写明）'],
+];
+
+const fieldLabels: Record<string, string> = {
+  householdId: '贫困户',
+  headName: '户主姓名',
+  idNumber: '身份证号码',
+  address: '家庭住址',
+  reason: '需求理由',
+  evidencePhotoIds: '佐证照片',
+  bankAccount: '银行账户',
+  adminName: '管理员姓名',
+  amountFen: '金额',
+  items: '物品',
+  category: '类别',
+  guarantee: '保障内容',
+  reviewDate: '入户审核日期',
+  reviewerName: '审核人',
+  reasonCodes: '不通过理由',
+  note: '备注',
+};
+
+/**
+ * Sends a submission safely: the same request id on every retry until the server answers; on a
+ * network failure the entered data stays and a 重试 button sends the same request again.
+ */
+async function submitSafely<T>(
+  key: string,
+  name: string,
+  data: Record<string, unknown>,
+  retryHost: HTMLElement,
+  onDone: (result: T) => void | Promise<void>,
+): Promise<void> {
+  const request = pending.prepare(key, data);
+  try {
+    const result = await call<T>(name, { ...request.data, requestId: request.requestId });
+    pending.settle(key);
+    retryHost.replaceChildren();
+    await onDone(result);
+  } catch (error) {
+    const failure = error as CallError;
+    if (isRetryable(failure.code)) {
+      retryHost.replaceChildren(
+        h(
+          'button',
+          {
+            class: 'secondary',
+            'data-testid': 'retry-button',
+            onclick: () => void submitSafely(key, name, data, retryHost, onDone),
+          },
+          '网络不稳定，点此重试（不会重复提交）',
+        ),
+      );
+    } else {
+      pending.settle(key);
+    }
+    showError(error, fieldLabels);
+  }
+}
+
+function tabs(active: string): HTMLElement {
+  const tab = (id: string, label: string) =>
+    h(
+      'a',
+      { href: `#/${id}`, class: active === id ? 'tab active' : 'tab', 'data-testid': `tab-${id}` },
+      label,
+    );
+  return h(
+    'nav',
+    { class: 'tabs' },
+    tab('households', '建档立卡户'),
+    tab('needs', '需求审核'),
+    tab('capture', '采集需求'),
+    tab('import', '导入名单'),
+  );
+}
+
+function header(overview: Overview): HTMLElement {
+  return h(
+    'section',
+    { class: 'card village' },
+    h('h1', { 'data-testid': 'village-name' }, overview.village.name),
+    h('p', { class: 'muted' }, overview.village.fullName),
+    h(
+      'div',
+      { class: 'figures' },
+      h(
+        'div',
+        {},
+        h('strong', { 'data-testid': 'registered-count' }, overview.stats.registeredHouseholds),
+        h('span', {}, '已注册'),
+      ),
+      h(
+        'div',
+        {},
+        h('strong', { 'data-testid': 'roster-count' }, overview.stats.rosterHouseholds),
+        h('span', {}, '建档立卡户'),
+      ),
+      h(
+        'div',
+        {},
+        h(
+          'strong',
+          { 'data-testid': 'registration-rate' },
+          percent(overview.stats.registrationRate),
+        ),
+        h('span', {}, '注册率（目标100%）'),
+      ),
+    ),
+  );
+}
+
+async function householdsTab(): Promise<void> {
+  let overview = await call<Overview>('getVillageOverview', { pageSize: 50 });
+  const list = h('ul', { class: 'rows' });
+  const render = (rows: Overview['households']) => {
+    for (const household of rows) {
+      const button = household.registered
+        ? h('span', { class: 'badge ok' }, '已注册')
+        : h(
+            'button',
+            {
+              'data-testid': 'register-button',
+              onclick: () => void register(household.id, slot),
+            },
+            '注册',
+          );
+      // The button and, after a network failure, its retry offer live in their own slot.
+      const slot = h('div', { class: 'slot' }, button);
+      list.append(
+        h(
+          'li',
+          { 'data-testid': 'household-row', 'data-id': household.id },
+          h(
+            'div',
+            {},
+            h('strong', {}, household.headName),
+            household.cardColour
+              ? h(
+                  'span',
+                  {
+                    class: `card-${household.cardColour}`,
+                    title: household.cardColour === 'red' ? '红卡' : '蓝卡',
+                  },
+                  household.cardColour === 'red' ? '红卡' : '蓝卡',
+                )
+              : null,
+            h(
+              'div',
+              { class: 'muted' },
+              `身份证尾号 ${household.idLast4} · ${household.members}人 · ${household.statusLabel}`,
+            ),
+          ),
+          slot,
+        ),
+      );
+    }
+  };
+  const figures = h('div');
+  const refreshFigures = async (expectRegistered?: number) => {
+    // The figures are kept by a trigger a moment after the write: look again briefly.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      overview = await call<Overview>('getVillageOverview', { pageSize: 1 });
+      if (expectRegistered === undefined || overview.stats.registeredHouseholds >= expectRegistered)
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    figures.replaceChildren(header(overview));
+  };
+  const register = async (householdId: string, slot: HTMLElement) => {
+    const button = slot.querySelector('button') as HTMLButtonElement;
+    button.setAttribute('disabled', '');
+    const expected = overview.stats.registeredHouseholds + 1;
+    await submitSafely<{ alreadyRegistered: boolean }>(
+      `register.${householdId}`,
+      'registerHousehold',
+      { householdId },
+      slot,
+      async (result) => {
+        slot.replaceChildren(h('span', { class: 'badge ok' }, '已注册'));
+        toast('已注册');
+        await refreshFigures(result.alreadyRegistered ? undefined : expected);
+      },
+    );
+  };
+  figures.append(header(overview));
+  render(overview.households);
+  let next = overview.next;
+  const more = h(
+    'button',
+    {
+      class: 'secondary',
+      onclick: async () => {
+        const page = await call<Overview>('getVillageOverview', { pageSize: 50, after: next });
+        render(page.households);
+        next = page.next;
+        if (!next) more.remove();
+      },
+    },
+    '加载更多',
+  );
+  mount(figures, tabs('households'), h('section', { class: 'card' }, list, next ? more : null));
+}
+
+async function needsTab(session: Session): Promise<void> {
+  const [overview, { needs }] = await Promise.all([
+    call<Overview>('getVillageOverview', { pageSize: 1 }),
+    call<{ needs: NeedRow[] }>('listNeeds', { pageSize: 100 }),
+  ]);
+  const list = h('ul', { class: 'rows needs' });
+  for (const need of needs) list.append(needRow(session, need));
+  mount(
+    header(overview),
+    tabs('needs'),
+    h('section', { class: 'card' }, needs.length ? list : h('p', { class: 'muted' }, '暂无需求')),
+  );
+}
+
+function needRow(session: Session, need: NeedRow): HTMLElement {
+  const actions = h('div', { class: 'actions' });
+  const status = h(
+    'span',
+    { class: `badge status-${need.status}`, 'data-testid': 'need-status' },
+    need.statusLabel,
+  );
+  const row = h(
+    'li',
+    { 'data-testid': 'need-row', 'data-id': need.id },
+    h(
+      'div',
+      {},
+      h('strong', {}, `${need.headName} · ${need.categoryLabel}`),
+      ' ',
+      status,
+      h(
+        'div',
+        { class: 'muted' },
+        need.kind === 'money'
+          ? `资金 ${yuan(need.amountFen ?? 0)} · 账户尾号 ${need.bankLast4 ?? ''}${need.bankLuhnOk === false ? '（存折号，请核对）' : ''}`
+          : (need.items ?? []).map((item) => `${item.name}${item.quantity}${item.unit}`).join('、'),
+      ),
+      h('div', {}, need.reason),
+      need.problems.length
+        ? h('div', { class: 'warn' }, `数据问题：${need.problems.join('，')}`)
+        : null,
+    ),
+    actions,
+  );
+  const move = async (name: string, data: Record<string, unknown>) => {
+    await submitSafely<{ status: string }>(
+      `${name}.${need.id}`,
+      name,
+      { needId: need.id, ...data },
+      actions,
+      () => {
+        toast('已更新');
+        void needsTab(session);
+      },
+    );
+  };
+  if (session.role === 'village_admin' && need.status === 'submitted') {
+    actions.append(
+      h(
+        'button',
+        { 'data-testid': 'start-review', onclick: () => void move('startNeedReview', {}) },
+        '开始入户审核',
+      ),
+    );
+  }
+  if (session.role === 'village_admin' && need.status === 'under_review') {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const date = h('input', {
+      type: 'date',
+      value: today,
+      max: today,
+      'aria-label': '入户审核日期',
+    });
+    const reviewer = h('input', {
+      type: 'text',
+      placeholder: '审核人姓名',
+      'aria-label': '审核人',
+    });
+    const reasons = rejectReasons.map(([code, label]) =>
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', value: code }), label),
+    );
+    const note = h('input', { type: 'text', placeholder: '备注（选填）' });
+    const review = (opinion: 'publish' | 'reject') => {
+      const reasonCodes = reasons
+        .map((label) => label.querySelector('input') as HTMLInputElement)
+        .filter((box) => box.checked)
+        .map((box) => box.value);
+      void move('reviewNeed', {
+        reviewDate: date.value,
+        reviewerName: reviewer.value.trim(),
+        opinion,
+        ...(opinion === 'reject' ? { reasonCodes } : {}),
+        ...(note.value.trim() ? { note: note.value.trim() } : {}),
+      });
+    };
+    actions.append(
+      h(
+        'div',
+        { class: 'stack review', 'data-testid': 'review-form' },
+        h('strong', {}, '入户审核意见'),
+        date,
+        reviewer,
+        note,
+        h(
+          'button',
+          { 'data-testid': 'publish-button', onclick: () => review('publish') },
+          '审核通过并发布',
+        ),
+        h(
+          'details',
+          {},
+          h('summary', {}, '不予发布'),
+          ...reasons,
+          h(
+            'button',
+            { class: 'danger', 'data-testid': 'reject-button', onclick: () => review('reject') },
+            '不予发布',
+          ),
+        ),
+      ),
+    );
+  }
+  if (
+    ['submitted', 'under_review'].includes(need.status) ||
+    (session.role === 'village_admin' && need.status === 'published')
+  ) {
+    actions.append(
+      h(
+        'button',
+        {
+          class: 'link',
+          'data-testid': 'withdraw-button',
+          onclick: () => void move('withdrawNeed', {}),
+        },
+        '撤回',
+      ),
+    );
+  }
+  if (['published', 'matched', 'fulfilled', 'closed'].includes(need.status)) {
+    actions.append(h('a', { href: `#/need/${need.id}` }, '公开页面'));
+  }
+  return row;
+}
+
+interface CaptureDraft {
+  draftId: string;
+  householdId: string;
+  category: string;
+  kind: 'money' | 'goods';
+  amountYuan: string;
+  itemName: string;
+  itemQuantity: string;
+  itemUnit: string;
+  idNumber: string;
+  address: string;
+  reason: string;
+  bankAccount: string;
+  adminName: string;
+  photoIds: string[];
+}
+
+async function captureTab(): Promise<void> {
+  const overview = await call<Overview>('getVillageOverview', { pageSize: 100 });
+  const draft: Partial<CaptureDraft> = {
+    draftId: crypto.randomUUID(),
+    kind: 'money',
+    category: 'medical',
+    photoIds: [],
+    ...drafts.load<CaptureDraft>('capture'),
+  };
+  const save = () => drafts.save('capture', draft);
+  const field = (
+    key: keyof CaptureDraft,
+    input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  ) => {
+    input.addEventListener('input', () => {
+      (draft as Record<string, unknown>)[key] = input.value;
+      save();
+    });
+    return input;
+  };
+  const eligible = overview.households.filter(
+    (household) => household.registered && household.onRoster,
+  );
+  const household = field(
+    'householdId',
+    h(
+      'select',
+      { 'aria-label': '贫困户' },
+      h('option', { value: '' }, '选择已注册的贫困户'),
+      eligible.map((row) =>
+        h(
+          'option',
+          { value: row.id, selected: draft.householdId === row.id },
+          `${row.headName}（尾号${row.idLast4}）`,
+        ),
+      ),
+    ),
+  );
+  const category = field(
+    'category',
+    h(
+      'select',
+      { 'aria-label': '类别' },
+      categories.map(([value, label]) =>
+        h('option', { value, selected: draft.category === value }, label),
+      ),
+    ),
+  );
+  const kind = field(
+    'kind',
+    h(
+      'select',
+      { 'aria-label': '需求方式' },
+      h('option', { value: 'money', selected: draft.kind === 'money' }, '资金'),
+      h('option', { value: 'goods', selected: draft.kind === 'goods' }, '物品'),
+    ),
+  );
+  const amount = field(
+    'amountYuan',
+    h('input', {
+      type: 'text',
+      inputmode: 'decimal',
+      placeholder: '金额（元）',
+      value: draft.amountYuan,
+    }),
+  );
+  const itemName = field(
+    'itemName',
+    h('input', { type: 'text', placeholder: '物品名称', value: draft.itemName }),
+  );
+  const itemQuantity = field(
+    'itemQuantity',
+    h('input', { type: 'number', min: '1', placeholder: '数量', value: draft.itemQuantity }),
+  );
+  const itemUnit = field(
+    'itemUnit',
+    h('input', { type: 'text', placeholder: '单位（件、袋…）', value: draft.itemUnit }),
+  );
+  const address = field(
+    'address',
+    h('input', { type: 'text', placeholder: '家庭住址', value: draft.address }),
+  );
+  household.addEventListener('change', () => {
+    const chosen = eligible.find((row) => row.id === household.value);
+    if (chosen && !address.value) {
+      address.value = chosen.address;
+      draft.address = chosen.address;
+      save();
+    }
+  });
+  const idNumber = field(
+    'idNumber',
+    h('input', {
+      type: 'text',
+      placeholder: '户主身份证号码（18位）',
+      maxlength: '18',
+      autocomplete: 'off',
+      value: draft.idNumber,
+    }),
+  );
+  const reason = field(
+    'reason',
+    h('textarea', { rows: '3', placeholder: '需求理由（两不愁三保障范围内）' }, draft.reason ?? ''),
+  );
+  const bank = field(
+    'bankAccount',
+    h('input', {
+      type: 'text',
+      inputmode: 'numeric',
+      placeholder: '银行账户（资金需求必填）',
+      autocomplete: 'off',
+      value: draft.bankAccount,
+    }),
+  );
+  const adminName = field(
+    'adminName',
+    h('input', { type: 'text', placeholder: '管理员姓名', value: draft.adminName }),
+  );
+  const moneyFields = h('div', { class: 'stack' }, amount, bank);
+  const goodsFields = h('div', { class: 'stack' }, itemName, itemQuantity, itemUnit);
+  const showKind = () => {
+    moneyFields.hidden = kind.value !== 'money';
+    goodsFields.hidden = kind.value !== 'goods';
+  };
+  kind.addEventListener('change', showKind);
+  showKind();
+
+  const thumbs = h('div', { class: 'thumbs' });
+  const showPhotos = async () => {
+    const ids = draft.photoIds ?? [];
+    if (ids.length === 0) return thumbs.replaceChildren();
+    try {
+      const { photos } = await call<{
+        photos: Array<{ photoId: string; status: string; thumbUrl?: string; reason?: string }>;
+      }>('getEvidencePhotoUrls', { photoIds: ids });
+      thumbs.replaceChildren(
+        ...photos.map((photo) =>
+          photo.thumbUrl
+            ? h('img', { src: photo.thumbUrl, alt: '佐证照片', 'data-testid': 'photo-thumb' })
+            : h(
+                'span',
+                { class: 'badge' },
+                photo.status === 'quarantined' ? `未通过：${photo.reason}` : '处理中…',
+              ),
+        ),
+      );
+      if (photos.some((photo) => photo.status === 'uploaded'))
+        setTimeout(() => void showPhotos(), 1000);
+    } catch (error) {
+      showError(error);
+    }
+  };
+  const photoInput = h('input', {
+    type: 'file',
+    accept: 'image/jpeg,image/png,image/webp',
+    capture: 'environment',
+    'data-testid': 'photo-input',
+  });
+  photoInput.addEventListener('change', async () => {
+    const file = photoInput.files?.[0];
+    if (!file) return;
+    try {
+      const small = await downscalePhoto(file);
+      const photoId = crypto.randomUUID();
+      const dataBase64 = await base64Of(small);
+      // The photo id is the request id: a retry of the same upload never makes a second photo.
+      await call('uploadEvidencePhoto', {
+        photoId,
+        draftId: draft.draftId,
+        contentType: 'image/jpeg',
+        dataBase64,
+      });
+      draft.photoIds = [...(draft.photoIds ?? []), photoId];
+      save();
+      toast(`照片已上传（${Math.round(small.size / 1024)} KB）`);
+      void showPhotos();
+    } catch (error) {
+      showError(error);
+    }
+  });
+  const retryHost = h('div');
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const selected = eligible.find((row) => row.id === household.value);
+    if (!selected) return toast('请选择贫困户');
+    const base = {
+      householdId: selected.id,
+      category: category.value,
+      headName: selected.headName,
+      idNumber: idNumber.value.trim(),
+      address: address.value.trim(),
+      reason: reason.value.trim(),
+      evidencePhotoIds: draft.photoIds ?? [],
+      adminName: adminName.value.trim(),
+      ...(['necessities', 'industry', 'employment', 'skills'].includes(category.value)
+        ? { guarantee: 'food' }
+        : {}),
+    };
+    const data =
+      kind.value === 'money'
+        ? {
+            ...base,
+            kind: 'money',
+            amountFen: fenFromYuanText(amount.value) ?? amount.value,
+            bankAccount: bank.value.trim(),
+          }
+        : {
+            ...base,
+            kind: 'goods',
+            items: [
+              {
+                name: itemName.value.trim(),
+                quantity: Number(itemQuantity.value),
+                unit: itemUnit.value.trim(),
+              },
+            ],
+          };
+    await submitSafely<{ needId: string }>('submitNeed', 'submitNeed', data, retryHost, () => {
+      drafts.clear('capture');
+      toast('需求已提交，等待入户审核');
+      location.hash = '#/needs';
+    });
+  };
+  mount(
+    header(overview),
+    tabs('capture'),
+    h(
+      'form',
+      { class: 'card stack', 'data-testid': 'capture-form', onsubmit: submit },
+      h('h2', {}, '采集贫困需求（七要素）'),
+      household,
+      category,
+      kind,
+      moneyFields,
+      goodsFields,
+      idNumber,
+      address,
+      reason,
+      h('label', { class: 'stack' }, '佐证照片（拍照或选择，自动压缩）', photoInput),
+      thumbs,
+      adminName,
+      h('button', { type: 'submit', 'data-testid': 'submit-need' }, '提交需求'),
+      retryHost,
+    ),
+  );
+  void showPhotos();
+}
+
+async function importTab(): Promise<void> {
+  const overview = await call<Overview>('getVillageOverview', { pageSize: 1 });
+  const file = h('input', { type: 'file', accept: '.csv,.xlsx', 'data-testid': 'import-file' });
+  const report = h('div', { 'data-testid': 'import-report' });
+  const retryHost = h('div');
+  file.addEventListener('change', async () => {
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    const format = chosen.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
+    await submitSafely<{
+      ok: boolean;
+      accepted: number;
+      refused: number;
+      created?: number;
+      updated?: number;
+      leftRoster?: number;
+      report: Array<{
+        row: number;
+        status: string;
+        problems: Array<{ column: string; code: string }>;
+      }>;
+    }>(
+      `import.${chosen.name}.${chosen.size}`,
+      'importRoster',
+      { format, dataBase64: await base64Of(chosen) },
+      retryHost,
+      (result) => showImport(result),
+    );
+  });
+  const showImport = (result: {
+    ok: boolean;
+    accepted: number;
+    refused: number;
+    created?: number;
+    updated?: number;
+    leftRoster?: number;
+    report: Array<{
+      row: number;
+      status: string;
+      problems: Array<{ column: string; code: string }>;
+    }>;
+  }) => {
+    const refused = result.report.filter((row) => row.status === 'refused');
+    report.replaceChildren(
+      h(
+        'p',
+        {},
+        result.ok
+          ? `已导入：新增 ${result.created} 户，更新 ${result.updated} 户，移出名单 ${result.leftRoster} 户`
+          : `未导入：${result.refused} 行有问题，请改正后重新导入（整个文件未写入）`,
+      ),
+      refused.length
+        ? h(
+            'ul',
+            { class: 'rows' },
+            refused.map((row) =>
+              h(
+                'li',
+                {},
+                `第 ${row.row} 行：${row.problems.map((p) => `${p.column} ${p.code}`).join('，')}`,
+              ),
+            ),
+          )
+        : '',
+    );
+  };
+  const exportLedger = async (format: 'csv' | 'xlsx') => {
+    try {
+      const file = await call<{ filename: string; contentType: string; dataBase64: string }>(
+        'exportLedger',
+        { format },
+      );
+      download(file.filename, file.contentType, file.dataBase64);
+    } catch (error) {
+      showError(error);
+    }
+  };
+  mount(
+    header(overview),
+    tabs('import'),
+    h(
+      'section',
+      { class: 'card stack' },
+      h('h2', {}, '导入建档立卡名单'),
+      h(
+        'p',
+        { class: 'muted' },
+        '支持全国扶贫开发信息系统导出的 CSV 或 Excel（.xlsx）。有任何一行不合格时整个文件都不会导入，并逐行说明原因。',
+      ),
+      file,
+      report,
+      retryHost,
+    ),
+    h(
+      'section',
+      { class: 'card stack' },
+      h('h2', {}, '贫困需求采集台账'),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { class: 'secondary', onclick: () => void exportLedger('xlsx') }, '导出 Excel'),
+        h('button', { class: 'secondary', onclick: () => void exportLedger('csv') }, '导出 CSV'),
+      ),
+    ),
+  );
+}
+
+export async function villagePage(session: Session, page: string | undefined): Promise<void> {
+  mount(h('p', { class: 'muted' }, '加载中…'));
+  try {
+    if (page === 'needs') return await needsTab(session);
+    if (page === 'capture') return await captureTab();
+    if (page === 'import') return await importTab();
+    return await householdsTab();
+  } catch (error) {
+    mount(
+      h(
+        'section',
+        { class: 'card' },
+        h('p', {}, showError(error)),
+        h('button', { onclick: () => void villagePage(session, page) }, '重试'),
+      ),
+    );
+  }
+}
