@@ -7,6 +7,8 @@ import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore } from 'firebase-admin/firestore';
 import { collections } from '../src/services/db';
 import { evidencePhotosCollection } from '../src/services/needs';
+import { incomingPath } from '../src/domain/photos/plan';
+import { objectStore } from '../src/services/objectStore';
 import { ancestorsOf } from '../src/domain/regions';
 import { seatsPerRegion } from '../src/domain/roles';
 import { staffSeatsCollection } from '../src/functions/appointStaff';
@@ -108,7 +110,8 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
       });
     });
   }
-  for (const need of demoNeeds(households)) {
+  const seededNeeds = demoNeeds(households);
+  for (const need of seededNeeds) {
     writes.push((batch) => {
       batch.set(db.collection(collections.needs).doc(need.id), {
         ...need.need,
@@ -120,11 +123,13 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
       });
       batch.set(db.collection(collections.needsPrivate).doc(need.id), need.needPrivate);
       for (const photoId of need.photoIds) {
+        // As uploadEvidencePhoto leaves it: the upload below goes through the real pipeline.
         batch.set(db.collection(evidencePhotosCollection).doc(photoId), {
           villageCode: need.need.villageCode,
           uploaderUid: need.need.submittedBy,
+          draftId: need.id,
           needId: need.id,
-          status: 'processed',
+          status: 'uploaded',
         });
       }
     });
@@ -133,6 +138,23 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
     const batch = db.batch();
     for (const write of writes.slice(i, i + 200)) write(batch);
     await batch.commit();
+  }
+  // Evidence photos: a generated picture per need, uploaded where the client's uploads land,
+  // so onEvidenceUploaded makes the display image and thumbnail the public view shows.
+  const { default: sharp } = await import('sharp');
+  for (const [index, need] of seededNeeds.entries()) {
+    for (const photoId of need.photoIds) {
+      const hue = (index * 47) % 360;
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue},45%,70%)"/><stop offset="1" stop-color="hsl(${(hue + 60) % 360},40%,35%)"/></linearGradient></defs><rect width="1200" height="900" fill="url(#g)"/><rect x="380" y="330" width="440" height="300" fill="hsl(${hue},20%,90%)"/><polygon points="340,340 600,160 860,340" fill="hsl(${hue},30%,40%)"/></svg>`;
+      const jpeg = await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer();
+      await objectStore().write(
+        incomingPath(String(need.need.villageCode), String(need.need.submittedBy), photoId),
+        jpeg,
+        {
+          contentType: 'image/jpeg',
+        },
+      );
+    }
   }
   return { households: households.length, accounts: accounts.length };
 }

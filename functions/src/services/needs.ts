@@ -4,7 +4,7 @@ import { canTransition, isNeedStatus, type NeedStatus } from '../domain/need';
 import { deny } from '../lib/callable';
 import { collections, db } from './db';
 
-export const evidencePhotosCollection = 'evidencePhotos';
+export { evidencePhotosCollection } from '../domain/photos/plan';
 export const publicNeedsCollection = 'publicNeeds';
 
 /**
