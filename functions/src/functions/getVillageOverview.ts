@@ -40,12 +40,18 @@ export const getVillageOverview = callable({
   handler: async ({ villageCode: requested, pageSize, after }, caller) => {
     const villageCode = villageOf(caller, requested);
     const households = db().collection(collections.households);
+    // Roster households only, those still to register first: what a cadre has to act on.
     let query = households
       .where('villageCode', '==', villageCode)
+      .where('onRoster', '==', true)
+      .orderBy('registered')
       .orderBy('__name__')
       .limit(pageSize + 1);
     if (caller.role === 'helper') query = query.where('helperUid', '==', caller.uid);
-    if (after) query = query.startAfter(households.doc(after));
+    if (after) {
+      const cursor = await households.doc(after).get();
+      if (cursor.exists) query = query.startAfter(cursor);
+    }
     const [region, stats, page] = await Promise.all([
       db().collection(collections.regions).doc(villageCode).get(),
       db().collection(collections.stats).doc(villageCode).get(),
