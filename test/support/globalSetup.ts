@@ -7,7 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const testBasePort = 7300;
+// Fixed ports far from `npm start`'s, so the tests run beside a developer's platform; settable for a second run.
+export const testBasePort = Number(process.env.FUPIN_TEST_BASE_PORT ?? 7300);
 
 export default async function globalSetup(): Promise<void> {
   const root = resolve(__dirname, '../..');
