@@ -3,7 +3,8 @@
  * the local platform (Firestore-protocol server, Auth emulator, functions host, web client),
  * started once for the whole run by test/support/globalSetup.ts.
  */
-const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+// Transpile only (the type-checker runs separately in `npm test`), with the project's tsconfig.
+const transform = { '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
 
 module.exports = {
   testTimeout: 60000,
