@@ -4,7 +4,13 @@
  * Firestore and Storage access. On the local platform `/local.json` points the SDK at the emulators.
  */
 import { initializeApp } from 'firebase/app';
-import { connectAuthEmulator, getAuth, type Auth } from 'firebase/auth';
+import {
+  browserLocalPersistence,
+  connectAuthEmulator,
+  indexedDBLocalPersistence,
+  initializeAuth,
+  type Auth,
+} from 'firebase/auth';
 import {
   connectFunctionsEmulator,
   getFunctions,
@@ -33,15 +39,35 @@ export let auth: Auth;
 let functions: Functions;
 export let local: LocalConfig | undefined;
 
-export async function initFirebase(): Promise<void> {
+/** Where the callables run when no `/local.json` says otherwise (Hong Kong, near the users). */
+const defaultRegion = 'asia-east2';
+
+/**
+ * `/local.json` exists only on the local platform. Production answers 404, or, behind a
+ * single-page rewrite, index.html: only a JSON object with a project id counts.
+ */
+async function localConfig(): Promise<LocalConfig | undefined> {
   try {
     const response = await fetch('/local.json', { cache: 'no-store' });
-    if (response.ok && response.headers.get('content-type')?.includes('json'))
-      local = (await response.json()) as LocalConfig;
+    if (!response.ok || !response.headers.get('content-type')?.includes('json')) return undefined;
+    const config = (await response.json()) as Partial<LocalConfig> | null;
+    return config &&
+      typeof config.projectId === 'string' &&
+      typeof config.authEmulatorUrl === 'string'
+      ? ({ demoAccounts: [], demoDonorPhones: [], ...config } as LocalConfig)
+      : undefined;
   } catch {
-    local = undefined;
+    return undefined;
   }
+}
+
+/** Connects to the emulators named by `/local.json`, or to production from the build's env. */
+export async function initFirebase(): Promise<void> {
+  local = await localConfig();
   const env = import.meta.env;
+  if (!local && !env.VITE_FIREBASE_API_KEY) {
+    throw new Error('no /local.json and no VITE_FIREBASE_API_KEY at build time');
+  }
   const app = initializeApp(
     local
       ? {
@@ -56,12 +82,16 @@ export async function initFirebase(): Promise<void> {
           appId: env.VITE_FIREBASE_APP_ID,
         },
   );
-  auth = getAuth(app);
+  // Not getAuth(): it bundles the popup/redirect sign-in code, which no page here uses.
+  auth = initializeAuth(app, {
+    persistence: [indexedDBLocalPersistence, browserLocalPersistence],
+  });
   auth.languageCode = 'zh-CN';
-  functions = getFunctions(app, local?.region ?? 'asia-east2');
+  functions = getFunctions(app, local?.region ?? env.VITE_FIREBASE_REGION ?? defaultRegion);
   if (local) {
     connectAuthEmulator(auth, local.authEmulatorUrl, { disableWarnings: true });
     connectFunctionsEmulator(functions, local.functionsEmulator.host, local.functionsEmulator.port);
+    // The Auth emulator sends no SMS and checks no reCAPTCHA.
     auth.settings.appVerificationDisabledForTesting = true;
   }
 }

@@ -61,34 +61,90 @@ export function issueText(
   return `${field ? `${field}：` : ''}${issueLabels[issue.code] ?? issue.code}`;
 }
 
+const networkText = '网络不稳定，已保留您填写的内容，请稍后重试';
+
 const errorTexts: Record<string, string> = {
+  'functions/invalid-argument': '提交的内容有误',
   'functions/unauthenticated': '请先登录',
   'functions/permission-denied': '没有权限进行此操作',
   'functions/not-found': '没有找到',
   'functions/failed-precondition': '当前状态不能进行此操作',
   'functions/already-exists': '已经存在',
   'functions/resource-exhausted': '操作太频繁，请稍后再试',
-  'functions/unavailable': '网络不稳定，已保留您填写的内容，请稍后重试',
-  'functions/deadline-exceeded': '网络不稳定，已保留您填写的内容，请稍后重试',
-  'functions/internal': '服务暂时不可用，请稍后重试',
+  'functions/unavailable': networkText,
+  'functions/deadline-exceeded': networkText,
+  // The functions always send a Chinese sentence with `internal`; without one it was the network.
+  'functions/internal': networkText,
 };
+
+/**
+ * Failures after which the same request may simply be sent again: the SDK reports a dropped
+ * connection as `internal` (HTTP status 0), a gateway's odd answer as `unknown`; the server makes a
+ * repeated request id harmless.
+ */
+const retryable = new Set([
+  'functions/unavailable',
+  'functions/deadline-exceeded',
+  'functions/internal',
+  'functions/unknown',
+  'functions/aborted',
+  'functions/cancelled',
+]);
 
 /** True for failures after which the same request may simply be sent again. */
 export function isRetryable(code: string | undefined): boolean {
-  return (
-    code === 'functions/unavailable' ||
-    code === 'functions/deadline-exceeded' ||
-    code === 'functions/internal' ||
-    code === undefined
-  );
+  return code === undefined || retryable.has(code);
 }
 
+/**
+ * The server's own message when it is a Chinese sentence (every HttpsError the functions throw
+ * is), without the " [400]" the SDK appends; undefined for the SDK's English placeholders.
+ */
+export function serverMessage(message: string | undefined): string | undefined {
+  const text = (message ?? '').replace(/\s*\[\d+\]$/, '').trim();
+  return /[\u4e00-\u9fff]/.test(text) ? text : undefined;
+}
+
+/** A callable failure in Chinese: the server's sentence when it sent one, else by code. */
 export function errorText(error: { code?: string; message?: string }): string {
-  if (
-    error.code === 'functions/invalid-argument' ||
-    error.code === 'functions/failed-precondition'
-  ) {
-    return error.message || errorTexts[error.code] || '提交的内容有误';
-  }
-  return (error.code && errorTexts[error.code]) || '网络不稳定，已保留您填写的内容，请稍后重试';
+  return serverMessage(error.message) ?? ((error.code && errorTexts[error.code]) || networkText);
+}
+
+const authTexts: Record<string, string> = {
+  'auth/invalid-credential': '账号或密码不对',
+  'auth/wrong-password': '账号或密码不对',
+  'auth/user-not-found': '账号或密码不对',
+  'auth/invalid-email': '账号格式不对',
+  'auth/user-disabled': '该账号已停用，请联系上级管理员',
+  'auth/too-many-requests': '尝试次数过多，请稍后再试',
+  'auth/network-request-failed': '网络不稳定，请稍后重试',
+  'auth/invalid-phone-number': '请输入正确的手机号',
+  'auth/missing-phone-number': '请输入手机号',
+  'auth/quota-exceeded': '今日短信已达上限，请明天再试',
+  'auth/invalid-verification-code': '验证码不对',
+  'auth/missing-verification-code': '请输入验证码',
+  'auth/code-expired': '验证码已过期，请重新获取',
+  'auth/captcha-check-failed': '人机验证未通过，请重新获取验证码',
+};
+
+/** A sign-in failure (`auth/…` code) in Chinese. */
+export function authErrorText(
+  code: string | undefined,
+  fallback = '登录未成功，请稍后重试',
+): string {
+  return (code && authTexts[code]) || fallback;
+}
+
+/** A mainland mobile number as typed (138 0000 0001, +86…) → E.164, or undefined. */
+export function e164(text: string): string | undefined {
+  const digits = text.replace(/[\s-]/g, '').replace(/^(\+?86|0086)/, '');
+  return /^1[3-9]\d{9}$/.test(digits) ? `+86${digits}` : undefined;
+}
+
+/** The number a person would recognise: +8613800000001 → "138 0000 0001". */
+export function phoneDisplay(number: string | null | undefined): string {
+  const digits = (number ?? '').replace(/^\+86/, '');
+  return /^1\d{10}$/.test(digits)
+    ? `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`
+    : (number ?? '');
 }

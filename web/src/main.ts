@@ -1,156 +1,190 @@
 /**
  * The web client: Chinese first, light (no framework), 360 px wide phones first.
  *
- * Test hooks (data-testid): demo-account, phone-input, code-input, phone-send, phone-sign-in,
- * village-name, roster-count, registered-count, registration-rate, household-row, register-button,
- * tab-households, tab-needs, tab-capture, tab-import, need-row, need-status, start-review,
- * review-form, publish-button, reject-button, withdraw-button, capture-form, photo-input,
- * photo-thumb, submit-need, retry-button, public-need, masked-name, import-file, import-report,
- * dashboard-region, dashboard-row, export-report, sign-out.
+ * Test hooks (data-testid), stable for the browser tests:
+ * - sign-in: demo-account (data-email), login-email, login-password, login-submit, demo-phone
+ *   (data-phone), phone-input, phone-send, code-input, phone-sign-in, demo-code, sign-out,
+ *   who-role, who-region
+ * - village: village-name, roster-count, registered-count, registration-rate, figures-updating,
+ *   household-row (data-id, data-registered), register-button, register-pending, retry-button,
+ *   load-more, tab-households, tab-needs, tab-capture, tab-import
+ * - needs: need-row (data-id), need-status, start-review, review-form, publish-button,
+ *   reject-button, withdraw-button, capture-form, photo-input, photo-thumb, submit-need,
+ *   import-file, import-report
+ * - others: public-need, masked-name, donor-phone, office-role, dashboard-region, dashboard-row
+ *   (data-code), export-report, page-error
  */
 import { onAuthStateChanged, signInWithEmailAndPassword, signOut, type User } from 'firebase/auth';
-import { auth, initFirebase, local, type CallError } from './firebase';
+import { auth, initFirebase, local } from './firebase';
 import { h, mount, toast } from './dom';
-import { errorText, issueText } from './format';
+import { authErrorText } from './format';
+import { roleLabel, type Session } from './app';
+import { destination, roleOfClaims } from './router';
 import { villagePage } from './pages/village';
 import { dashboardPage } from './pages/dashboard';
 import { donorPage, publicNeedPage } from './pages/donor';
 import { phoneSignIn } from './pages/phone';
 
-export interface Session {
-  user: User;
-  role: string;
-  region: string;
-}
-
-const roleLabels: Record<string, string> = {
-  ops: '运维',
-  province_admin: '省级管理员',
-  city_admin: '市级管理员',
-  county_admin: '县级管理员',
-  township_admin: '镇级管理员',
-  village_admin: '村级信息管理员',
-  helper: '帮扶责任人',
-  donor: '爱心人士',
-};
-
 let session: Session | undefined;
 
-/** Shows a callable failure in Chinese, with field problems listed. */
-export function showError(error: unknown, fieldLabels: Record<string, string> = {}): string {
-  const failure = error as CallError;
-  const issues = failure.details?.issues ?? [];
-  const text =
-    issues.length > 0
-      ? issues.map((issue) => issueText(issue, fieldLabels)).join('；')
-      : errorText(failure);
-  toast(text);
-  return text;
+async function signInWithPassword(email: string, password: string): Promise<void> {
+  try {
+    await signInWithEmailAndPassword(auth, email.trim(), password);
+  } catch (error) {
+    toast(authErrorText((error as { code?: string }).code));
+  }
 }
 
-function loginPage(): void {
+function staffForm(): HTMLElement {
   const email = h('input', {
     type: 'email',
     placeholder: '账号（邮箱）',
     autocomplete: 'username',
+    'aria-label': '账号',
+    'data-testid': 'login-email',
   });
   const password = h('input', {
     type: 'password',
     placeholder: '密码',
     autocomplete: 'current-password',
+    'aria-label': '密码',
+    'data-testid': 'login-password',
   });
-  const signIn = async (address: string, secret: string) => {
-    try {
-      await signInWithEmailAndPassword(auth, address, secret);
-    } catch {
-      toast('账号或密码不对');
-    }
-  };
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, '工作人员登录'),
+    h('p', { class: 'muted' }, '村级信息管理员、帮扶责任人及乡镇以上管理员使用账号登录。'),
+    h(
+      'form',
+      {
+        class: 'stack',
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          void signInWithPassword(email.value, password.value);
+        },
+      },
+      email,
+      password,
+      h('button', { type: 'submit', 'data-testid': 'login-submit' }, '登录'),
+    ),
+  );
+}
+
+function demoAccounts(): HTMLElement | null {
+  if (!local) return null;
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, '演示账号（本地平台）'),
+    h('p', { class: 'muted' }, '点一下即以该身份登录。'),
+    h(
+      'div',
+      { class: 'demo-list' },
+      local.demoAccounts.map((account) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            'data-testid': 'demo-account',
+            'data-email': account.email,
+            'data-role': account.role,
+            onclick: () => void signInWithPassword(account.email, account.password),
+          },
+          account.label,
+        ),
+      ),
+    ),
+  );
+}
+
+function loginPage(): void {
+  mount(h('h1', { class: 'page-title' }, '登录'), demoAccounts(), phoneSignIn(), staffForm());
+}
+
+/** A role this client has no page for (claims set by hand, or a role added later). */
+function unknownRolePage(role: string): void {
   mount(
     h(
       'section',
-      { class: 'card' },
-      h('h1', {}, '登录'),
-      h(
-        'p',
-        { class: 'muted' },
-        '村、乡镇及以上管理员使用账号登录；爱心人士使用手机号和短信验证码登录。',
-      ),
-      h(
-        'form',
-        {
-          class: 'stack',
-          onsubmit: (event: Event) => {
-            event.preventDefault();
-            void signIn(email.value, password.value);
-          },
-        },
-        email,
-        password,
-        h('button', { type: 'submit' }, '登录'),
-      ),
+      { class: 'card', 'data-testid': 'office-role' },
+      h('h1', {}, roleLabel(role)),
+      h('p', {}, '此账号的角色在本网页版中没有对应的页面，请联系上级管理员。'),
     ),
-    phoneSignIn(),
-    local
-      ? h(
-          'section',
-          { class: 'card' },
-          h('h2', {}, '演示账号（本地平台）'),
-          h(
-            'div',
-            { class: 'demo-list' },
-            local.demoAccounts.map((account) =>
-              h(
-                'button',
-                {
-                  class: 'secondary',
-                  'data-testid': 'demo-account',
-                  'data-email': account.email,
-                  onclick: () => void signIn(account.email, account.password),
-                },
-                account.label,
-              ),
-            ),
-          ),
-        )
-      : null,
   );
 }
 
 function route(): void {
-  if (!session) return loginPage();
-  const [, page, id] = location.hash.split('/');
-  if (page === 'need' && id) return void publicNeedPage(id);
-  switch (session.role) {
-    case 'village_admin':
-    case 'helper':
-      return void villagePage(session, page);
+  const target = destination(location.hash, session?.role);
+  if (!session || target.page === 'login') return loginPage();
+  switch (target.page) {
+    case 'publicNeed':
+      return void publicNeedPage(target.needId);
+    case 'village':
+      return void villagePage(session, target.tab);
+    case 'dashboard':
+      return void dashboardPage(session, target.regionCode);
     case 'donor':
       return void donorPage(session);
-    default:
-      return void dashboardPage(session, page === 'region' ? id : undefined);
+    case 'unknownRole':
+      return unknownRolePage(target.role);
   }
 }
 
+function showWho(current: Session | undefined): void {
+  const who = document.getElementById('who') as HTMLElement;
+  if (!current) return who.replaceChildren();
+  who.replaceChildren(
+    h('span', { 'data-testid': 'who-role' }, roleLabel(current.role)),
+    current.region
+      ? h('span', { class: 'region', 'data-testid': 'who-region' }, current.region)
+      : '',
+    h(
+      'button',
+      { class: 'link', 'data-testid': 'sign-out', onclick: () => void signOut(auth) },
+      '退出',
+    ),
+  );
+}
+
+async function sessionOf(user: User): Promise<Session> {
+  // The role decides the page only; every callable checks the claims again on the server.
+  const { claims } = await user.getIdTokenResult();
+  return {
+    user,
+    role: roleOfClaims(claims),
+    region: typeof claims.region === 'string' ? claims.region : '',
+  };
+}
+
 async function main(): Promise<void> {
-  await initFirebase();
-  onAuthStateChanged(auth, async (user) => {
-    const who = document.getElementById('who') as HTMLElement;
-    if (!user) {
-      session = undefined;
-      who.replaceChildren();
-      return route();
-    }
-    const claims = (await user.getIdTokenResult()).claims;
-    session = { user, role: String(claims.role ?? 'donor'), region: String(claims.region ?? '') };
-    who.replaceChildren(
-      h('span', {}, roleLabels[session.role] ?? session.role),
+  try {
+    await initFirebase();
+  } catch {
+    mount(
       h(
-        'button',
-        { class: 'link', 'data-testid': 'sign-out', onclick: () => void signOut(auth) },
-        '退出',
+        'section',
+        { class: 'card', 'data-testid': 'page-error' },
+        h('p', {}, '暂时无法连接服务，请检查网络后刷新页面。'),
+        h('button', { onclick: () => location.reload() }, '刷新'),
       ),
     );
+    return;
+  }
+  onAuthStateChanged(auth, async (user) => {
+    if (!user) {
+      session = undefined;
+    } else {
+      try {
+        session = await sessionOf(user);
+      } catch {
+        // Offline right after sign-in: the cached token's claims are not readable yet.
+        session = undefined;
+        toast('网络不稳定，请稍后重试');
+      }
+    }
+    showWho(session);
     route();
   });
   window.addEventListener('hashchange', route);

@@ -18,16 +18,25 @@ export interface Pending<T> {
 const prefix = 'fupin.pending.';
 
 export class PendingSubmissions {
+  /**
+   * Requests the storage refused (quota full, private mode, a multi-megabyte roster file): kept for
+   * this page's life, so a retry without a reload still reuses the request id.
+   */
+  private readonly unstored = new Map<string, string>();
+
   constructor(
     private readonly storage: KeyValueStorage,
     private readonly newId: () => string = () => crypto.randomUUID(),
   ) {}
 
   get<T>(key: string): Pending<T> | undefined {
-    const raw = this.storage.getItem(prefix + key);
+    const raw = this.unstored.get(key) ?? readSafely(this.storage, prefix + key);
     if (!raw) return undefined;
     try {
-      return JSON.parse(raw) as Pending<T>;
+      const kept = JSON.parse(raw) as Partial<Pending<T>>;
+      return typeof kept.requestId === 'string' && 'data' in kept
+        ? (kept as Pending<T>)
+        : undefined;
     } catch {
       return undefined;
     }
@@ -41,13 +50,38 @@ export class PendingSubmissions {
     const kept = this.get<T>(key);
     if (kept && JSON.stringify(kept.data) === JSON.stringify(data)) return kept;
     const fresh = { requestId: this.newId(), data };
-    this.storage.setItem(prefix + key, JSON.stringify(fresh));
+    const raw = JSON.stringify(fresh);
+    try {
+      this.storage.setItem(prefix + key, raw);
+      this.unstored.delete(key);
+    } catch {
+      // Drop any older stored entry so it is not mistaken for this one after a reload.
+      removeSafely(this.storage, prefix + key);
+      this.unstored.set(key, raw);
+    }
     return fresh;
   }
 
   /** The server answered (with a result or a final error): nothing is pending any more. */
   settle(key: string): void {
-    this.storage.removeItem(prefix + key);
+    this.unstored.delete(key);
+    removeSafely(this.storage, prefix + key);
+  }
+}
+
+function readSafely(storage: KeyValueStorage, key: string): string | null {
+  try {
+    return storage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function removeSafely(storage: KeyValueStorage, key: string): void {
+  try {
+    storage.removeItem(key);
+  } catch {
+    // Storage unavailable: there is nothing kept there to remove.
   }
 }
 
@@ -57,17 +91,41 @@ export class Drafts {
 
   load<T>(key: string): Partial<T> {
     try {
-      return JSON.parse(this.storage.getItem(`fupin.draft.${key}`) ?? '{}') as Partial<T>;
+      return JSON.parse(readSafely(this.storage, `fupin.draft.${key}`) ?? '{}') as Partial<T>;
     } catch {
       return {};
     }
   }
 
+  /** Best effort: a full storage loses the draft, never the form the person is filling in. */
   save<T>(key: string, value: Partial<T>): void {
-    this.storage.setItem(`fupin.draft.${key}`, JSON.stringify(value));
+    try {
+      this.storage.setItem(`fupin.draft.${key}`, JSON.stringify(value));
+    } catch {
+      // Nothing to do: the form on screen still holds what was typed.
+    }
   }
 
   clear(key: string): void {
-    this.storage.removeItem(`fupin.draft.${key}`);
+    removeSafely(this.storage, `fupin.draft.${key}`);
   }
+}
+
+/** The browser's localStorage, or a memory one where it is blocked (some in-app browsers). */
+export function browserStorage(): KeyValueStorage {
+  try {
+    const storage = (globalThis as { localStorage?: KeyValueStorage }).localStorage;
+    if (storage) {
+      storage.getItem(prefix);
+      return storage;
+    }
+  } catch {
+    // Blocked storage throws on access: fall through to memory.
+  }
+  const memory = new Map<string, string>();
+  return {
+    getItem: (key) => memory.get(key) ?? null,
+    setItem: (key, value) => void memory.set(key, value),
+    removeItem: (key) => void memory.delete(key),
+  };
 }

@@ -5,7 +5,8 @@
 import { call } from '../firebase';
 import { download, h, mount } from '../dom';
 import { percent } from '../format';
-import { showError, type Session } from '../main';
+import { parentCode } from '../../../functions/src/domain/regions';
+import { showError, type Session } from '../app';
 
 interface Figures {
   code: string;
@@ -138,10 +139,7 @@ export async function dashboardPage(
           ? h(
               'a',
               {
-                href:
-                  region.code.length > 2
-                    ? `#/region/${region.code.slice(0, region.code.length === 12 ? 9 : region.code.length === 9 ? 6 : region.code.length - 2)}`
-                    : '#/',
+                href: parentCode(region.code) ? `#/region/${parentCode(region.code)}` : '#/',
               },
               '← 返回上级',
             )

@@ -1,8 +1,8 @@
 /** Donors: published needs to browse, and the public view of one need. */
 import { call } from '../firebase';
 import { h, mount } from '../dom';
-import { yuan } from '../format';
-import { showError, type Session } from '../main';
+import { phoneDisplay, yuan } from '../format';
+import { showError, type Session } from '../app';
 
 interface PublicNeed {
   id: string;
@@ -34,11 +34,17 @@ export async function donorPage(session: Session): Promise<void> {
         'section',
         { class: 'card' },
         h('h1', {}, '帮助TA'),
-        h('p', { class: 'muted' }, `${session.user.phoneNumber ?? ''} · 等待最久的需求在前`),
+        h(
+          'p',
+          { class: 'muted' },
+          h('span', { 'data-testid': 'donor-phone' }, phoneDisplay(session.user.phoneNumber)),
+          ' · 等待最久的需求在前',
+        ),
       ),
+      needs.length === 0 ? h('p', { class: 'card muted' }, '目前没有等待帮助的需求。') : null,
       h(
         'ul',
-        { class: 'rows card' },
+        { class: 'rows card', hidden: needs.length === 0 },
         needs.map((need) =>
           h(
             'li',

@@ -5,8 +5,10 @@
 import { call, type CallError } from '../firebase';
 import { base64Of, download, downscalePhoto, h, mount, toast } from '../dom';
 import { isRetryable, percent, yuan, fenFromYuanText } from '../format';
-import { Drafts, PendingSubmissions } from '../pending';
-import { showError, type Session } from '../main';
+import { browserStorage, Drafts, PendingSubmissions } from '../pending';
+import { pollUntil } from '../poll';
+import type { VillageTab } from '../router';
+import { showError, type Session } from '../app';
 
 interface Overview {
   village: { code: string; name: string; fullName: string };
@@ -21,6 +23,7 @@ interface Overview {
     idLast4: string;
     address: string;
     members: number;
+    status: string;
     statusLabel: string;
     cardColour: 'blue' | 'red' | null;
     onRoster: boolean;
@@ -47,8 +50,9 @@ interface NeedRow {
   problems: string[];
 }
 
-const pending = new PendingSubmissions(localStorage);
-const drafts = new Drafts(localStorage);
+const storage = browserStorage();
+const pending = new PendingSubmissions(storage);
+const drafts = new Drafts(storage);
 
 const categories: Array<[string, string]> = [
   ['education', '教育助学'],
@@ -91,7 +95,8 @@ const fieldLabels: Record<string, string> = {
 
 /**
  * Sends a submission safely: the same request id on every retry until the server answers; on a
- * network failure the entered data stays and a 重试 button sends the same request again.
+ * network failure the entered data stays and a 重试 button sends the same request again. On a
+ * final refusal `onRefused` lets the page restore itself.
  */
 async function submitSafely<T>(
   key: string,
@@ -99,32 +104,37 @@ async function submitSafely<T>(
   data: Record<string, unknown>,
   retryHost: HTMLElement,
   onDone: (result: T) => void | Promise<void>,
+  onRefused?: () => void,
 ): Promise<void> {
   const request = pending.prepare(key, data);
+  let result: T;
   try {
-    const result = await call<T>(name, { ...request.data, requestId: request.requestId });
-    pending.settle(key);
-    retryHost.replaceChildren();
-    await onDone(result);
+    result = await call<T>(name, { ...request.data, requestId: request.requestId });
   } catch (error) {
     const failure = error as CallError;
     if (isRetryable(failure.code)) {
-      retryHost.replaceChildren(
-        h(
-          'button',
-          {
-            class: 'secondary',
-            'data-testid': 'retry-button',
-            onclick: () => void submitSafely(key, name, data, retryHost, onDone),
-          },
-          '网络不稳定，点此重试（不会重复提交）',
-        ),
+      const retry = h(
+        'button',
+        { type: 'button', class: 'secondary', 'data-testid': 'retry-button' },
+        '重试（不会重复提交）',
       );
+      retry.addEventListener('click', () => {
+        // One send at a time; the button is replaced by whatever the answer brings.
+        retry.disabled = true;
+        void submitSafely(key, name, data, retryHost, onDone, onRefused);
+      });
+      retryHost.replaceChildren(retry);
     } else {
+      // The server answered: the request is settled, and sending it again would change nothing.
       pending.settle(key);
+      onRefused?.();
     }
     showError(error, fieldLabels);
+    return;
   }
+  pending.settle(key);
+  retryHost.replaceChildren();
+  await onDone(result);
 }
 
 function tabs(active: string): HTMLElement {
@@ -144,12 +154,15 @@ function tabs(active: string): HTMLElement {
   );
 }
 
-function header(overview: Overview): HTMLElement {
+function header(overview: Overview, updating = false): HTMLElement {
   return h(
     'section',
     { class: 'card village' },
     h('h1', { 'data-testid': 'village-name' }, overview.village.name),
     h('p', { class: 'muted' }, overview.village.fullName),
+    updating
+      ? h('p', { class: 'badge', 'data-testid': 'figures-updating' }, '更新中：统计数字稍后刷新')
+      : null,
     h(
       'div',
       { class: 'figures' },
@@ -179,27 +192,107 @@ function header(overview: Overview): HTMLElement {
   );
 }
 
+/** Registration figures are kept by a trigger: how long the page waits for them to move. */
+const figuresPoll = { attempts: 8, delayMs: 400 };
+
 async function householdsTab(): Promise<void> {
   let overview = await call<Overview>('getVillageOverview', { pageSize: 50 });
+  // The figures must reach at least the count on arrival plus what this page has registered
+  // since (a household registered from another phone meanwhile only makes them higher).
+  const baseline = overview.stats.registeredHouseholds;
+  let registeredHere = 0;
+  let followUps = 0;
+  const figures = h('div', {}, header(overview));
   const list = h('ul', { class: 'rows' });
-  const render = (rows: Overview['households']) => {
-    for (const household of rows) {
-      const button = household.registered
-        ? h('span', { class: 'badge ok' }, '已注册')
-        : h(
-            'button',
-            {
-              'data-testid': 'register-button',
-              onclick: () => void register(household.id, slot),
-            },
-            '注册',
-          );
+
+  const refreshFigures = async (): Promise<void> => {
+    const expected = baseline + registeredHere;
+    const { value, settled } = await pollUntil(
+      () => call<Overview>('getVillageOverview', { pageSize: 1 }),
+      (latest) => latest.stats.registeredHouseholds >= expected,
+      figuresPoll,
+    );
+    overview = value;
+    // Still behind: say so, and look again a little later, a few times at most.
+    const again = !settled && followUps < 3;
+    figures.replaceChildren(header(overview, again));
+    if (again) {
+      followUps += 1;
+      window.setTimeout(() => void refreshFigures().catch(() => undefined), 5000);
+    }
+  };
+
+  const registeredBadge = () => h('span', { class: 'badge ok' }, '已注册');
+
+  const registerButton = (householdId: string, slot: HTMLElement, kept: boolean) => {
+    const button = h(
+      'button',
+      { type: 'button', 'data-testid': 'register-button' },
+      kept ? '继续注册' : '注册',
+    );
+    button.addEventListener('click', () => void register(householdId, slot, button));
+    return kept
+      ? [
+          button,
+          h(
+            'span',
+            { class: 'muted small', 'data-testid': 'register-pending' },
+            '上次提交未确认，可放心再点',
+          ),
+        ]
+      : [button];
+  };
+
+  const register = async (householdId: string, slot: HTMLElement, button: HTMLButtonElement) => {
+    button.disabled = true;
+    const row = slot.closest('li');
+    await submitSafely<{ registered: boolean; alreadyRegistered: boolean }>(
+      `register.${householdId}`,
+      'registerHousehold',
+      { householdId },
+      slot,
+      async (result) => {
+        slot.replaceChildren(registeredBadge());
+        row?.setAttribute('data-registered', 'true');
+        toast(result.alreadyRegistered ? '该户此前已注册' : '已注册');
+        if (!result.alreadyRegistered) registeredHere += 1;
+        followUps = 0;
+        await refreshFigures().catch(() => {
+          figures.replaceChildren(header(overview, true));
+        });
+      },
+      () => slot.replaceChildren(...registerButton(householdId, slot, false)),
+    );
+  };
+
+  // Rows already on the page: a household whose registration changed between two pages can
+  // come back in the next one; it is shown once. Returns how many rows were new.
+  const shown = new Set<string>();
+  const render = (rows: Overview['households']): number => {
+    const fresh = rows.filter((household) => !shown.has(household.id));
+    for (const household of fresh) {
+      shown.add(household.id);
       // The button and, after a network failure, its retry offer live in their own slot.
-      const slot = h('div', { class: 'slot' }, button);
+      const slot = h('div', { class: 'slot' });
+      // Registered although a request is still kept: its answer was lost on the way back.
+      if (household.registered) pending.settle(`register.${household.id}`);
+      slot.append(
+        ...(household.registered
+          ? [registeredBadge()]
+          : registerButton(
+              household.id,
+              slot,
+              pending.get(`register.${household.id}`) !== undefined,
+            )),
+      );
       list.append(
         h(
           'li',
-          { 'data-testid': 'household-row', 'data-id': household.id },
+          {
+            'data-testid': 'household-row',
+            'data-id': household.id,
+            'data-registered': String(household.registered),
+          },
           h(
             'div',
             {},
@@ -207,10 +300,7 @@ async function householdsTab(): Promise<void> {
             household.cardColour
               ? h(
                   'span',
-                  {
-                    class: `card-${household.cardColour}`,
-                    title: household.cardColour === 'red' ? '红卡' : '蓝卡',
-                  },
+                  { class: `card-${household.cardColour}` },
                   household.cardColour === 'red' ? '红卡' : '蓝卡',
                 )
               : null,
@@ -224,51 +314,45 @@ async function householdsTab(): Promise<void> {
         ),
       );
     }
+    return fresh.length;
   };
-  const figures = h('div');
-  const refreshFigures = async (expectRegistered?: number) => {
-    // The figures are kept by a trigger a moment after the write: look again briefly.
-    for (let attempt = 0; attempt < 10; attempt++) {
-      overview = await call<Overview>('getVillageOverview', { pageSize: 1 });
-      if (expectRegistered === undefined || overview.stats.registeredHouseholds >= expectRegistered)
-        break;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    figures.replaceChildren(header(overview));
-  };
-  const register = async (householdId: string, slot: HTMLElement) => {
-    const button = slot.querySelector('button') as HTMLButtonElement;
-    button.setAttribute('disabled', '');
-    const expected = overview.stats.registeredHouseholds + 1;
-    await submitSafely<{ alreadyRegistered: boolean }>(
-      `register.${householdId}`,
-      'registerHousehold',
-      { householdId },
-      slot,
-      async (result) => {
-        slot.replaceChildren(h('span', { class: 'badge ok' }, '已注册'));
-        toast('已注册');
-        await refreshFigures(result.alreadyRegistered ? undefined : expected);
-      },
-    );
-  };
-  figures.append(header(overview));
   render(overview.households);
+
   let next = overview.next;
   const more = h(
     'button',
-    {
-      class: 'secondary',
-      onclick: async () => {
-        const page = await call<Overview>('getVillageOverview', { pageSize: 50, after: next });
-        render(page.households);
-        next = page.next;
-        if (!next) more.remove();
-      },
-    },
+    { type: 'button', class: 'secondary', 'data-testid': 'load-more' },
     '加载更多',
   );
-  mount(figures, tabs('households'), h('section', { class: 'card' }, list, next ? more : null));
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    more.textContent = '加载中…';
+    try {
+      const page = await call<Overview>('getVillageOverview', {
+        pageSize: 50,
+        ...(next ? { after: next } : {}),
+      });
+      // A page with nothing new would only repeat itself: stop offering more.
+      next = render(page.households) > 0 ? page.next : null;
+    } catch (error) {
+      showError(error);
+    }
+    more.disabled = false;
+    more.textContent = '加载更多';
+    if (!next) more.remove();
+  });
+  mount(
+    figures,
+    tabs('households'),
+    h(
+      'section',
+      { class: 'card' },
+      overview.households.length
+        ? list
+        : h('p', { class: 'muted' }, '本村还没有建档立卡户，请先在“导入名单”中导入。'),
+      next ? more : null,
+    ),
+  );
 }
 
 async function needsTab(session: Session): Promise<void> {
@@ -787,7 +871,7 @@ async function importTab(): Promise<void> {
   );
 }
 
-export async function villagePage(session: Session, page: string | undefined): Promise<void> {
+export async function villagePage(session: Session, page: VillageTab): Promise<void> {
   mount(h('p', { class: 'muted' }, '加载中…'));
   try {
     if (page === 'needs') return await needsTab(session);
@@ -798,7 +882,7 @@ export async function villagePage(session: Session, page: string | undefined): P
     mount(
       h(
         'section',
-        { class: 'card' },
+        { class: 'card', 'data-testid': 'page-error' },
         h('p', {}, showError(error)),
         h('button', { onclick: () => void villagePage(session, page) }, '重试'),
       ),

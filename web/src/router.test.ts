@@ -1,0 +1,35 @@
+import { destination, hashParts, roleOfClaims } from './router';
+
+describe('the hash router', () => {
+  test.each([
+    ['', undefined, { page: 'login' }],
+    ['#/needs', undefined, { page: 'login' }],
+    ['', 'village_admin', { page: 'village', tab: 'households' }],
+    ['#/needs', 'village_admin', { page: 'village', tab: 'needs' }],
+    ['#/capture', 'helper', { page: 'village', tab: 'capture' }],
+    ['#/import', 'village_admin', { page: 'village', tab: 'import' }],
+    ['#/nonsense', 'helper', { page: 'village', tab: 'households' }],
+    ['#/need/n1', 'village_admin', { page: 'publicNeed', needId: 'n1' }],
+    ['#/need/n1', 'donor', { page: 'publicNeed', needId: 'n1' }],
+    ['', 'donor', { page: 'donor' }],
+    ['#/needs', 'donor', { page: 'donor' }],
+    ['', 'township_admin', { page: 'dashboard' }],
+    ['#/region/320102', 'county_admin', { page: 'dashboard', regionCode: '320102' }],
+    ['#/region/<script>', 'county_admin', { page: 'dashboard' }],
+    ['', 'ops', { page: 'dashboard' }],
+    ['', 'treasurer', { page: 'unknownRole', role: 'treasurer' }],
+  ])('%p as %p → %p', (hash, role, expected) => expect(destination(hash, role)).toEqual(expected));
+
+  it('splits and decodes the hash', () => {
+    expect(hashParts('#/need/a%2Fb/')).toEqual(['need', 'a/b']);
+    expect(hashParts('#/need/%E0%A4')).toEqual(['need', '%E0%A4']);
+    expect(hashParts('')).toEqual([]);
+  });
+
+  it('treats a signed-in account without a role claim as a donor', () => {
+    expect(roleOfClaims({})).toBe('donor');
+    expect(roleOfClaims({ role: '' })).toBe('donor');
+    expect(roleOfClaims({ role: 'helper', region: '320102001001' })).toBe('helper');
+    expect(roleOfClaims({ role: 7 })).toBe('donor');
+  });
+});

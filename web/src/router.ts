@@ -1,0 +1,57 @@
+/**
+ * The hash router: `#/<page>/<id>`. Where a signed-in person lands depends on the role in their
+ * ID token claims; the functions check the same claims again on every call.
+ */
+import { isStaffRole } from '../../functions/src/domain/roles';
+
+export type Destination =
+  | { page: 'login' }
+  | { page: 'village'; tab: VillageTab }
+  | { page: 'dashboard'; regionCode?: string }
+  | { page: 'donor' }
+  | { page: 'publicNeed'; needId: string }
+  | { page: 'unknownRole'; role: string };
+
+export type VillageTab = 'households' | 'needs' | 'capture' | 'import';
+
+const villageTabs: readonly VillageTab[] = ['households', 'needs', 'capture', 'import'];
+const villageRoles = ['village_admin', 'helper'];
+
+/** "#/region/320102" → ["region", "320102"]; empty parts are dropped. */
+export function hashParts(hash: string): string[] {
+  return hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((part) => part !== '')
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    });
+}
+
+/** The page for a hash and a role (undefined when nobody is signed in). */
+export function destination(hash: string, role: string | undefined): Destination {
+  if (role === undefined) return { page: 'login' };
+  const [page, id] = hashParts(hash);
+  if (page === 'need' && id) return { page: 'publicNeed', needId: id };
+  if (villageRoles.includes(role)) {
+    const tab = villageTabs.find((candidate) => candidate === page) ?? 'households';
+    return { page: 'village', tab };
+  }
+  // Every other office, township up to the whole country, works from its rates dashboard.
+  if (isStaffRole(role)) {
+    return page === 'region' && id && /^\d{2,12}$/.test(id)
+      ? { page: 'dashboard', regionCode: id }
+      : { page: 'dashboard' };
+  }
+  if (role === 'donor') return { page: 'donor' };
+  return { page: 'unknownRole', role };
+}
+
+/** The role a token's claims carry: no role claim means a donor who signed up by phone. */
+export function roleOfClaims(claims: Record<string, unknown>): string {
+  return typeof claims.role === 'string' && claims.role !== '' ? claims.role : 'donor';
+}
