@@ -142,6 +142,36 @@ export const logs = {
       status,
     });
   },
+  donationMade(donationId: string, needId: string, uid: string, amountFen: number) {
+    logger.info('donation made', { event: 'donation_made', donationId, needId, uid, amountFen });
+  },
+  needFunded(needId: string, raisedFen: number, acceptedDonations: number, writes: number) {
+    logger.info('need funding settled', {
+      event: 'need_funded',
+      needId,
+      raisedFen,
+      acceptedDonations,
+      writes,
+    });
+  },
+  /** `missingGlyphs` > 0 means a name printed a box: an ops alert to ship a wider font. */
+  certificateRendered(
+    serial: string,
+    ms: number,
+    pdfBytes: number,
+    pngBytes: number,
+    missingGlyphs: number,
+  ) {
+    const log = missingGlyphs > 0 ? logger.warn : logger.info;
+    log('certificate rendered', {
+      event: 'certificate_rendered',
+      serial,
+      ms,
+      pdfBytes,
+      pngBytes,
+      missingGlyphs,
+    });
+  },
   health(ok: boolean, checks: Record<string, boolean>) {
     logger.info('health check', { event: 'health', ok, checks });
   },

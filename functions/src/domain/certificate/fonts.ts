@@ -1,0 +1,174 @@
+/**
+ * The certificate fonts built by functions/scripts/buildFont.ts: per weight a primary TTF and
+ * fallback TTFs for the hanzi it lacks. Parsed once per instance, on first use (not at import:
+ * fontkit alone takes a few hundred milliseconds to load on a cold instance).
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Font } from 'fontkit';
+
+export type FontWeight = 400 | 700;
+
+/** manifest.json, written last by the build step. */
+export interface FontManifest {
+  /** Hash of the build inputs: an unchanged stamp means the build has nothing to do. */
+  stamp: string;
+  weights: Record<
+    string,
+    { primary: string; fallbacks: Array<{ file: string; ranges: Array<[number, number]> }> }
+  >;
+  /** Every file written, with its size in bytes. */
+  sizes: Record<string, number>;
+}
+
+export const fontManifestFile = 'manifest.json';
+
+/** functions/assets/fonts, from src/domain/certificate and from lib/domain/certificate alike. */
+export const defaultFontDir = resolve(__dirname, '../../../assets/fonts');
+
+/** One font that can print a run of text, named by its file. */
+export interface LoadedFont {
+  id: string;
+  font: Font;
+}
+
+/**
+ * The fonts of one folder. `fontFor` picks, per code point, the primary font of the weight or
+ * the fallback file that holds the character; a character no file has stays with the primary
+ * (which prints its .notdef box) and is reported by `isMissing`.
+ */
+export class FontSet {
+  private readonly loaded = new Map<string, LoadedFont>();
+  private readonly advances = new Map<string, number>();
+
+  private constructor(
+    private readonly dir: string,
+    private readonly manifest: FontManifest,
+    private readonly create: (buffer: Uint8Array) => Font,
+  ) {}
+
+  /** Reads the manifest and parses both primary fonts. */
+  static async open(dir: string): Promise<FontSet> {
+    let manifest: FontManifest;
+    try {
+      manifest = JSON.parse(readFileSync(join(dir, fontManifestFile), 'utf8')) as FontManifest;
+    } catch {
+      throw new Error(
+        `certificate fonts missing in ${dir}: run \`npx tsx functions/scripts/buildFont.ts\``,
+      );
+    }
+    const fontkit = await import('fontkit');
+    const set = new FontSet(dir, manifest, fontkit.create);
+    for (const weight of [400, 700] as const) set.primary(weight);
+    return set;
+  }
+
+  private load(file: string): LoadedFont {
+    let loaded = this.loaded.get(file);
+    if (!loaded) {
+      loaded = { id: file, font: withPlainLayout(this.create(readFileSync(join(this.dir, file)))) };
+      this.loaded.set(file, loaded);
+    }
+    return loaded;
+  }
+
+  private entry(weight: FontWeight) {
+    const entry = this.manifest.weights[String(weight)];
+    if (!entry) throw new Error(`no certificate font of weight ${weight}`);
+    return entry;
+  }
+
+  /** The primary font of a weight. */
+  primary(weight: FontWeight): LoadedFont {
+    return this.load(this.entry(weight).primary);
+  }
+
+  private fallbackFile(codePoint: number, weight: FontWeight): string | undefined {
+    for (const { file, ranges } of this.entry(weight).fallbacks) {
+      // Ranges are sorted: binary search.
+      let low = 0;
+      let high = ranges.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        const [first, last] = ranges[middle] as [number, number];
+        if (codePoint < first) high = middle - 1;
+        else if (codePoint > last) low = middle + 1;
+        else return file;
+      }
+    }
+    return undefined;
+  }
+
+  /** The font that prints a code point in a weight. */
+  fontFor(codePoint: number, weight: FontWeight): LoadedFont {
+    const primary = this.primary(weight);
+    if (primary.font.hasGlyphForCodePoint(codePoint)) return primary;
+    const file = this.fallbackFile(codePoint, weight);
+    return file ? this.load(file) : primary;
+  }
+
+  /** Whether no font of the weight has a glyph for the code point. */
+  isMissing(codePoint: number, weight: FontWeight): boolean {
+    return !this.fontFor(codePoint, weight).font.hasGlyphForCodePoint(codePoint);
+  }
+
+  /** Advance width of a character at size 1 (in ems). */
+  advance(char: string, weight: FontWeight): number {
+    const key = `${weight}${char}`;
+    let advance = this.advances.get(key);
+    if (advance === undefined) {
+      const codePoint = char.codePointAt(0) as number;
+      const { font } = this.fontFor(codePoint, weight);
+      advance = font.glyphForCodePoint(codePoint).advanceWidth / font.unitsPerEm;
+      this.advances.set(key, advance);
+    }
+    return advance;
+  }
+
+  /** Font by id, for a renderer that was handed a layout. */
+  byId(id: string): Font {
+    return this.load(id).font;
+  }
+
+  /** Ascent of the primary font of a weight, at size 1. */
+  ascent(weight: FontWeight): number {
+    const { font } = this.primary(weight);
+    return font.ascent / font.unitsPerEm;
+  }
+}
+
+/**
+ * Replaces fontkit's shaping with one glyph per character at its advance width. Chinese set
+ * horizontally needs no shaping (no ligatures, no contextual forms; the font's default glyphs
+ * are the simplified-Chinese ones), and skipping it saves parsing the large GSUB/GPOS tables
+ * of a CJK font. It also makes pdfkit place every glyph exactly where the layout measured it,
+ * so the PDF and the preview agree to the point.
+ */
+function withPlainLayout(font: Font): Font {
+  font.layout = (text: string) => {
+    const glyphs = [...text].map((char) => font.glyphForCodePoint(char.codePointAt(0) as number));
+    const positions = glyphs.map((glyph) => ({
+      xAdvance: glyph.advanceWidth,
+      yAdvance: 0,
+      xOffset: 0,
+      yOffset: 0,
+    }));
+    const advanceWidth = glyphs.reduce((sum, glyph) => sum + glyph.advanceWidth, 0);
+    return { glyphs, positions, advanceWidth };
+  };
+  return font;
+}
+
+const openSets = new Map<string, Promise<FontSet>>();
+
+/** The font set of a folder, opened once per instance and shared by every render. */
+export function fontSet(dir: string = defaultFontDir): Promise<FontSet> {
+  let set = openSets.get(dir);
+  if (!set) {
+    set = FontSet.open(dir);
+    // A failed open (fonts not built yet) is not cached: a later call may find them.
+    set.catch(() => openSets.delete(dir));
+    openSets.set(dir, set);
+  }
+  return set;
+}

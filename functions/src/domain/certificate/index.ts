@@ -1,0 +1,41 @@
+/**
+ * Honour certificates (社会扶贫荣誉证书): the record and its schema, serial numbers, signing and
+ * verification, and the PDF/PNG renderer. Pure of Firebase: the issuing trigger and the
+ * verification endpoint supply the key (`certificateSigningKey.value()`), the origin
+ * (`publicOrigin.value()`), storage and revocation status.
+ */
+export { gb2312Level1, rareNameCharacters } from './charsets';
+export { defaultFontDir, fontSet } from './fonts';
+export {
+  certificateGiftSchema,
+  certificateRecordSchema,
+  chinaDateOf,
+  chineseDate,
+  giftText,
+  isoDateSchema,
+  maskedNameSchema,
+  serialFor,
+  serialSchema,
+  yuanInCapitals,
+  type CertificateGift,
+  type CertificateRecord,
+} from './record';
+export {
+  qrModules,
+  renderCertificate,
+  verificationUrl,
+  type RenderOptions,
+  type RenderedCertificate,
+} from './render';
+export {
+  certificateVerdict,
+  minKeyBytes,
+  revocationReasons,
+  revocationSchema,
+  signatureSchema,
+  signCertificate,
+  verifyCertificate,
+  type CertificateVerdict,
+  type Revocation,
+  type RevocationReason,
+} from './signing';
