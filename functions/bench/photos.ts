@@ -313,7 +313,6 @@ async function main(): Promise<void> {
   console.log(
     `temp files made by ours: ${tempDuringOurs}; left by the baseline after its cleanup: ${readdirSync(tmpdir()).length - tempBefore}`,
   );
-  rmSync(privateTmp, { recursive: true, force: true });
 
   // Settings sweep on the JPEG inputs (what phones send), same single-decode pipeline.
   console.log('\nsettings sweep (real JPEG photos; against the baseline, medians):');
@@ -375,6 +374,7 @@ async function main(): Promise<void> {
     `settings: ${JSON.stringify(outputFormat)}; run took ${((performance.now() - began) / 1000).toFixed(0)} s`,
   );
 
+  rmSync(privateTmp, { recursive: true, force: true });
   const round = (value: number, digits: number) => Number(value.toFixed(digits));
   console.log(
     `RESULT ${JSON.stringify({

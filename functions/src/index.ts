@@ -22,6 +22,8 @@ export { onNeedWritten } from './functions/onNeedWritten';
 export { uploadEvidencePhoto } from './functions/uploadEvidencePhoto';
 export { getEvidencePhotoUrls } from './functions/getEvidencePhotoUrls';
 export { onEvidenceUploaded } from './functions/onEvidenceUploaded';
+export { donate, listMyDonations } from './functions/donate';
+export { onDonationWritten } from './functions/onDonationWritten';
 export { onHouseholdWritten } from './functions/onHouseholdWritten';
 export { rollupRates } from './functions/rollupRates';
 export { repairRates, repairRatesNightly } from './functions/repairRates';

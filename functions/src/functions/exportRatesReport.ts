@@ -1,6 +1,12 @@
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { countFields, fulfilledRate, matchRate, registrationRate, zeroCounts } from '../domain/rates';
+import {
+  countFields,
+  fulfilledRate,
+  matchRate,
+  registrationRate,
+  zeroCounts,
+} from '../domain/rates';
 import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '../domain/regions';
 import { canRead } from '../domain/roles';
 import { chinaNow } from '../domain/validation/idNumber';
@@ -12,8 +18,20 @@ export const exportRatesReportInput = z.strictObject({
   format: z.enum(['csv', 'xlsx']),
 });
 
-const header = ['序号', '地区', '建档立卡户', '已注册户', '注册率', '已发布需求', '已对接需求', '对接率', '已完成需求', '完成率'];
-const percentText = (rate: number | undefined) => (rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
+const header = [
+  '序号',
+  '地区',
+  '建档立卡户',
+  '已注册户',
+  '注册率',
+  '已发布需求',
+  '已对接需求',
+  '对接率',
+  '已完成需求',
+  '完成率',
+];
+const percentText = (rate: number | undefined) =>
+  rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;
 const csvCell = (value: string | number) => {
   const text = String(value);
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -30,9 +48,18 @@ export const exportRatesReport = callable({
     const childLevel = regionLevels[regionLevels.indexOf(level) + 1] ?? level;
     const [region, children] = await Promise.all([
       db().collection(collections.regions).doc(regionCode).get(),
-      db().collection(collections.stats).where(regionFieldNameOf(level), '==', regionCode).where('level', '==', childLevel).orderBy('__name__').get(),
+      db()
+        .collection(collections.stats)
+        .where(regionFieldNameOf(level), '==', regionCode)
+        .where('level', '==', childLevel)
+        .orderBy('__name__')
+        .get(),
     ]);
-    const names = children.empty ? [] : await db().getAll(...children.docs.map((doc) => db().collection(collections.regions).doc(doc.id)));
+    const names = children.empty
+      ? []
+      : await db().getAll(
+          ...children.docs.map((doc) => db().collection(collections.regions).doc(doc.id)),
+        );
     const rows = children.docs.map((doc, index) => {
       const counts = zeroCounts();
       for (const field of countFields) counts[field] = Number(doc.get(field) ?? 0);
@@ -53,7 +80,10 @@ export const exportRatesReport = callable({
     const title = `${String(region.get('name') ?? regionCode)}社会扶贫网注册率与对接率（${day}）`;
     let data: Buffer;
     if (format === 'csv') {
-      data = Buffer.from(`\uFEFF${[[title], header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`, 'utf8');
+      data = Buffer.from(
+        `\uFEFF${[[title], header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`,
+        'utf8',
+      );
     } else {
       const book = new ExcelJS.Workbook();
       const sheet = book.addWorksheet('注册率与对接率');
@@ -66,7 +96,10 @@ export const exportRatesReport = callable({
     }
     return {
       filename: `${String(region.get('name') ?? regionCode)}-注册率与对接率-${day}.${format}`,
-      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      contentType:
+        format === 'csv'
+          ? 'text/csv; charset=utf-8'
+          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       dataBase64: data.toString('base64'),
       rows: rows.length,
     };

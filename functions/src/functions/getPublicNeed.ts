@@ -20,20 +20,42 @@ const photoLinkTtlMs = 10 * 60_000;
 export const getPublicNeed = callable({
   name: 'getPublicNeed',
   input: getPublicNeedInput,
-  roles: ['donor', 'village_admin', 'helper', 'township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],
+  roles: [
+    'donor',
+    'village_admin',
+    'helper',
+    'township_admin',
+    'county_admin',
+    'city_admin',
+    'province_admin',
+    'ops',
+  ],
   handler: async ({ needId }) => {
     const doc = await db().collection(publicNeedsCollection).doc(needId).get();
     if (!doc.exists) throw new HttpsError('not-found', '该需求未发布或已撤回');
     const view = doc.get('view') as PublicNeedView;
     const records = view.evidencePhotoIds.length
-      ? await db().getAll(...view.evidencePhotoIds.map((id) => db().collection(evidencePhotosCollection).doc(id)))
+      ? await db().getAll(
+          ...view.evidencePhotoIds.map((id) => db().collection(evidencePhotosCollection).doc(id)),
+        )
       : [];
     const photos = await Promise.all(
       records
-        .filter((record) => record.get('status') === 'processed' && record.get('needId') === needId && record.get('thumbPath'))
+        .filter(
+          (record) =>
+            record.get('status') === 'processed' &&
+            record.get('needId') === needId &&
+            record.get('thumbPath'),
+        )
         .map(async (record) => ({
-          thumbUrl: await objectStore().signedReadUrl(String(record.get('thumbPath')), photoLinkTtlMs),
-          displayUrl: await objectStore().signedReadUrl(String(record.get('displayPath')), photoLinkTtlMs),
+          thumbUrl: await objectStore().signedReadUrl(
+            String(record.get('thumbPath')),
+            photoLinkTtlMs,
+          ),
+          displayUrl: await objectStore().signedReadUrl(
+            String(record.get('displayPath')),
+            photoLinkTtlMs,
+          ),
         })),
     );
     return { ...view, photos };

@@ -24,13 +24,30 @@ export const listPublicNeedsInput = z.strictObject({
 export const listPublicNeeds = callable({
   name: 'listPublicNeeds',
   input: listPublicNeedsInput,
-  roles: ['donor', 'village_admin', 'helper', 'township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],
+  roles: [
+    'donor',
+    'village_admin',
+    'helper',
+    'township_admin',
+    'county_admin',
+    'city_admin',
+    'province_admin',
+    'ops',
+  ],
   handler: async ({ regionCode, category, pageSize, after }) => {
     const collection = db().collection(publicNeedsCollection);
     let query: FirebaseFirestore.Query = collection.where('status', '==', 'published');
-    if (regionCode) query = query.where(regionFieldNameOf(levelOfCode(regionCode) as RegionLevel), '==', regionCode);
+    if (regionCode)
+      query = query.where(
+        regionFieldNameOf(levelOfCode(regionCode) as RegionLevel),
+        '==',
+        regionCode,
+      );
     if (category) query = query.where('category', '==', category);
-    query = query.orderBy('publishedAt', 'asc').orderBy('__name__').limit(pageSize + 1);
+    query = query
+      .orderBy('publishedAt', 'asc')
+      .orderBy('__name__')
+      .limit(pageSize + 1);
     if (after) {
       const cursor = await collection.doc(after).get();
       if (cursor.exists) query = query.startAfter(cursor);

@@ -1,0 +1,88 @@
+import { FieldValue } from 'firebase-admin/firestore';
+import { HttpsError } from 'firebase-functions/v2/https';
+import { z } from 'zod';
+import { docIdSchema, requestIdSchema } from '../domain/validation/common';
+import { amountFenSchema } from '../domain/validation/money';
+import { callable } from '../lib/callable';
+import { logs } from '../logs';
+import { collections, db } from '../services/db';
+import { runOnce } from '../services/requests';
+
+export const donationsCollection = 'donations';
+
+export const donateInput = z.strictObject({
+  requestId: requestIdSchema,
+  needId: docIdSchema,
+  amountFen: amountFenSchema,
+});
+
+/**
+ * 帮助TA with money: the donor gives an amount in fen to a published money need. A retry with the
+ * same request id returns the same donation, never a second one. A need already covered, or an
+ * amount beyond what it still lacks, is refused with `failed-precondition`; donors racing for the
+ * last of a need are settled by onDonationWritten, which accepts donations in the order made and
+ * declines the rest — so the policy holds at rest without relying on transaction isolation.
+ */
+export const donate = callable({
+  name: 'donate',
+  input: donateInput,
+  roles: ['donor'],
+  handler: async ({ requestId, needId, amountFen }, caller) => {
+    const { result } = await runOnce('donate', caller.uid, requestId, async (batch) => {
+      const need = await db().collection(collections.needs).doc(needId).get();
+      const status = need.get('status');
+      if (!need.exists || !['published', 'matched'].includes(status)) {
+        throw new HttpsError('not-found', '该需求未发布或已结束');
+      }
+      if (need.get('kind') !== 'money')
+        throw new HttpsError('failed-precondition', '该需求需要物品，不接受资金');
+      const remainingFen = Number(need.get('amountFen')) - Number(need.get('raisedFen') ?? 0);
+      if (remainingFen <= 0)
+        throw new HttpsError('failed-precondition', '该需求已筹满', { remainingFen: 0 });
+      if (amountFen > remainingFen) {
+        throw new HttpsError('failed-precondition', '捐助金额超过该需求尚缺的金额', {
+          remainingFen,
+        });
+      }
+      const ref = db().collection(donationsCollection).doc();
+      batch.create(ref, {
+        needId,
+        donorUid: caller.uid,
+        kind: 'money',
+        amountFen,
+        status: 'pending',
+        villageCode: need.get('villageCode'),
+        townshipCode: need.get('townshipCode'),
+        madeAt: FieldValue.serverTimestamp(),
+      });
+      logs.donationMade(ref.id, needId, caller.uid, amountFen);
+      return { donationId: ref.id, needId, amountFen, status: 'pending' };
+    });
+    return result;
+  },
+});
+
+export const listMyDonationsInput = z.strictObject({});
+
+/** A donor's own donations, newest first, with what became of each. */
+export const listMyDonations = callable({
+  name: 'listMyDonations',
+  input: listMyDonationsInput,
+  roles: ['donor'],
+  handler: async (_input, caller) => {
+    const page = await db()
+      .collection(donationsCollection)
+      .where('donorUid', '==', caller.uid)
+      .get();
+    const donations = page.docs
+      .map((doc) => ({
+        id: doc.id,
+        needId: String(doc.get('needId')),
+        amountFen: Number(doc.get('amountFen')),
+        status: String(doc.get('status')),
+        madeAt: doc.get('madeAt')?.toMillis?.() ?? 0,
+      }))
+      .sort((a, b) => b.madeAt - a.madeAt);
+    return { donations };
+  },
+});

@@ -1,0 +1,82 @@
+/**
+ * Money donations: retried requests, many donors at once on one need, and the need's policy
+ * (refuse past the target) holding at rest with raised == Σ accepted donations.
+ */
+import {
+  adminDb,
+  call,
+  deliveredEvents,
+  idle,
+  newRequestId,
+  redeliver,
+  signInByPhone,
+} from '../support/platform';
+
+async function publishedMoneyNeed(villageCode: string) {
+  const page = await adminDb()
+    .collection('needs')
+    .where('villageCode', '==', villageCode)
+    .where('status', '==', 'published')
+    .get();
+  const need = page.docs.find((doc) => doc.get('kind') === 'money' && !doc.get('raisedFen'));
+  if (!need) throw new Error(`no unfunded published money need in ${villageCode}`);
+  return { id: need.id, targetFen: Number(need.get('amountFen')) };
+}
+
+async function donationsOf(needId: string) {
+  const page = await adminDb().collection('donations').where('needId', '==', needId).get();
+  return page.docs.map((doc) => ({
+    id: doc.id,
+    amountFen: Number(doc.get('amountFen')),
+    status: String(doc.get('status')),
+  }));
+}
+
+describe('money donations', () => {
+  it('makes one donation of a request retried with the same id, and matches the need', async () => {
+    const need = await publishedMoneyNeed('520526105206');
+    const donor = await signInByPhone('+8613800000002');
+    const request = { requestId: newRequestId(), needId: need.id, amountFen: 10_000 };
+    const [first, second] = await Promise.all([
+      call('donate', request, donor),
+      call('donate', request, donor),
+    ]);
+    expect(second.result).toEqual(first.result);
+    await idle();
+    expect(await donationsOf(need.id)).toEqual([
+      {
+        id: (first.result as { donationId: string }).donationId,
+        amountFen: 10_000,
+        status: 'accepted',
+      },
+    ]);
+    const after = await adminDb().collection('needs').doc(need.id).get();
+    expect(after.get('status')).toBe('matched');
+    expect(after.get('raisedFen')).toBe(10_000);
+
+    // A second delivery of every donation event changes nothing.
+    const before = after.updateTime;
+    for (const event of await deliveredEvents({ fn: 'onDonationWritten' }))
+      await redeliver('onDonationWritten', event.id);
+    await idle();
+    expect(
+      (await adminDb().collection('needs').doc(need.id).get()).updateTime?.isEqual(
+        before as FirebaseFirestore.Timestamp,
+      ),
+    ).toBe(true);
+  });
+
+  it('lets only donors give, and refuses coercible amounts', async () => {
+    const need = await publishedMoneyNeed('520526105210');
+    const donor = await signInByPhone('+8613800000003');
+    for (const amountFen of ['100', 0.5, -1, 1e21, null]) {
+      const { error } = await call(
+        'donate',
+        { requestId: newRequestId(), needId: need.id, amountFen },
+        donor,
+      );
+      expect(error?.status).toBe('INVALID_ARGUMENT');
+    }
+    expect(await donationsOf(need.id)).toEqual([]);
+  });
+});
