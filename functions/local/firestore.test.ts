@@ -88,6 +88,35 @@ describe('LocalFirestore', () => {
     expect(changes).toEqual([]);
   });
 
+  it('pages through a query with cursors, ordered by a field and then by document name', async () => {
+    const batch = db.batch();
+    for (let i = 0; i < 7; i++)
+      batch.set(db.doc(`paged/p${(i * 3) % 7}`), { group: 'g', rank: i % 3 });
+    await batch.commit();
+    const base = db
+      .collection('paged')
+      .where('group', '==', 'g')
+      .orderBy('rank')
+      .orderBy('__name__')
+      .limit(3);
+    const seen: string[] = [];
+    let page = await base.get();
+    while (!page.empty) {
+      seen.push(...page.docs.map((doc) => `${doc.get('rank')}:${doc.id}`));
+      page = await base
+        .startAfter(page.docs[page.docs.length - 1] as FirebaseFirestore.QueryDocumentSnapshot)
+        .get();
+    }
+    expect(seen).toEqual(['0:p0', '0:p2', '0:p4', '1:p3', '1:p5', '2:p1', '2:p6']);
+    const byName = await db
+      .collection('paged')
+      .orderBy('__name__')
+      .startAt(db.doc('paged/p3'))
+      .endBefore(db.doc('paged/p5'))
+      .get();
+    expect(byName.docs.map((doc) => doc.id)).toEqual(['p3', 'p4']);
+  });
+
   it('saves documents of every type and loads them again after a restart', async () => {
     const at = Timestamp.fromDate(new Date('2026-11-23T08:00:00Z'));
     await db.doc('villages/v/households/h').set({

@@ -12,6 +12,9 @@ import { existsSync } from 'node:fs';
 import { FirestoreServer, type FirestoreState } from '@firestore-emulator/server';
 import { Document as V1Document } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
 import { Write as V1Write } from '@firestore-emulator/proto/dist/google/firestore/v1/write';
+import { StructuredQuery as StructuredQueryClass } from '@firestore-emulator/proto/dist/google/firestore/v1/query';
+import { RunQueryResponse } from '@firestore-emulator/proto/dist/google/firestore/v1/firestore';
+import { Value as V1Value } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
 
 export interface DocumentChange {
   /** Path relative to the database root, e.g. `households/abc`. */
@@ -34,6 +37,59 @@ type UnaryHandler = (
 
 const grpcStatus = { notFound: 5, alreadyExists: 6 } as const;
 const commitPath = '/google.firestore.v1.Firestore/Commit';
+const runQueryPath = '/google.firestore.v1.Firestore/RunQuery';
+
+type StreamingCall = {
+  request: { structured_query?: StructuredQuery; has_structured_query?: boolean };
+  write: (message: { document?: unknown; has_document?: boolean }) => boolean;
+  end: () => void;
+};
+interface StructuredQuery {
+  order_by: Array<{ field: { field_path: string }; direction: number }>;
+  has_start_at: boolean;
+  start_at: { values: V1Value[]; before: boolean };
+  has_end_at: boolean;
+  end_at: { values: V1Value[]; before: boolean };
+  has_limit: boolean;
+  limit: { value: number };
+  offset: number;
+  toObject(): Record<string, unknown>;
+}
+
+/** Firestore's order of values of one type (the types the platform stores). */
+function compareValues(a: V1Value | undefined, b: V1Value | undefined): number {
+  if (!a || !b) return a ? 1 : b ? -1 : 0;
+  const rank = (v: V1Value) =>
+    v.has_null_value
+      ? 0
+      : v.has_boolean_value
+        ? 1
+        : v.has_integer_value || v.has_double_value
+          ? 2
+          : v.has_timestamp_value
+            ? 3
+            : v.has_string_value
+              ? 4
+              : v.has_reference_value
+                ? 6
+                : 9;
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  if (a.has_boolean_value) return Number(a.boolean_value) - Number(b.boolean_value);
+  if (a.has_integer_value || a.has_double_value) {
+    const x = a.has_integer_value ? Number(a.integer_value) : a.double_value;
+    const y = b.has_integer_value ? Number(b.integer_value) : b.double_value;
+    return x - y;
+  }
+  if (a.has_timestamp_value) {
+    return (
+      Number(a.timestamp_value.seconds) - Number(b.timestamp_value.seconds) ||
+      a.timestamp_value.nanos - b.timestamp_value.nanos
+    );
+  }
+  const x = a.has_string_value ? a.string_value : a.reference_value;
+  const y = b.has_string_value ? b.string_value : b.reference_value;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 export class LocalFirestore {
   private readonly server = new FirestoreServer();
@@ -46,6 +102,7 @@ export class LocalFirestore {
     private readonly snapshotFile?: string,
   ) {
     this.wrapCommit();
+    this.wrapRunQuery();
   }
 
   get state(): FirestoreState {
@@ -84,6 +141,106 @@ export class LocalFirestore {
   private serialized(fullPath: string): Uint8Array | undefined {
     const document = this.state.getDocument(fullPath);
     return document.metadata.hasExist ? document.toV1Document().serializeBinary() : undefined;
+  }
+
+  /**
+   * The embedded server ignores cursors (startAt/startAfter/endAt/endBefore) and cannot order by
+   * document name, so every paged list would return its first page again. Queries with an order
+   * or a cursor are run without limit, offset and cursors, then ordered, cut at the cursors and
+   * limited here, as Firestore does.
+   */
+  private wrapRunQuery(): void {
+    const handlers = (
+      this.server as unknown as {
+        server: { handlers: Map<string, { func: (call: StreamingCall) => void }> };
+      }
+    ).server.handlers;
+    const handler = handlers.get(runQueryPath);
+    if (!handler) throw new Error('the Firestore server has no RunQuery handler to wrap');
+    const original = handler.func;
+    handler.func = (call) => {
+      const query = call.request.structured_query;
+      if (!query || (query.order_by.length === 0 && !query.has_start_at && !query.has_end_at))
+        return original(call);
+      const orders = query.order_by.map((order) => ({
+        path: order.field.field_path,
+        descending: order.direction === 2,
+      }));
+      const startAt = query.has_start_at
+        ? { values: [...query.start_at.values], before: query.start_at.before }
+        : undefined;
+      const endAt = query.has_end_at
+        ? { values: [...query.end_at.values], before: query.end_at.before }
+        : undefined;
+      const limit = query.has_limit ? query.limit.value : undefined;
+      const offset = query.offset;
+      // A binary copy: toObject/fromObject would lose which member of a oneof is set.
+      const unbounded = StructuredQueryClass.deserializeBinary(
+        (query as unknown as { serializeBinary(): Uint8Array }).serializeBinary(),
+      ) as unknown as Record<string, unknown>;
+      unbounded.start_at = undefined;
+      unbounded.end_at = undefined;
+      unbounded.limit = undefined;
+      unbounded.offset = 0;
+      const collected: Array<{ message: Record<string, unknown>; document: V1Document }> = [];
+      const last: Record<string, unknown>[] = [];
+      original({
+        // The request is a protobuf message: inherit its fields, override only the query.
+        request: Object.create(call.request, {
+          structured_query: { value: unbounded },
+        }) as StreamingCall['request'],
+        write: (message) => {
+          const response = message as unknown as {
+            has_document: boolean;
+            document: V1Document;
+            toObject?: () => Record<string, unknown>;
+          };
+          if (response.has_document)
+            collected.push({
+              message: message as Record<string, unknown>,
+              document: response.document,
+            });
+          else last.push(message as Record<string, unknown>);
+          return true;
+        },
+        end: () => undefined,
+      } as StreamingCall);
+      const keyOf = (document: V1Document) =>
+        orders.map((order) =>
+          order.path === '__name__'
+            ? new V1Value({ reference_value: document.name })
+            : document.fields.get(order.path),
+        );
+      const compareKeys = (a: Array<V1Value | undefined>, b: Array<V1Value | undefined>) => {
+        for (let i = 0; i < Math.min(a.length, b.length); i++) {
+          const order = compareValues(a[i], b[i]);
+          if (order !== 0) return orders[i]?.descending ? -order : order;
+        }
+        return 0;
+      };
+      let rows = collected.sort((x, y) => compareKeys(keyOf(x.document), keyOf(y.document)));
+      if (startAt)
+        rows = rows.filter((row) => {
+          const c = compareKeys(keyOf(row.document), startAt.values);
+          return startAt.before ? c >= 0 : c > 0;
+        });
+      if (endAt)
+        rows = rows.filter((row) => {
+          const c = compareKeys(keyOf(row.document), endAt.values);
+          return endAt.before ? c < 0 : c <= 0;
+        });
+      rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
+      if (rows.length === 0)
+        call.write(
+          last[0] ??
+            RunQueryResponse.fromObject({
+              done: true,
+              read_time: { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
+            }),
+        );
+      for (const row of rows) call.write(row.message);
+      call.end();
+    };
   }
 
   private wrapCommit(): void {
