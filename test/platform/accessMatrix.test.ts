@@ -1,0 +1,209 @@
+/**
+ * Every callable × every role × own / other village, township and county: the allowed cells get
+ * through (whatever the call then answers), every other cell gets permission-denied — the same
+ * answer whether or not the target exists — and an anonymous caller gets unauthenticated.
+ */
+import { randomUUID } from 'node:crypto';
+import { getApps, initializeApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
+import { adminDb, call, newRequestId, projectId, signIn, signInByPhone } from '../support/platform';
+
+const village = '520526105202'; // 营盘村: helper3 works here
+const township = '520526105';
+const county = '520526';
+
+type Actor =
+  | 'villageAdmin'
+  | 'otherVillageAdmin'
+  | 'helper'
+  | 'otherVillageHelper'
+  | 'township'
+  | 'otherTownship'
+  | 'county'
+  | 'otherCounty'
+  | 'ops'
+  | 'donor';
+const actors: Actor[] = [
+  'villageAdmin',
+  'otherVillageAdmin',
+  'helper',
+  'otherVillageHelper',
+  'township',
+  'otherTownship',
+  'county',
+  'otherCounty',
+  'ops',
+  'donor',
+];
+
+async function tokenWithClaims(uid: string, role: string, region: string): Promise<string> {
+  if (getApps().length === 0) initializeApp({ projectId });
+  await adminDb()
+    .collection('staff')
+    .doc(uid)
+    .set({ role, regionCode: region, name: '矩阵测试', active: true });
+  const custom = await getAuth().createCustomToken(uid, { role, region });
+  const response = await fetch(
+    `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=demo-api-key`,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: custom, returnSecureToken: true }),
+    },
+  );
+  return ((await response.json()) as { idToken: string }).idToken;
+}
+
+const tokens = {} as Record<Actor, string>;
+let needId: string;
+let householdId: string;
+let photoId: string;
+
+beforeAll(async () => {
+  // Ids of real documents of 营盘村, so a refusal cannot come from a missing target.
+  [
+    tokens.villageAdmin,
+    tokens.otherVillageAdmin,
+    tokens.helper,
+    tokens.otherVillageHelper,
+    tokens.township,
+    tokens.county,
+    tokens.ops,
+    tokens.donor,
+  ] = await Promise.all([
+    signIn('v02b@demo.fupin.cn'),
+    signIn('v03b@demo.fupin.cn'),
+    signIn('helper3@demo.fupin.cn'),
+    signIn('helper1@demo.fupin.cn'),
+    signIn('township@demo.fupin.cn'),
+    signIn('county@demo.fupin.cn'),
+    signIn('ops@demo.fupin.cn'),
+    signInByPhone('+8613800000003'),
+  ]);
+  tokens.otherTownship = await tokenWithClaims(
+    'matrix-other-township',
+    'township_admin',
+    '520526106',
+  );
+  tokens.otherCounty = await tokenWithClaims('matrix-other-county', 'county_admin', '520527');
+  const need = (await adminDb().collection('needs').where('villageCode', '==', village).get())
+    .docs[0];
+  needId = need?.id as string;
+  const household = (
+    await adminDb()
+      .collection('households')
+      .where('villageCode', '==', village)
+      .where('helperUid', '==', 'demo-helper3')
+      .get()
+  ).docs[0];
+  householdId = household?.id as string;
+  photoId = (await adminDb().collection('evidencePhotos').where('villageCode', '==', village).get())
+    .docs[0]?.id as string;
+});
+
+const staffInVillage: Actor[] = ['villageAdmin', 'helper', 'township', 'county', 'ops'];
+const officesOver: Actor[] = ['township', 'county', 'ops'];
+const everyoneSignedIn: Actor[] = actors;
+
+/** Each callable with an input aimed at 营盘村, and who may call it. */
+const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed: Actor[] }> = [
+  {
+    name: 'registerHousehold',
+    input: () => ({ householdId, requestId: newRequestId() }),
+    allowed: ['villageAdmin', 'helper'],
+  },
+  { name: 'getVillageOverview', input: () => ({ villageCode: village }), allowed: staffInVillage },
+  { name: 'listNeeds', input: () => ({ villageCode: village }), allowed: staffInVillage },
+  {
+    name: 'exportLedger',
+    input: () => ({ villageCode: village, format: 'csv' }),
+    allowed: ['villageAdmin', 'township', 'county', 'ops'],
+  },
+  {
+    name: 'startNeedReview',
+    input: () => ({ needId, requestId: newRequestId() }),
+    allowed: ['villageAdmin'],
+  },
+  {
+    name: 'withdrawNeed',
+    input: () => ({ needId: 'no-such-need', requestId: newRequestId() }),
+    allowed: [],
+  },
+  {
+    name: 'revealSensitive',
+    input: () => ({
+      resource: { kind: 'household', id: householdId },
+      field: 'idNumber',
+      reason: '访问矩阵测试',
+    }),
+    allowed: ['villageAdmin', 'township', 'county'],
+  },
+  {
+    name: 'importRoster',
+    input: () => ({
+      requestId: newRequestId(),
+      format: 'csv',
+      dataBase64: Buffer.from('户主姓名\n张三').toString('base64'),
+    }),
+    allowed: ['villageAdmin', 'otherVillageAdmin'],
+  },
+  { name: 'getRatesDashboard', input: () => ({ regionCode: township }), allowed: officesOver },
+  {
+    name: 'exportRatesReport',
+    input: () => ({ regionCode: township, format: 'csv' }),
+    allowed: officesOver,
+  },
+  { name: 'repairRates', input: () => ({ regionCode: village }), allowed: ['ops'] },
+  { name: 'getEvidencePhotoUrls', input: () => ({ photoIds: [photoId] }), allowed: staffInVillage },
+  {
+    name: 'uploadEvidencePhoto',
+    input: () => ({
+      photoId: randomUUID(),
+      draftId: randomUUID(),
+      contentType: 'image/jpeg',
+      dataBase64: '',
+    }),
+    allowed: ['villageAdmin', 'otherVillageAdmin', 'helper', 'otherVillageHelper'],
+  },
+  { name: 'getPublicNeed', input: () => ({ needId }), allowed: everyoneSignedIn },
+  { name: 'listPublicNeeds', input: () => ({ regionCode: county }), allowed: everyoneSignedIn },
+  {
+    name: 'donate',
+    input: () => ({ requestId: newRequestId(), needId: 'no-such-need', amountFen: 100 }),
+    allowed: ['donor'],
+  },
+  { name: 'listMyDonations', input: () => ({}), allowed: ['donor'] },
+  {
+    name: 'appointStaff',
+    input: () => ({
+      requestId: newRequestId(),
+      phone: '+8613900000777',
+      name: '矩阵',
+      role: 'helper',
+      regionCode: village,
+    }),
+    allowed: ['township'],
+  },
+  { name: 'removeStaff', input: () => ({ uid: 'no-such-staff' }), allowed: [] },
+];
+
+describe.each(cells)('$name', ({ name, input, allowed }) => {
+  test.each(actors)('%s', async (actor) => {
+    const { error } = await call(name, input(), tokens[actor]);
+    if (allowed.includes(actor)) {
+      expect(['PERMISSION_DENIED', 'UNAUTHENTICATED']).not.toContain(error?.status);
+    } else {
+      expect(error?.status).toBe('PERMISSION_DENIED');
+    }
+  });
+
+  it('refuses an anonymous caller', async () => {
+    expect((await call(name, input())).error?.status).toBe('UNAUTHENTICATED');
+  });
+});
+
+it('aimed at real documents of the village', () => {
+  expect(
+    [needId, householdId, photoId].every((id) => typeof id === 'string' && id.length > 0),
+  ).toBe(true);
+});
