@@ -1,0 +1,88 @@
+/**
+ * The township administrator's dashboard in Chromium on a phone: a village's registration rate
+ * moves after a household registers, its match rate after a donation, and the report exports.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { adminDb, call, idle, newRequestId, signIn, signInByPhone } from '../support/platform';
+import { launchBrowser, phonePage, webUrl } from '../support/browser';
+
+const village = '520526105207'; // 石门坎村
+
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = await phonePage(browser);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function villageRates(): Promise<string[]> {
+  // A fresh load (not just a hash change), as an office reopening the page would.
+  await page.goto(`${webUrl()}/?at=${Date.now()}#/`);
+  const row = page.locator(`[data-testid="dashboard-row"][data-code="${village}"]`);
+  await row.waitFor();
+  return (await row.locator('td').allTextContents()).slice(1, 3);
+}
+
+it('shows a village’s rates move after a registration and after a donation, and exports the report', async () => {
+  await page.goto(webUrl());
+  await page.locator('[data-testid="demo-account"][data-email="township@demo.fupin.cn"]').click();
+  await page.getByTestId('dashboard-region').filter({ hasText: '石门乡' }).waitFor();
+  expect(await page.getByTestId('dashboard-row').count()).toBe(10);
+  const [registrationBefore, matchBefore] = await villageRates();
+
+  // A household of the village registers.
+  const household = (
+    await adminDb()
+      .collection('households')
+      .where('villageCode', '==', village)
+      .where('registered', '==', false)
+      .limit(1)
+      .get()
+  ).docs[0];
+  const registered = await call(
+    'registerHousehold',
+    { householdId: household?.id, requestId: newRequestId() },
+    await signIn('v07b@demo.fupin.cn'),
+  );
+  expect(registered.error).toBeUndefined();
+  await idle();
+  const [registrationAfter, matchMiddle] = await villageRates();
+  expect(registrationAfter).not.toBe(registrationBefore);
+  expect(parseFloat(registrationAfter as string)).toBeGreaterThan(
+    parseFloat(registrationBefore as string),
+  );
+  expect(matchMiddle).toBe(matchBefore);
+
+  // A donor takes up one of its published needs.
+  const needs = await adminDb()
+    .collection('needs')
+    .where('villageCode', '==', village)
+    .where('status', '==', 'published')
+    .get();
+  const need = needs.docs.find((doc) => doc.get('kind') === 'money');
+  const donated = await call(
+    'donate',
+    { requestId: newRequestId(), needId: need?.id, amountFen: 1_000 },
+    await signInByPhone('+8613800000001'),
+  );
+  expect(donated.error).toBeUndefined();
+  await idle();
+  const [, matchAfter] = await villageRates();
+  expect(parseFloat(matchAfter as string)).toBeGreaterThan(parseFloat(matchBefore as string));
+
+  // The report of the township's villages.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-report').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^石门乡-注册率与对接率-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const path = await download.path();
+  const ExcelJS = (await import('exceljs')).default;
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(path as string);
+  const rows = (book.worksheets[0]?.getSheetValues() ?? []).filter(Boolean) as unknown[][];
+  expect(rows.some((row) => row.includes('石门坎村') && row.includes(matchAfter))).toBe(true);
+});
