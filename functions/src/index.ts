@@ -13,7 +13,7 @@ export { appointStaff, removeStaff } from './functions/appointStaff';
 export { revealSensitive } from './functions/revealSensitive';
 export { importRoster } from './functions/importRoster';
 export { submitNeed } from './functions/submitNeed';
-export { startNeedReview, reviewNeed, withdrawNeed } from './functions/reviewNeed';
+export { startNeedReview, reviewNeed, withdrawNeed, confirmReceipt } from './functions/reviewNeed';
 export { listNeeds } from './functions/listNeeds';
 export { getPublicNeed } from './functions/getPublicNeed';
 export { listPublicNeeds } from './functions/listPublicNeeds';

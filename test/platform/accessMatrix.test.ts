@@ -125,6 +125,11 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     allowed: ['villageAdmin'],
   },
   {
+    name: 'confirmReceipt',
+    input: () => ({ needId, requestId: newRequestId(), receivedOn: '2026-11-20' }),
+    allowed: ['villageAdmin'],
+  },
+  {
     name: 'withdrawNeed',
     input: () => ({ needId: 'no-such-need', requestId: newRequestId() }),
     allowed: [],

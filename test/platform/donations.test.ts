@@ -9,6 +9,7 @@ import {
   idle,
   newRequestId,
   redeliver,
+  signIn,
   signInByPhone,
 } from '../support/platform';
 
@@ -64,6 +65,38 @@ describe('money donations', () => {
         before as FirebaseFirestore.Timestamp,
       ),
     ).toBe(true);
+  });
+
+  it('counts a need as fulfilled once its receipt is confirmed, and only then', async () => {
+    const need = await publishedMoneyNeed('520526105210');
+    const donor = await signInByPhone('+8613800000003');
+    const stats = async () => {
+      const doc = await adminDb().collection('stats').doc('520526105210').get();
+      return {
+        matched: Number(doc.get('matchedNeeds')),
+        fulfilled: Number(doc.get('fulfilledNeeds')),
+      };
+    };
+    const before = await stats();
+    await call('donate', { requestId: newRequestId(), needId: need.id, amountFen: 5_000 }, donor);
+    await idle();
+    expect(await stats()).toEqual({ matched: before.matched + 1, fulfilled: before.fulfilled });
+    const confirm = { needId: need.id, receivedOn: '2026-11-20' };
+    // A village administrator of another village cannot record it.
+    const other = await call(
+      'confirmReceipt',
+      { ...confirm, requestId: newRequestId() },
+      await signIn('v09a@demo.fupin.cn'),
+    );
+    expect(other.error?.status).toBe('PERMISSION_DENIED');
+    const own = await call(
+      'confirmReceipt',
+      { ...confirm, requestId: newRequestId() },
+      await signIn('v10a@demo.fupin.cn'),
+    );
+    expect(own.result).toEqual({ needId: need.id, status: 'fulfilled' });
+    await idle();
+    expect(await stats()).toEqual({ matched: before.matched + 1, fulfilled: before.fulfilled + 1 });
   });
 
   it('lets only donors give, and refuses coercible amounts', async () => {

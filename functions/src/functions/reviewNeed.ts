@@ -97,3 +97,35 @@ export const withdrawNeed = callable({
     return result;
   },
 });
+
+export const confirmReceiptInput = z.strictObject({
+  requestId: requestIdSchema,
+  needId: docIdSchema,
+  /** The day the household confirmed receipt, China time. */
+  receivedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});
+
+/**
+ * Records the household's confirmation of receipt: a matched need becomes fulfilled (and counts
+ * in the fulfilled rate). Only the village's administrator or the household's helper records it.
+ */
+export const confirmReceipt = callable({
+  name: 'confirmReceipt',
+  input: confirmReceiptInput,
+  roles: ['village_admin', 'helper'],
+  handler: async ({ requestId, needId, receivedOn }, caller) => {
+    const { result } = await runOnce('confirmReceipt', caller.uid, requestId, async (batch) => {
+      const { ref, status } = await needForAction('confirmReceipt', caller, needId);
+      assertTransition(status, 'fulfilled', caller);
+      batch.update(ref, {
+        status: 'fulfilled',
+        receipt: { receivedOn, recordedBy: caller.uid },
+        fulfilledAt: FieldValue.serverTimestamp(),
+        updatedAt: FieldValue.serverTimestamp(),
+      });
+      logs.needMoved('confirmReceipt', needId, caller.region, status, 'fulfilled', caller.uid);
+      return { needId, status: 'fulfilled' as const };
+    });
+    return result;
+  },
+});
