@@ -3,7 +3,7 @@
  * households with valid-checksum (fictional) ID numbers, their staff and a few donors. Generated
  * from a fixed seed, so every start produces the same township.
  */
-import { cardColourOf, type HouseholdStatus } from '../src/domain/household';
+import { cardColourOf, povertyCauses, type HouseholdStatus } from '../src/domain/household';
 import { checkCharOf, idLast4 } from '../src/domain/idNumber';
 import { regionFieldsOf } from '../src/domain/regions';
 import type { Role } from '../src/domain/roles';
@@ -117,19 +117,7 @@ const givenChars = [
   '喆',
   '堃',
 ];
-const causes = [
-  '因病',
-  '因残',
-  '因学',
-  '因灾',
-  '缺土地',
-  '缺水',
-  '缺技术',
-  '缺劳力',
-  '缺资金',
-  '交通条件落后',
-  '自身发展动力不足',
-];
+const causes = povertyCauses;
 
 export function demoAccounts(): DemoAccount[] {
   const accounts: DemoAccount[] = [
