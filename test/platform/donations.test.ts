@@ -67,6 +67,42 @@ describe('money donations', () => {
     ).toBe(true);
   });
 
+  it('keeps raised == Σ accepted donations and never passes the target with 50 donors at once', async () => {
+    const need = await publishedMoneyNeed('520526105207');
+    const donors = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        signInByPhone(`+86139${String(10000000 + i).padStart(8, '0')}`),
+      ),
+    );
+    const share = Math.ceil((need.targetFen * 1.5) / 50);
+    const answers = await Promise.all(
+      donors.map((token) =>
+        call('donate', { requestId: newRequestId(), needId: need.id, amountFen: share }, token),
+      ),
+    );
+    for (const answer of answers) expect(answer.result ?? answer.error?.status).toBeDefined();
+    await idle();
+    const donations = await donationsOf(need.id);
+    const accepted = donations.filter((donation) => donation.status === 'accepted');
+    const raised = Number(
+      (await adminDb().collection('needs').doc(need.id).get()).get('raisedFen'),
+    );
+    expect(raised).toBe(accepted.reduce((sum, donation) => sum + donation.amountFen, 0));
+    expect(raised).toBeLessThanOrEqual(need.targetFen);
+    expect(raised).toBeGreaterThan(need.targetFen - share);
+    expect(donations.every((donation) => ['accepted', 'declined'].includes(donation.status))).toBe(
+      true,
+    );
+    expect(donations.some((donation) => donation.status === 'declined')).toBe(true);
+    // More than it still lacks is refused at once.
+    const late = await call(
+      'donate',
+      { requestId: newRequestId(), needId: need.id, amountFen: need.targetFen - raised + 1 },
+      donors[0] as string,
+    );
+    expect(late.error?.status).toBe('FAILED_PRECONDITION');
+  });
+
   it('counts a need as fulfilled once its receipt is confirmed, and only then', async () => {
     const need = await publishedMoneyNeed('520526105210');
     const donor = await signInByPhone('+8613800000003');
