@@ -30,3 +30,8 @@ export { repairRates, repairRatesNightly } from './functions/repairRates';
 export { snapshotRates } from './functions/snapshotRates';
 export { getRatesDashboard } from './functions/getRatesDashboard';
 export { exportRatesReport } from './functions/exportRatesReport';
+export { saveDonorProfile, getDonorProfile, setFollow } from './functions/donorProfile';
+export { listRegions } from './functions/listRegions';
+export { exportDonorRegistry } from './functions/exportDonorRegistry';
+export { issueCertificate } from './functions/issueCertificate';
+export { verifyCertificate, getCertificateFiles, refundDonation } from './functions/certificates';

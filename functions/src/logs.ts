@@ -172,6 +172,35 @@ export const logs = {
       missingGlyphs,
     });
   },
+  certificateIssued(serial: string, donationId: string, uid: string) {
+    logger.info('certificate issued', { event: 'certificate_issued', serial, donationId, uid });
+  },
+  certificateRevoked(serial: string, reason: string) {
+    logger.warn('certificate revoked', { event: 'certificate_revoked', serial, reason });
+  },
+  /** `verdict` tampered is an ops alert: a stored record no longer matches its signature. */
+  certificateVerified(serial: string, verdict: string) {
+    const log = verdict === 'tampered' ? logger.error : logger.info;
+    log('certificate verified', { event: 'certificate_verified', serial, verdict });
+  },
+  donorProfileSaved(uid: string, kind: string) {
+    logger.info('donor profile saved', { event: 'donor_profile_saved', uid, kind });
+  },
+  donorRegistryExported(uid: string, regionCode: string, rows: number, fullPhones: boolean) {
+    logger.info('donor registry exported', {
+      event: 'donor_registry_exported',
+      uid,
+      regionCode,
+      rows,
+      fullPhones,
+    });
+  },
+  goodsPledged(donationId: string, needId: string, uid: string, items: number) {
+    logger.info('goods pledged', { event: 'goods_pledged', donationId, needId, uid, items });
+  },
+  goodsSettled(needId: string, writes: number, expired: number) {
+    logger.info('goods pledges settled', { event: 'goods_settled', needId, writes, expired });
+  },
   health(ok: boolean, checks: Record<string, boolean>) {
     logger.info('health check', { event: 'health', ok, checks });
   },

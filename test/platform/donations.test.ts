@@ -10,6 +10,7 @@ import {
   newRequestId,
   redeliver,
   signIn,
+  signInAsDonor,
   signInByPhone,
 } from '../support/platform';
 
@@ -71,7 +72,7 @@ describe('money donations', () => {
     const need = await publishedMoneyNeed('520526105207');
     const donors = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        signInByPhone(`+86139${String(10000000 + i).padStart(8, '0')}`),
+        signInAsDonor(`+86139${String(10000000 + i).padStart(8, '0')}`, { name: `爱心人士${i}` }),
       ),
     );
     const share = Math.ceil((need.targetFen * 1.5) / 50);
@@ -146,6 +147,19 @@ describe('money donations', () => {
       );
       expect(error?.status).toBe('INVALID_ARGUMENT');
     }
+    expect(await donationsOf(need.id)).toEqual([]);
+  });
+
+  it('asks a donor without a profile for one before taking the gift', async () => {
+    const need = await publishedMoneyNeed('520526105210');
+    const newcomer = await signInByPhone('+8613700000901');
+    const refused = await call(
+      'donate',
+      { requestId: newRequestId(), needId: need.id, amountFen: 1_000 },
+      newcomer,
+    );
+    expect(refused.error?.status).toBe('FAILED_PRECONDITION');
+    expect(refused.error?.details).toEqual({ reason: 'profile_missing' });
     expect(await donationsOf(need.id)).toEqual([]);
   });
 });

@@ -132,3 +132,14 @@ export async function signInByPhone(phoneNumber: string): Promise<string> {
   if (!idToken) throw new Error(`cannot sign in ${phoneNumber} by phone`);
   return idToken;
 }
+
+/** A donor as they start: signed in by phone, with the profile giving requires. */
+export async function signInAsDonor(
+  phoneNumber: string,
+  profile: { kind?: 'person' | 'enterprise'; name: string; unit?: string; villageCode?: string },
+): Promise<string> {
+  const token = await signInByPhone(phoneNumber);
+  const { error } = await call('saveDonorProfile', { kind: 'person', ...profile }, token);
+  if (error) throw new Error(`cannot save the profile of ${phoneNumber}: ${error.message}`);
+  return token;
+}

@@ -695,10 +695,22 @@ export interface PublicNeedView {
   reason: string;
   kind: 'money' | 'goods';
   amountFen: number | null;
-  items: Array<{ name: string; quantity: number; unit: string }> | null;
+  /** Money accepted so far (0 for goods). */
+  raisedFen: number;
+  /** Goods asked for, with how many are pledged (held, shipped or delivered) and delivered. */
+  items: Array<{
+    name: string;
+    quantity: number;
+    unit: string;
+    pledged: number;
+    delivered: number;
+  }> | null;
   evidencePhotoIds: string[];
   status: NeedStatus;
 }
+
+const countOf = (value: unknown): number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
 
 /**
  * The donor-facing projection of a published need, built field by field (never by spreading a
@@ -723,9 +735,21 @@ export function publicNeedView(
     reason: need.reason.replace(longDigitRun, (run) => '*'.repeat(run.length)),
     kind: need.kind,
     amountFen: need.kind === 'money' ? need.amountFen : null,
+    raisedFen: need.kind === 'money' ? countOf(need.raisedFen) : 0,
     items:
       need.kind === 'goods'
-        ? need.items.map((item) => ({ name: item.name, quantity: item.quantity, unit: item.unit }))
+        ? need.items.map((item, index) => {
+            const progress = Array.isArray(need.itemProgress)
+              ? (need.itemProgress[index] as Record<string, unknown> | undefined)
+              : undefined;
+            return {
+              name: item.name,
+              quantity: item.quantity,
+              unit: item.unit,
+              pledged: countOf(progress?.pledged),
+              delivered: countOf(progress?.delivered),
+            };
+          })
         : null,
     evidencePhotoIds: [...need.evidencePhotoIds],
     status: need.status,

@@ -13,6 +13,9 @@ export const staffRoles = [
 export type StaffRole = (typeof staffRoles)[number];
 export type Role = StaffRole | 'donor';
 
+/** Everyone who signs in: donors and every staff role. */
+export const signedInRoles: readonly Role[] = [...staffRoles, 'donor'];
+
 export const roleLabels: Record<Role, string> = {
   ops: '运维',
   province_admin: '省级管理员',

@@ -7,8 +7,10 @@ import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { runOnce } from '../services/requests';
+import { publicNeedsCollection } from '../services/needs';
+import type { PublicNeedView } from '../domain/need';
 
-export const donationsCollection = 'donations';
+export const donationsCollection = collections.donations;
 
 export const donateInput = z.strictObject({
   requestId: requestIdSchema,
@@ -29,7 +31,11 @@ export const donate = callable({
   roles: ['donor'],
   handler: async ({ requestId, needId, amountFen }, caller) => {
     const { result } = await runOnce('donate', caller.uid, requestId, async (batch) => {
-      const need = await db().collection(collections.needs).doc(needId).get();
+      const [need, donor, publicNeed] = await Promise.all([
+        db().collection(collections.needs).doc(needId).get(),
+        donorOf(caller.uid),
+        db().collection(publicNeedsCollection).doc(needId).get(),
+      ]);
       const status = need.get('status');
       if (!need.exists || !['published', 'matched'].includes(status)) {
         throw new HttpsError('not-found', '该需求未发布或已结束');
@@ -51,6 +57,7 @@ export const donate = callable({
         kind: 'money',
         amountFen,
         status: 'pending',
+        ...donationSnapshot(donor, publicNeed),
         villageCode: need.get('villageCode'),
         townshipCode: need.get('townshipCode'),
         madeAt: FieldValue.serverTimestamp(),
@@ -61,6 +68,38 @@ export const donate = callable({
     return result;
   },
 });
+
+/**
+ * The donor's profile, required before giving: the honour certificate names the donor, and the
+ * registration table lists them. Refused with `failed-precondition`, reason `profile_missing`.
+ */
+export async function donorOf(uid: string): Promise<{ name: string; unit: string }> {
+  const donor = await db().collection(collections.donors).doc(uid).get();
+  if (!donor.exists || !donor.get('name')) {
+    throw new HttpsError('failed-precondition', '请先填写爱心人士资料（姓名或单位名称）', {
+      reason: 'profile_missing',
+    });
+  }
+  return { name: String(donor.get('name')), unit: String(donor.get('unit') ?? '') };
+}
+
+/**
+ * Who gave to whom, as the certificate will print it: the donor's name and unit and the need's
+ * public masking, taken when the gift is made (a later change of profile does not rewrite what
+ * was given).
+ */
+export function donationSnapshot(
+  donor: { name: string; unit: string },
+  publicNeed: FirebaseFirestore.DocumentSnapshot,
+) {
+  const view = publicNeed.get('view') as PublicNeedView | undefined;
+  return {
+    donorName: donor.name,
+    donorUnit: donor.unit,
+    maskedName: view?.maskedName ?? '',
+    villageName: view?.villageName ?? '',
+  };
+}
 
 export const listMyDonationsInput = z.strictObject({});
 
@@ -78,9 +117,20 @@ export const listMyDonations = callable({
       .map((doc) => ({
         id: doc.id,
         needId: String(doc.get('needId')),
-        amountFen: Number(doc.get('amountFen')),
+        kind: doc.get('kind') === 'goods' ? ('goods' as const) : ('money' as const),
+        amountFen: doc.get('kind') === 'goods' ? null : Number(doc.get('amountFen')),
+        items:
+          doc.get('kind') === 'goods'
+            ? (doc.get('items') as Array<{ name: string; quantity: number; unit: string }>).map(
+                ({ name, quantity, unit }) => ({ name, quantity, unit }),
+              )
+            : null,
         status: String(doc.get('status')),
+        expiresAt: doc.get('expiresAt')?.toMillis?.() ?? null,
         madeAt: doc.get('madeAt')?.toMillis?.() ?? 0,
+        maskedName: String(doc.get('maskedName') ?? ''),
+        villageName: String(doc.get('villageName') ?? ''),
+        certificateSerial: (doc.get('certificateSerial') as string | undefined) ?? null,
       }))
       .sort((a, b) => b.madeAt - a.madeAt);
     return { donations };

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import {
   countFields,
@@ -9,6 +8,7 @@ import {
 } from '../domain/rates';
 import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '../domain/regions';
 import { canRead } from '../domain/roles';
+import { tableCsv, tableXlsx } from '../domain/table';
 import { chinaNow } from '../domain/validation/idNumber';
 import { callable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
@@ -32,10 +32,6 @@ const header = [
 ];
 const percentText = (rate: number | undefined) =>
   rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;
-const csvCell = (value: string | number) => {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
 
 /** The rates report of a region's child regions (the 通报 table), as CSV or XLSX. */
 export const exportRatesReport = callable({
@@ -78,22 +74,8 @@ export const exportRatesReport = callable({
     });
     const day = chinaNow(new Date()).toISOString().slice(0, 10);
     const title = `${String(region.get('name') ?? regionCode)}社会扶贫网注册率与对接率（${day}）`;
-    let data: Buffer;
-    if (format === 'csv') {
-      data = Buffer.from(
-        `\uFEFF${[[title], header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`,
-        'utf8',
-      );
-    } else {
-      const book = new ExcelJS.Workbook();
-      const sheet = book.addWorksheet('注册率与对接率');
-      sheet.addRow([title]).font = { bold: true, size: 14 };
-      sheet.mergeCells(1, 1, 1, header.length);
-      sheet.addRow(header).font = { bold: true };
-      rows.forEach((row) => sheet.addRow(row));
-      sheet.columns.forEach((column) => (column.width = 12));
-      data = Buffer.from(await book.xlsx.writeBuffer());
-    }
+    const table = { title, sheet: '注册率与对接率', header, rows };
+    const data = format === 'csv' ? tableCsv(table) : await tableXlsx(table);
     return {
       filename: `${String(region.get('name') ?? regionCode)}-注册率与对接率-${day}.${format}`,
       contentType:

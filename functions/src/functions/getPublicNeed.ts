@@ -1,10 +1,10 @@
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
-import type { PublicNeedView } from '../domain/need';
 import { docIdSchema } from '../domain/validation/common';
 import { callable } from '../lib/callable';
+import { signedInRoles } from '../domain/roles';
 import { db } from '../services/db';
-import { evidencePhotosCollection, publicNeedsCollection } from '../services/needs';
+import { evidencePhotosCollection, publicNeedOf, publicNeedsCollection } from '../services/needs';
 import { objectStore } from '../services/objectStore';
 
 export const getPublicNeedInput = z.strictObject({ needId: docIdSchema });
@@ -20,20 +20,11 @@ const photoLinkTtlMs = 10 * 60_000;
 export const getPublicNeed = callable({
   name: 'getPublicNeed',
   input: getPublicNeedInput,
-  roles: [
-    'donor',
-    'village_admin',
-    'helper',
-    'township_admin',
-    'county_admin',
-    'city_admin',
-    'province_admin',
-    'ops',
-  ],
+  roles: signedInRoles,
   handler: async ({ needId }) => {
     const doc = await db().collection(publicNeedsCollection).doc(needId).get();
     if (!doc.exists) throw new HttpsError('not-found', '该需求未发布或已撤回');
-    const view = doc.get('view') as PublicNeedView;
+    const view = publicNeedOf(doc);
     const records = view.evidencePhotoIds.length
       ? await db().getAll(
           ...view.evidencePhotoIds.map((id) => db().collection(evidencePhotosCollection).doc(id)),

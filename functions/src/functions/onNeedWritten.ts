@@ -1,4 +1,4 @@
-import { FieldValue } from 'firebase-admin/firestore';
+import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
 import {
   publicNeedView,
@@ -6,6 +6,7 @@ import {
   storedNeedSchema,
   validateStoredNeed,
 } from '../domain/need';
+import { rankAtOf, searchTokensOf } from '../domain/discovery';
 import type { HouseholdStatus } from '../domain/household';
 import { needDeltas } from '../domain/rates';
 import { logs } from '../logs';
@@ -23,7 +24,9 @@ import { addVillageDeltas } from '../services/villageCounts';
  *    `path:code` problems) instead of letting it be published — a fixed point, so a second
  *    delivery finds nothing to write;
  * 3. keeps the donor-facing projection `publicNeeds/{id}` — recomputed from the need, set or
- *    deleted, so a second delivery rewrites the same document.
+ *    deleted, so a second delivery rewrites the same document — with the search tokens and the
+ *    default order's key (longest waiting, villages furthest below the match target first), taken
+ *    with the village's counts as they are at this write.
  */
 export const onNeedWritten = onDocumentWritten(
   { document: 'needs/{needId}', region: functionsRegion, retry: true },
@@ -91,8 +94,18 @@ export const onNeedWritten = onDocumentWritten(
       await publicRef.delete();
       return;
     }
+    const publishedAt = (data.publishedAt as Timestamp | undefined) ?? Timestamp.now();
+    const villageStats = await db()
+      .collection(collections.stats)
+      .doc(parsed.data.villageCode)
+      .get();
     await publicRef.set({
       view,
+      searchTokens: searchTokensOf(view.maskedName, view.villageName),
+      rankAt: rankAtOf(publishedAt.toMillis(), {
+        publishedNeeds: Number(villageStats.get('publishedNeeds') ?? 0),
+        matchedNeeds: Number(villageStats.get('matchedNeeds') ?? 0),
+      }),
       // Query fields stay server-side: the callables return only `view`.
       provinceCode: parsed.data.provinceCode,
       cityCode: parsed.data.cityCode,
@@ -101,7 +114,7 @@ export const onNeedWritten = onDocumentWritten(
       villageCode: parsed.data.villageCode,
       category: parsed.data.category,
       status: parsed.data.status,
-      publishedAt: data.publishedAt ?? FieldValue.serverTimestamp(),
+      publishedAt,
     });
   },
 );

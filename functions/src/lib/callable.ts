@@ -4,6 +4,7 @@
  * validation with field paths and codes only, and opaque errors for anything unexpected.
  */
 import { HttpsError, onCall, type CallableRequest } from 'firebase-functions/v2/https';
+import type { SecretParam } from 'firebase-functions/params';
 import type { z } from 'zod';
 import { claimsAreConsistent, isStaffRole, type Caller, type Role } from '../domain/roles';
 import { logs } from '../logs';
@@ -17,6 +18,8 @@ export interface CallableSpec<S extends z.ZodType, R> {
   roles: readonly Role[];
   handler: (input: z.output<S>, caller: Caller, request: CallableRequest) => Promise<R>;
   memory?: '256MiB' | '512MiB' | '1GiB';
+  /** Secrets the handler reads (Cloud Functions binds only those declared). */
+  secrets?: SecretParam[];
 }
 
 /** Field paths and issue codes of a zod failure; never the submitted values. */
@@ -66,34 +69,76 @@ async function callerOf(fn: string, request: CallableRequest): Promise<Caller> {
   return { uid: auth.uid, role, region };
 }
 
+function parsedInput<S extends z.ZodType>(
+  spec: { name: string; input: S },
+  data: unknown,
+  uid: string | undefined,
+): z.output<S> {
+  const parsed = spec.input.safeParse(data);
+  if (parsed.success) return parsed.data as z.output<S>;
+  const issues = issuesOf(parsed.error);
+  logs.callableRejected(
+    spec.name,
+    'invalid-argument',
+    uid,
+    issues.map((i) => i.path),
+  );
+  throw new HttpsError('invalid-argument', '提交的内容有误，请检查标出的项目', { issues });
+}
+
+/** Runs a handler: HttpsErrors go to the client as they are, anything else as an opaque internal. */
+async function guarded<R>(
+  name: string,
+  uid: string | undefined,
+  run: () => Promise<R>,
+): Promise<R> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof HttpsError) {
+      if (error.code !== 'permission-denied') logs.callableRejected(name, error.code, uid);
+      throw error;
+    }
+    logs.callableFailed(name, uid, error);
+    throw new HttpsError('internal', '服务暂时不可用，请稍后重试');
+  }
+}
+
 export function callable<S extends z.ZodType, R>(spec: CallableSpec<S, R>) {
   return onCall(
-    { region: functionsRegion, memory: spec.memory ?? '256MiB', cors: true },
+    {
+      region: functionsRegion,
+      memory: spec.memory ?? '256MiB',
+      cors: true,
+      secrets: spec.secrets ?? [],
+    },
     async (request): Promise<R> => {
       const caller = await callerOf(spec.name, request);
       if (!spec.roles.includes(caller.role)) deny(spec.name, caller.uid);
-      const parsed = spec.input.safeParse(request.data);
-      if (!parsed.success) {
-        const issues = issuesOf(parsed.error);
-        logs.callableRejected(
-          spec.name,
-          'invalid-argument',
-          caller.uid,
-          issues.map((i) => i.path),
-        );
-        throw new HttpsError('invalid-argument', '提交的内容有误，请检查标出的项目', { issues });
-      }
-      try {
-        return await spec.handler(parsed.data as z.output<S>, caller, request);
-      } catch (error) {
-        if (error instanceof HttpsError) {
-          if (error.code !== 'permission-denied')
-            logs.callableRejected(spec.name, error.code, caller.uid);
-          throw error;
-        }
-        logs.callableFailed(spec.name, caller.uid, error);
-        throw new HttpsError('internal', '服务暂时不可用，请稍后重试');
-      }
+      const input = parsedInput(spec, request.data, caller.uid);
+      return guarded(spec.name, caller.uid, () => spec.handler(input, caller, request));
+    },
+  );
+}
+
+export interface PublicCallableSpec<S extends z.ZodType, R> {
+  name: string;
+  input: S;
+  /** Sees no caller: what it answers must be fit for anyone on the internet. */
+  handler: (input: z.output<S>) => Promise<R>;
+  secrets?: SecretParam[];
+}
+
+/**
+ * A callable anyone may call without signing in (a certificate's verification page opened from
+ * its QR code, the list of regions): the same validation and error discipline, no caller.
+ */
+export function publicCallable<S extends z.ZodType, R>(spec: PublicCallableSpec<S, R>) {
+  return onCall(
+    { region: functionsRegion, memory: '256MiB', cors: true, secrets: spec.secrets ?? [] },
+    async (request): Promise<R> => {
+      const input = parsedInput(spec, request.data, request.auth?.uid);
+      return guarded(spec.name, request.auth?.uid, () => spec.handler(input));
     },
   );
 }

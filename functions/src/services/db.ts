@@ -20,6 +20,9 @@ export const collections = {
   needs: 'needs',
   needsPrivate: 'needsPrivate',
   uploads: 'uploads',
+  donors: 'donors',
+  donations: 'donations',
+  certificates: 'certificates',
 } as const;
 
 /** Firestore's gRPC status for a failed `create()` precondition. */

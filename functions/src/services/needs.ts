@@ -1,11 +1,19 @@
 import { HttpsError } from 'firebase-functions/v2/https';
 import type { Caller } from '../domain/roles';
-import { canTransition, isNeedStatus, type NeedStatus } from '../domain/need';
+import { canTransition, isNeedStatus, type NeedStatus, type PublicNeedView } from '../domain/need';
 import { deny } from '../lib/callable';
 import { collections, db } from './db';
 
 export { evidencePhotosCollection } from '../domain/photos/plan';
 export const publicNeedsCollection = 'publicNeeds';
+
+export type PublicNeed = PublicNeedView & { publishedAt: number };
+
+/** What a client receives of a `publicNeeds` document: the view and when it was published. */
+export function publicNeedOf(doc: FirebaseFirestore.DocumentSnapshot): PublicNeed {
+  const publishedAt = doc.get('publishedAt') as FirebaseFirestore.Timestamp | undefined;
+  return { ...(doc.get('view') as PublicNeedView), publishedAt: publishedAt?.toMillis() ?? 0 };
+}
 
 /**
  * Loads a need for a staff action and checks the caller's scope: only staff of the need's own

@@ -109,6 +109,9 @@ export const budgets = {
   note: { prefix: 'note', maxChars: 200, maxBytes: 600, multiline: true, refuseLongNumbers: true },
   itemName: { prefix: 'item_name', maxChars: 30, maxBytes: 90, refuseLongNumbers: true },
   unit: { prefix: 'unit', maxChars: 8, maxBytes: 24 },
+  // A donor's name is printed on an honour certificate: a person's or an enterprise's full name.
+  donorName: { prefix: 'donor', maxChars: 50, maxBytes: 150, refuseLongNumbers: true },
+  donorUnit: { prefix: 'donor_unit', maxChars: 60, maxBytes: 180 },
 } satisfies Record<string, TextBudget>;
 
 function invisibleProblem(value: string): TextProblem | undefined {
@@ -206,3 +209,14 @@ export const itemNameSchema = textSchema(
 );
 /** A unit of measure (床, 斤, 袋). */
 export const unitSchema = textSchema((raw) => checkFreeText(raw, budgets.unit), budgets.unit);
+
+/** A donor's name as printed on certificates (a person, or an enterprise's full name). */
+export const donorNameSchema = textSchema(
+  (raw) => checkFreeText(raw, budgets.donorName),
+  budgets.donorName,
+);
+/** A donor's work unit (单位), as on the 爱心人士注册统计表. */
+export const donorUnitSchema = textSchema(
+  (raw) => checkFreeText(raw, budgets.donorUnit),
+  budgets.donorUnit,
+);
