@@ -117,6 +117,21 @@ describe('LocalFirestore', () => {
     expect(byName.docs.map((doc) => doc.id)).toEqual(['p3', 'p4']);
   });
 
+  it('keeps every match of an equality ordered by name, and leaves out those without an order field', async () => {
+    // Auth-style ids: upper case sorts before lower case, as Firestore orders names by bytes.
+    await db.doc('donorsByName/ZXy5').set({ township: 't1', rank: 2 });
+    await db.doc('donorsByName/bWcv').set({ township: 't1' });
+    await db.doc('donorsByName/Aaaa').set({ township: 't2', rank: 1 });
+    const byName = await db
+      .collection('donorsByName')
+      .where('township', '==', 't1')
+      .orderBy('__name__')
+      .get();
+    expect(byName.docs.map((doc) => doc.id)).toEqual(['ZXy5', 'bWcv']);
+    const byRank = await db.collection('donorsByName').orderBy('rank').get();
+    expect(byRank.docs.map((doc) => doc.id)).toEqual(['Aaaa', 'ZXy5']);
+  });
+
   it('saves documents of every type and loads them again after a restart', async () => {
     const at = Timestamp.fromDate(new Date('2026-11-23T08:00:00Z'));
     await db.doc('villages/v/households/h').set({

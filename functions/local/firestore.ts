@@ -203,43 +203,54 @@ export class LocalFirestore {
           else last.push(message as Record<string, unknown>);
           return true;
         },
-        end: () => undefined,
+        // The server may answer over several ticks: order and cut once it has ended.
+        end: () => finish(),
       } as StreamingCall);
-      const keyOf = (document: V1Document) =>
-        orders.map((order) =>
-          order.path === '__name__'
-            ? new V1Value({ reference_value: document.name })
-            : document.fields.get(order.path),
-        );
-      const compareKeys = (a: Array<V1Value | undefined>, b: Array<V1Value | undefined>) => {
-        for (let i = 0; i < Math.min(a.length, b.length); i++) {
-          const order = compareValues(a[i], b[i]);
-          if (order !== 0) return orders[i]?.descending ? -order : order;
-        }
-        return 0;
-      };
-      let rows = collected.sort((x, y) => compareKeys(keyOf(x.document), keyOf(y.document)));
-      if (startAt)
-        rows = rows.filter((row) => {
-          const c = compareKeys(keyOf(row.document), startAt.values);
-          return startAt.before ? c >= 0 : c > 0;
+      function finish(): void {
+        const keyOf = (document: V1Document) =>
+          orders.map((order) =>
+            order.path === '__name__'
+              ? new V1Value({ reference_value: document.name })
+              : document.fields.get(order.path),
+          );
+        const compareKeys = (a: Array<V1Value | undefined>, b: Array<V1Value | undefined>) => {
+          for (let i = 0; i < Math.min(a.length, b.length); i++) {
+            const order = compareValues(a[i], b[i]);
+            if (order !== 0) return orders[i]?.descending ? -order : order;
+          }
+          return 0;
+        };
+        // As in Firestore, a document without a field the query orders by is not in the results.
+        let rows = collected
+          .filter((row) => keyOf(row.document).every((value) => value !== undefined))
+          .sort((x, y) => compareKeys(keyOf(x.document), keyOf(y.document)));
+        if (startAt)
+          rows = rows.filter((row) => {
+            const c = compareKeys(keyOf(row.document), startAt.values);
+            return startAt.before ? c >= 0 : c > 0;
+          });
+        if (endAt)
+          rows = rows.filter((row) => {
+            const c = compareKeys(keyOf(row.document), endAt.values);
+            return endAt.before ? c < 0 : c <= 0;
+          });
+        rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
+        if (rows.length === 0)
+          call.write(
+            last[0] ??
+              RunQueryResponse.fromObject({
+                done: true,
+                read_time: { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
+              }),
+          );
+        // The server marks its last document `done`, and the client stops reading there: after
+        // reordering, only the last one written may say so.
+        rows.forEach((row, index) => {
+          (row.message as { done: boolean }).done = index === rows.length - 1;
+          call.write(row.message);
         });
-      if (endAt)
-        rows = rows.filter((row) => {
-          const c = compareKeys(keyOf(row.document), endAt.values);
-          return endAt.before ? c < 0 : c <= 0;
-        });
-      rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
-      if (rows.length === 0)
-        call.write(
-          last[0] ??
-            RunQueryResponse.fromObject({
-              done: true,
-              read_time: { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
-            }),
-        );
-      for (const row of rows) call.write(row.message);
-      call.end();
+        call.end();
+      }
     };
   }
 

@@ -4,6 +4,7 @@
  * Both are stored on the projection, so every list is one indexed query.
  */
 import { matchRate, matchTarget, type Counts } from './rates';
+import { regionLevels, type RegionLevel } from './regions';
 
 const day = 86_400_000;
 
@@ -46,4 +47,48 @@ export function searchTokenOf(raw: string): string {
     .normalize('NFC')
     .replace(/\s+/gu, '')
     .replace(/[＊×✱]/gu, '*');
+}
+
+/** The filters a donor can combine on published needs: each is one equality or array-contains. */
+export interface PublicNeedFilter {
+  regionField?: `${RegionLevel}Code`;
+  category?: boolean;
+  search?: boolean;
+}
+
+export interface IndexField {
+  fieldPath: string;
+  order?: 'ASCENDING' | 'DESCENDING';
+  arrayConfig?: 'CONTAINS';
+}
+
+/** Every combination listPublicNeeds can run: no region or one of five levels × category × search. */
+export function publicNeedFilters(): PublicNeedFilter[] {
+  const regions = [undefined, ...regionLevels.map((level) => `${level}Code` as const)];
+  return regions.flatMap((regionField) =>
+    [false, true].flatMap((category) =>
+      [false, true].map((search) => ({ regionField, category, search })),
+    ),
+  );
+}
+
+/** The composite index a filter combination needs, in the default order (rankAt, then id). */
+export function publicNeedIndex(filter: PublicNeedFilter): IndexField[] {
+  return [
+    { fieldPath: 'status', order: 'ASCENDING' },
+    ...(filter.regionField ? [{ fieldPath: filter.regionField, order: 'ASCENDING' as const }] : []),
+    ...(filter.category ? [{ fieldPath: 'category', order: 'ASCENDING' as const }] : []),
+    ...(filter.search ? [{ fieldPath: 'searchTokens', arrayConfig: 'CONTAINS' as const }] : []),
+    { fieldPath: 'rankAt', order: 'ASCENDING' },
+    { fieldPath: '__name__', order: 'ASCENDING' },
+  ];
+}
+
+/** The index of a donor's news from a followed region: newest published first. */
+export function followedRegionIndex(level: RegionLevel): IndexField[] {
+  return [
+    { fieldPath: `${level}Code`, order: 'ASCENDING' },
+    { fieldPath: 'status', order: 'ASCENDING' },
+    { fieldPath: 'publishedAt', order: 'DESCENDING' },
+  ];
 }

@@ -145,18 +145,19 @@ export const setFollow = callable({
     if (follow) {
       const region = await db().collection(collections.regions).doc(regionCode).get();
       if (!region.exists) throw new HttpsError('not-found', '没有这个地区');
-      const current: string[] = (await ref.get()).get('follows') ?? [];
-      if (!current.includes(regionCode) && current.length >= maxFollows) {
-        throw new HttpsError('failed-precondition', `最多关注 ${maxFollows} 个地区`, {
-          reason: 'too_many_follows',
-        });
-      }
-      // arrayUnion: the same follow sent twice (a retry) is one follow.
-      await ref.set({ follows: FieldValue.arrayUnion(regionCode) }, { merge: true });
-    } else {
-      await ref.set({ follows: FieldValue.arrayRemove(regionCode) }, { merge: true });
     }
-    const codes: string[] = (await ref.get()).get('follows') ?? [];
-    return { follows: await followsView(codes) };
+    const current: string[] = (await ref.get()).get('follows') ?? [];
+    if (follow && !current.includes(regionCode) && current.length >= maxFollows) {
+      throw new HttpsError('failed-precondition', `最多关注 ${maxFollows} 个地区`, {
+        reason: 'too_many_follows',
+      });
+    }
+    // The whole list, computed from what was read: a retried request writes the same list. (Not
+    // arrayUnion: the local Firestore-protocol server cannot apply it to a missing field.)
+    const follows = follow
+      ? [...new Set([...current, regionCode])]
+      : current.filter((code) => code !== regionCode);
+    await ref.set({ follows }, { merge: true });
+    return { follows: await followsView(follows) };
   },
 });
