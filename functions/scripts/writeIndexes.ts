@@ -30,4 +30,4 @@ file.indexes = [
   ...regionLevels.map((level) => index(followedRegionIndex(level))),
 ];
 writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
-console.log(`firestore.indexes.json: ${file.indexes.length} indexes`);
+process.stdout.write(`firestore.indexes.json: ${file.indexes.length} indexes\n`);
