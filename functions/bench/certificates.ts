@@ -2,10 +2,9 @@
  * `npm run bench:certificates`: the honour-certificate renderer (PDF with a subset CJK font +
  * PNG preview) against a baseline that embeds the FULL font, in the same run.
  *
- * Baseline: pdfkit always subsets TrueType through fontkit, so the baseline is the very same
- * document with pdfkit's subset replaced, per font, by the whole TTF file as the font program
- * (CIDs = the font's own glyph ids, widths and ToUnicode for every glyph) — what a PDF library's
- * "embed, don't subset" produces. Its PDF is opened with pdftotext to show it is a real PDF.
+ * Baseline: the very same document with the renderer's subset replaced, per font, by the whole
+ * TTF file as the font program (CIDs = the font's own glyph ids, widths and ToUnicode for every
+ * glyph) — what a PDF library's "embed, don't subset" produces. Its PDF is opened with pdftotext to show it is a real PDF.
  *
  * Measures: warm median ms per certificate (renderCertificate: PDF + PNG), warm PDF-only ms for
  * ours and the baseline, the first call in a fresh process (font loading and the lazy imports
@@ -24,7 +23,8 @@ import {
   type PageLayout,
 } from '../src/domain/certificate/layout';
 import { gb2312Level1, rareNameCharacters } from '../src/domain/certificate/charsets';
-import { defaultFontDir, fontSet, type FontSet } from '../src/domain/certificate/fonts';
+import { defaultFontDir, fontSet, type Font, type FontSet } from '../src/domain/certificate/fonts';
+import type { FontEmbedding } from '../src/domain/certificate/pdf';
 import { certificateRecordSchema, type CertificateRecord } from '../src/domain/certificate/record';
 import {
   drawPdf,
@@ -64,39 +64,28 @@ const pdfInfo = (record: CertificateRecord) => ({
   date: new Date(`${record.issuedAt}T00:00:00+08:00`),
 });
 
-/** The pdfkit font object fields the full embedding replaces. */
-interface PdfkitFont {
-  subset: unknown;
-  widths: Array<number | undefined>;
-  unicode: Array<number[] | undefined>;
-  scale: number;
-  embed(): unknown;
-}
-
 /**
- * Turns pdfkit's font into a full embedding: the subset's glyph-id mapping becomes the identity
- * and its encoded program the whole TTF. Just before embedding, widths and ToUnicode entries are
- * added for every glyph the text did not use (those it used keep what pdfkit recorded).
+ * The full embedding: the whole TTF file as the font program, CIDs = the font's own glyph ids,
+ * and widths and ToUnicode entries for every glyph (the first code point the cmap maps to it;
+ * U+FFFD for glyphs no code point reaches), as a PDF library's "embed, don't subset" writes.
  */
-function embedFullFont(fonts: FontSet) {
-  return (pdfFont: unknown, fontId: string) => {
-    const target = pdfFont as PdfkitFont;
-    const font = fonts.byId(fontId);
-    const program = readFileSync(join(defaultFontDir, fontId));
-    target.subset = { includeGlyph: (glyphId: number) => glyphId, encode: () => program };
-    const embed = target.embed.bind(target);
-    target.embed = () => {
+function embedFullFont(font: Font, fontId: string): FontEmbedding {
+  return {
+    cid: (glyphId) => glyphId,
+    finish() {
       const firstCodePoint = new Map<number, number>();
-      for (const codePoint of font.characterSet) {
-        const glyphId = font.glyphForCodePoint(codePoint).id;
+      for (const [codePoint, glyphId] of font.codePoints()) {
         if (!firstCodePoint.has(glyphId)) firstCodePoint.set(glyphId, codePoint);
       }
-      for (let glyphId = 0; glyphId < font.numGlyphs; glyphId++) {
-        target.widths[glyphId] ??= font.getGlyph(glyphId).advanceWidth * target.scale;
-        target.unicode[glyphId] ??= [firstCodePoint.get(glyphId) ?? 0xfffd];
-      }
-      return embed();
-    };
+      return {
+        program: readFileSync(join(defaultFontDir, fontId)),
+        glyphs: Array.from({ length: font.numGlyphs }, (_, glyphId) => ({
+          cid: glyphId,
+          glyphId,
+          codePoint: firstCodePoint.get(glyphId) ?? 0xfffd,
+        })),
+      };
+    },
   };
 }
 
@@ -192,7 +181,7 @@ async function main(): Promise<void> {
   const baselinePdfMs: number[] = [];
   const baselineBytes: number[] = [];
   const oursBytesSame: number[] = [];
-  await drawPdf(pages[0]!, fonts, pdfInfo(baselineRecords[0]!), embedFullFont(fonts));
+  await drawPdf(pages[0]!, fonts, pdfInfo(baselineRecords[0]!), embedFullFont);
   for (const [i, page] of pages.entries()) {
     const info = pdfInfo(baselineRecords[i]!);
     let started = performance.now();
@@ -200,7 +189,7 @@ async function main(): Promise<void> {
     oursPdfMs.push(performance.now() - started);
     oursBytesSame.push(ours.length);
     started = performance.now();
-    const baseline = await drawPdf(page, fonts, info, embedFullFont(fonts));
+    const baseline = await drawPdf(page, fonts, info, embedFullFont);
     baselinePdfMs.push(performance.now() - started);
     baselineBytes.push(baseline.length);
     if (i === 0) {

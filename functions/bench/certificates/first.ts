@@ -1,8 +1,8 @@
 /**
  * One fresh process's first certificate: the import of the certificate module, then the first
- * renderCertificate call, which loads pdfkit, fontkit and the QR encoder and parses the fonts
- * (all lazily, on first use), then a second call. Prints one JSON line. Imports nothing else of
- * the project, so that the module is loaded here for the first time.
+ * renderCertificate call, which loads the QR encoder and reads the fonts (both lazily, on first
+ * use), then a second call. Prints one JSON line. Imports nothing else of the project, so that
+ * the module is loaded here for the first time.
  */
 async function main(): Promise<void> {
   const importStarted = performance.now();

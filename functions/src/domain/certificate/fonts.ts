@@ -1,11 +1,13 @@
 /**
  * The certificate fonts built by functions/scripts/buildFont.ts: per weight a primary TTF and
- * fallback TTFs for the hanzi it lacks. Parsed once per instance, on first use (not at import:
- * fontkit alone takes a few hundred milliseconds to load on a cold instance).
+ * fallback TTFs for the hanzi it lacks. Read once per instance, on first use (not at import),
+ * by our own TrueType reader (see ttf.ts), which reads tables in place as it needs them.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Font } from 'fontkit';
+import { TrueTypeFont } from './ttf';
+
+export type Font = TrueTypeFont;
 
 export type FontWeight = 400 | 700;
 
@@ -44,10 +46,9 @@ export class FontSet {
   private constructor(
     private readonly dir: string,
     private readonly manifest: FontManifest,
-    private readonly create: (buffer: Uint8Array) => Font,
   ) {}
 
-  /** Reads the manifest and parses both primary fonts. */
+  /** Reads the manifest and both primary fonts. */
   static async open(dir: string): Promise<FontSet> {
     let manifest: FontManifest;
     try {
@@ -57,8 +58,7 @@ export class FontSet {
         `certificate fonts missing in ${dir}: run \`npx tsx functions/scripts/buildFont.ts\``,
       );
     }
-    const fontkit = await import('fontkit');
-    const set = new FontSet(dir, manifest, fontkit.create);
+    const set = new FontSet(dir, manifest);
     for (const weight of [400, 700] as const) set.primary(weight);
     return set;
   }
@@ -66,7 +66,7 @@ export class FontSet {
   private load(file: string): LoadedFont {
     let loaded = this.loaded.get(file);
     if (!loaded) {
-      loaded = { id: file, font: withPlainLayout(this.create(readFileSync(join(this.dir, file)))) };
+      loaded = { id: file, font: new TrueTypeFont(readFileSync(join(this.dir, file))) };
       this.loaded.set(file, loaded);
     }
     return loaded;
@@ -135,28 +135,6 @@ export class FontSet {
     const { font } = this.primary(weight);
     return font.ascent / font.unitsPerEm;
   }
-}
-
-/**
- * Replaces fontkit's shaping with one glyph per character at its advance width. Chinese set
- * horizontally needs no shaping (no ligatures, no contextual forms; the font's default glyphs
- * are the simplified-Chinese ones), and skipping it saves parsing the large GSUB/GPOS tables
- * of a CJK font. It also makes pdfkit place every glyph exactly where the layout measured it,
- * so the PDF and the preview agree to the point.
- */
-function withPlainLayout(font: Font): Font {
-  font.layout = (text: string) => {
-    const glyphs = [...text].map((char) => font.glyphForCodePoint(char.codePointAt(0) as number));
-    const positions = glyphs.map((glyph) => ({
-      xAdvance: glyph.advanceWidth,
-      yAdvance: 0,
-      xOffset: 0,
-      yOffset: 0,
-    }));
-    const advanceWidth = glyphs.reduce((sum, glyph) => sum + glyph.advanceWidth, 0);
-    return { glyphs, positions, advanceWidth };
-  };
-  return font;
 }
 
 const openSets = new Map<string, Promise<FontSet>>();

@@ -2,7 +2,7 @@
  * A small anti-aliased rasteriser and PNG encoder for the certificate preview. Why not sharp from
  * an SVG: libvips' SVG path took ~220 ms per certificate here (glyph outlines as paths, then
  * palette quantisation) and sharp adds its own load time to a cold start; glyph outlines come
- * from the same fontkit objects that pdfkit embeds, so the preview needs no fontconfig either.
+ * from the same font files the PDF embeds, so the preview needs no fontconfig either.
  *
  * Coverage is computed exactly per pixel by signed-area accumulation (the method of font-rs and
  * stb_truetype): each edge adds its covered area to the cells it crosses, a running sum along a
@@ -103,6 +103,11 @@ export class Canvas {
     const x1 = Math.min(this.width, x + width);
     const y1 = Math.min(this.height, y + height);
     const solid = this.indices ? this.indexOf(color) : -1;
+    if (color !== this.blendColor) {
+      this.blends.fill(-1);
+      this.blendColor = color;
+    }
+    const blends = this.blends;
     for (let row = Math.floor(y0); row < y1; row++) {
       const coverY = Math.min(row + 1, y1) - Math.max(row, y0);
       let column = Math.floor(x0);
@@ -116,8 +121,19 @@ export class Canvas {
           continue;
         }
         const step = Math.round(coverX * coverY * alphaSteps);
-        if (step > 0) this.cover(row * this.width + column, color, step);
+        const offset = row * this.width + column;
         column++;
+        if (step === 0) continue;
+        // Fast path, inlined as in fillLines: edge pixels are most of a cold first call's work.
+        const indices = this.indices;
+        if (indices) {
+          const index = blends[((indices[offset] as number) << 5) | step] as number;
+          if (index >= 0) {
+            indices[offset] = index;
+            continue;
+          }
+        }
+        this.cover(offset, color, step);
       }
     }
   }

@@ -1,10 +1,9 @@
 /**
- * Renders a certificate record to a PDF (pdfkit, the CJK font embedded as a subset through
- * fontkit) and a PNG preview (our own rasteriser, from the same glyph outlines and layout).
- * Heavy modules (pdfkit, fontkit, the QR encoder) are imported on first use, not at load.
+ * Renders a certificate record to a PDF (our one-page writer, the CJK fonts embedded as subsets)
+ * and a PNG preview (our own rasteriser, from the same glyph outlines and layout). The QR
+ * encoder is imported on first use, not at load.
  */
-import type { Font } from 'fontkit';
-import type { FontSet } from './fonts';
+import type { Font, FontSet } from './fonts';
 import { fontSet } from './fonts';
 import {
   certificateTitle,
@@ -17,6 +16,7 @@ import {
   type PageLayout,
   type QrShape,
 } from './layout';
+import { num, subsetEmbedding, writePdf, type FontEmbedding, type PdfFontUse } from './pdf';
 import { Canvas, flatten } from './raster';
 import { certificateRecordSchema, type CertificateRecord } from './record';
 
@@ -65,7 +65,9 @@ export function metricsOf(fonts: FontSet): Metrics {
   };
 }
 
-const hex = (color: number) => `#${color.toString(16).padStart(6, '0')}`;
+/** Fill colour operator of a 0xRRGGBB colour. */
+const fill = (color: number) =>
+  `${num((color >> 16) / 255)} ${num(((color >> 8) & 0xff) / 255)} ${num((color & 0xff) / 255)} rg`;
 
 /** Horizontal runs of dark modules, [row, first column, length]: fewer rectangles to draw. */
 function qrRuns(qr: QrShape): Array<[number, number, number]> {
@@ -90,76 +92,66 @@ export interface PdfInfo {
 }
 
 /**
- * Draws a laid-out page with pdfkit. `onFont` sees each font pdfkit creates, before any text is
- * set with it (the benchmark uses it to embed the full font as its baseline).
+ * Draws a laid-out page as a PDF. `embed` chooses how each font goes in (by default a subset of
+ * the glyphs used; the benchmark passes a full embedding as its baseline).
  */
 export async function drawPdf(
   page: PageLayout,
   fonts: FontSet,
   info: PdfInfo,
-  onFont?: (pdfFont: unknown, fontId: string) => void,
+  embed: (font: Font, fontId: string) => FontEmbedding = subsetEmbedding,
 ): Promise<Buffer> {
-  const { default: PDFDocument } = await import('pdfkit');
-  const doc = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margin: 0,
-    lang: 'zh-CN',
-    // Our font as the default, so pdfkit does not parse its built-in Helvetica metrics for
-    // nothing; a default font no text uses is not embedded.
-    font: fonts.primary(400).font as never,
-    displayTitle: true,
-    info: {
-      Title: info.title,
-      Author: issuerName,
-      Creator: issuerName,
-      CreationDate: info.date,
-      ModDate: info.date,
-    },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise<void>((resolve, reject) => {
-    doc.on('end', resolve);
-    doc.on('error', reject);
-  });
-  const registered = new Set<string>();
+  const used = new Map<string, PdfFontUse>();
+  // y downwards as in the layout; text matrices flip glyphs back upright.
+  const ops: string[] = [`1 0 0 -1 0 ${num(pageHeight)} cm`];
   // No paper tint in the PDF: it is printed, and a full-page fill would only spend toner.
   for (const shape of page.shapes) {
     if (shape.kind === 'rect') {
-      doc.rect(shape.x, shape.y, shape.width, shape.height).fill(hex(shape.color));
+      ops.push(
+        fill(shape.color),
+        `${num(shape.x)} ${num(shape.y)} ${num(shape.width)} ${num(shape.height)} re f`,
+      );
     } else if (shape.kind === 'qr') {
+      ops.push(fill(colors.black));
+      const m = shape.moduleSize;
       for (const [row, column, length] of qrRuns(shape)) {
-        const m = shape.moduleSize;
-        doc.rect(shape.x + column * m, shape.y + row * m, length * m, m);
+        ops.push(
+          `${num(shape.x + column * m)} ${num(shape.y + row * m)} ${num(length * m)} ${num(m)} re`,
+        );
       }
-      doc.fill('#000000');
+      ops.push('f');
     } else {
-      // Registered by id: pdfkit then keeps one subset per font file for the whole document.
-      if (!registered.has(shape.font)) {
-        doc.registerFont(shape.font, fonts.byId(shape.font) as never);
-        registered.add(shape.font);
-        doc.font(shape.font);
-        onFont?.((doc as unknown as { _font: unknown })._font, shape.font);
+      let use = used.get(shape.font);
+      if (!use) {
+        const font = fonts.byId(shape.font);
+        use = { name: `F${used.size + 1}`, font, embedding: embed(font, shape.font) };
+        used.set(shape.font, use);
       }
-      doc
-        .font(shape.font)
-        .fontSize(shape.size)
-        .fillColor(hex(shape.color))
-        .text(shape.text, shape.x, shape.baseline, {
-          lineBreak: false,
-          characterSpacing: shape.spacing,
-          baseline: 'alphabetic',
-        });
+      let hex = '';
+      for (const char of shape.text) {
+        const codePoint = char.codePointAt(0) as number;
+        const cid = use.embedding.cid(use.font.glyphIdFor(codePoint), codePoint);
+        hex += cid.toString(16).padStart(4, '0');
+      }
+      ops.push(
+        fill(shape.color),
+        `BT /${use.name} ${num(shape.size)} Tf ${num(shape.spacing)} Tc` +
+          ` 1 0 0 -1 ${num(shape.x)} ${num(shape.baseline)} Tm <${hex}> Tj ET`,
+      );
     }
   }
-  doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return writePdf({
+    width: pageWidth,
+    height: pageHeight,
+    content: ops.join('\n'),
+    fonts: [...used.values()],
+    info: { title: info.title, author: issuerName, creator: issuerName, date: info.date },
+    lang: 'zh-CN',
+  });
 }
 
-// Glyphs flattened once per size, in pixels around their origin: fontkit decodes the outline on
-// every `path` read, and a name or a phrase repeats on every certificate. Bounded, since names
+// Glyphs flattened once per size, in pixels around their origin: the outline is decoded from the
+// glyf table on every read, and a name or a phrase repeats on every certificate. Bounded, since names
 // bring new characters without end.
 const flattened = new WeakMap<Font, Map<string, Float32Array>>();
 const maxFlattenedPerFont = 4000;
@@ -175,7 +167,7 @@ function glyphLines(font: Font, glyphId: number, k: number): Float32Array {
   if (!lines) {
     if (byKey.size >= maxFlattenedPerFont) byKey.clear();
     // Font units have y upwards; the page has it downwards.
-    lines = Float32Array.from(flatten(font.getGlyph(glyphId).path.commands, [k, 0, 0, -k, 0, 0]));
+    lines = Float32Array.from(flatten(font.outline(glyphId), [k, 0, 0, -k, 0, 0]));
     byKey.set(key, lines);
   }
   return lines;

@@ -1,46 +1,11 @@
 /**
- * The parts of untyped packages the certificate code uses. fontkit is pdfkit's own font engine
- * (one copy in node_modules), so the renderer parses a font once and hands the same object to
- * pdfkit and to the rasteriser.
+ * The parts of untyped packages the certificate code uses. fontkit serves only the build step
+ * (functions/scripts/buildFont.ts), which reads each converted file's character set; the renderer
+ * reads fonts with ttf.ts.
  */
 declare module 'fontkit' {
-  export interface PathCommand {
-    command: 'moveTo' | 'lineTo' | 'quadraticCurveTo' | 'bezierCurveTo' | 'closePath';
-    args: number[];
-  }
-  export interface Path {
-    commands: PathCommand[];
-  }
-  export interface Glyph {
-    id: number;
-    advanceWidth: number;
-    codePoints: number[];
-    path: Path;
-  }
-  export interface GlyphPosition {
-    xAdvance: number;
-    yAdvance: number;
-    xOffset: number;
-    yOffset: number;
-  }
-  export interface GlyphRun {
-    glyphs: Glyph[];
-    positions: GlyphPosition[];
-    advanceWidth: number;
-  }
   export interface Font {
-    postscriptName: string;
-    familyName: string;
-    unitsPerEm: number;
-    ascent: number;
-    descent: number;
-    numGlyphs: number;
     characterSet: number[];
-    hasGlyphForCodePoint(codePoint: number): boolean;
-    glyphForCodePoint(codePoint: number): Glyph;
-    getGlyph(id: number): Glyph;
-    layout(text: string): GlyphRun;
-    createSubset(): unknown;
   }
   export function create(buffer: Uint8Array): Font;
 }
