@@ -105,5 +105,11 @@ export async function call<T>(name: string, data: unknown): Promise<T> {
 export type CallError = {
   code?: string;
   message?: string;
-  details?: { issues?: Array<{ path: string; code: string }> };
+  details?: {
+    issues?: Array<{ path: string; code: string }>;
+    /** Why a `failed-precondition` was refused, e.g. `profile_missing`. */
+    reason?: string;
+    /** What a money need still lacks when an amount went beyond it. */
+    remainingFen?: number;
+  };
 };

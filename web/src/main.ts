@@ -11,18 +11,31 @@
  * - needs: need-row (data-id), need-status, start-review, review-form, publish-button,
  *   reject-button, withdraw-button, capture-form, photo-input, photo-thumb, submit-need,
  *   import-file, import-report
- * - others: public-need, masked-name, donor-phone, office-role, dashboard-region, dashboard-row
- *   (data-code), export-report, page-error
+ * - donor nav: nav-browse, nav-mine, nav-profile
+ * - browse: region-select (data-level), category-select, search-input, search-submit, need-card
+ *   (data-id, data-kind), need-progress (data-remaining: fen, money only), load-more-needs,
+ *   donor-phone
+ * - need page: public-need, masked-name, need-covered, donate-form, donate-amount, donate-submit,
+ *   donate-result (data-status: unconfirmed, sending, pending, accepted, declined, held, refused;
+ *   data-donation-id), pledge-form, pledge-quantity (data-index), delivery-method, courier-select,
+ *   tracking-input, pledge-submit, retry-button
+ * - 我的捐助: my-donation (data-id, data-status), donation-status, certificate-serial,
+ *   certificate-open, certificate-pdf, certificate-preview, shipment-courier, shipment-tracking,
+ *   shipment-submit
+ * - 我的资料: profile-form, profile-kind, profile-name, profile-unit, profile-save, follow-region
+ *   (data-code), follow-row (data-code), unfollow, news-need (data-id)
+ * - /verify/{serial} (no sign-in): verify-status (data-status: genuine, revoked, tampered,
+ *   not_found), verify-serial, verify-donor
+ * - others: office-role, dashboard-region, dashboard-row (data-code), export-report, page-error
  */
 import { onAuthStateChanged, signInWithEmailAndPassword, signOut, type User } from 'firebase/auth';
 import { auth, initFirebase, local } from './firebase';
 import { h, mount, toast } from './dom';
 import { authErrorText } from './format';
 import { roleLabel, type Session } from './app';
-import { destination, roleOfClaims } from './router';
+import { destination, roleOfClaims, verifySerialOfPath } from './router';
 import { villagePage } from './pages/village';
 import { dashboardPage } from './pages/dashboard';
-import { donorPage, publicNeedPage } from './pages/donor';
 import { phoneSignIn } from './pages/phone';
 
 let session: Session | undefined;
@@ -115,18 +128,44 @@ function unknownRolePage(role: string): void {
   );
 }
 
+function connectionError(retry: () => void): void {
+  mount(
+    h(
+      'section',
+      { class: 'card', 'data-testid': 'page-error' },
+      h('p', {}, '暂时无法连接服务，请检查网络后重试。'),
+      h('button', { onclick: retry }, '重试'),
+    ),
+  );
+}
+
+/** The donor pages and the certificate check come in their own chunks, loaded when needed. */
+const donorPages = () => import('./pages/donor');
+
+function donorRoute(use: (pages: Awaited<ReturnType<typeof donorPages>>) => void): void {
+  donorPages().then(use, () => connectionError(route));
+}
+
 function route(): void {
   const target = destination(location.hash, session?.role);
   if (!session || target.page === 'login') return loginPage();
   switch (target.page) {
-    case 'publicNeed':
-      return void publicNeedPage(target.needId);
+    case 'publicNeed': {
+      const current = session;
+      return donorRoute((pages) => void pages.publicNeedPage(target.needId, current));
+    }
     case 'village':
       return void villagePage(session, target.tab);
     case 'dashboard':
       return void dashboardPage(session, target.regionCode);
-    case 'donor':
-      return void donorPage(session);
+    case 'donor': {
+      const current = session;
+      return donorRoute((pages) => {
+        if (target.tab === 'mine') return void pages.minePage(current);
+        if (target.tab === 'profile') return void pages.profilePage(current);
+        return void pages.browsePage(current);
+      });
+    }
     case 'unknownRole':
       return unknownRolePage(target.role);
   }
@@ -159,6 +198,10 @@ async function sessionOf(user: User): Promise<Session> {
 }
 
 async function main(): Promise<void> {
+  // The public certificate check (the QR code's path) needs no sign-in: it is routed by path,
+  // before (and without) waiting for the auth state.
+  const serial = verifySerialOfPath(location.pathname);
+  if (serial) mount(h('p', { class: 'muted' }, '查验中…'));
   try {
     await initFirebase();
   } catch {
@@ -171,6 +214,14 @@ async function main(): Promise<void> {
       ),
     );
     return;
+  }
+  if (serial !== undefined) {
+    const show = () =>
+      import('./pages/verify').then(
+        (verify) => verify.verifyPage(serial),
+        () => connectionError(show),
+      );
+    return void show();
   }
   onAuthStateChanged(auth, async (user) => {
     if (!user) {

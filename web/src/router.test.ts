@@ -1,4 +1,4 @@
-import { destination, hashParts, roleOfClaims } from './router';
+import { destination, hashParts, roleOfClaims, verifySerialOfPath } from './router';
 
 describe('the hash router', () => {
   test.each([
@@ -11,8 +11,11 @@ describe('the hash router', () => {
     ['#/nonsense', 'helper', { page: 'village', tab: 'households' }],
     ['#/need/n1', 'village_admin', { page: 'publicNeed', needId: 'n1' }],
     ['#/need/n1', 'donor', { page: 'publicNeed', needId: 'n1' }],
-    ['', 'donor', { page: 'donor' }],
-    ['#/needs', 'donor', { page: 'donor' }],
+    ['', 'donor', { page: 'donor', tab: 'browse' }],
+    ['#/needs', 'donor', { page: 'donor', tab: 'browse' }],
+    ['#/mine', 'donor', { page: 'donor', tab: 'mine' }],
+    ['#/profile', 'donor', { page: 'donor', tab: 'profile' }],
+    ['#/mine', 'village_admin', { page: 'village', tab: 'households' }],
     ['', 'township_admin', { page: 'dashboard' }],
     ['#/region/320102', 'county_admin', { page: 'dashboard', regionCode: '320102' }],
     ['#/region/<script>', 'county_admin', { page: 'dashboard' }],
@@ -31,5 +34,24 @@ describe('the hash router', () => {
     expect(roleOfClaims({ role: '' })).toBe('donor');
     expect(roleOfClaims({ role: 'helper', region: '320102001001' })).toBe('helper');
     expect(roleOfClaims({ role: 7 })).toBe('donor');
+  });
+});
+
+describe('the verification path', () => {
+  test.each([
+    ['/verify/FP-2026-7K3M-9QXA-D2VE', 'FP-2026-7K3M-9QXA-D2VE'],
+    ['/verify/fp-2026-7k3m-9qxa-d2ve/', 'FP-2026-7K3M-9QXA-D2VE'],
+    ['/verify/%20FP-2026-7K3M-9QXA-D2VE%20', 'FP-2026-7K3M-9QXA-D2VE'],
+    ['/verify/%E0%A4', '%E0%A4'],
+    ['/verify', ''],
+    ['/verify/', ''],
+    ['/', undefined],
+    ['/index.html', undefined],
+    ['/verify/a/b', undefined],
+    ['/verifyX/FP', undefined],
+  ])('%p → %p', (path, serial) => expect(verifySerialOfPath(path)).toBe(serial));
+
+  it('caps what it passes on', () => {
+    expect(verifySerialOfPath(`/verify/${'A'.repeat(100)}`)).toHaveLength(40);
   });
 });

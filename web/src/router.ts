@@ -8,11 +8,12 @@ export type Destination =
   | { page: 'login' }
   | { page: 'village'; tab: VillageTab }
   | { page: 'dashboard'; regionCode?: string }
-  | { page: 'donor' }
+  | { page: 'donor'; tab: DonorTab }
   | { page: 'publicNeed'; needId: string }
   | { page: 'unknownRole'; role: string };
 
 export type VillageTab = 'households' | 'needs' | 'capture' | 'import';
+export type DonorTab = 'browse' | 'mine' | 'profile';
 
 const villageTabs: readonly VillageTab[] = ['households', 'needs', 'capture', 'import'];
 const villageRoles = ['village_admin', 'helper'];
@@ -47,11 +48,30 @@ export function destination(hash: string, role: string | undefined): Destination
       ? { page: 'dashboard', regionCode: id }
       : { page: 'dashboard' };
   }
-  if (role === 'donor') return { page: 'donor' };
+  if (role === 'donor') {
+    return { page: 'donor', tab: page === 'mine' || page === 'profile' ? page : 'browse' };
+  }
   return { page: 'unknownRole', role };
 }
 
 /** The role a token's claims carry: no role claim means a donor who signed up by phone. */
 export function roleOfClaims(claims: Record<string, unknown>): string {
   return typeof claims.role === 'string' && claims.role !== '' ? claims.role : 'donor';
+}
+
+/**
+ * The serial of the public verification page `/verify/{serial}` (the path the certificate's QR
+ * code carries), trimmed and in capitals as people may type it; '' for `/verify` alone, undefined
+ * for any other path.
+ */
+export function verifySerialOfPath(pathname: string): string | undefined {
+  const match = /^\/verify(?:\/([^/]*))?\/?$/.exec(pathname);
+  if (!match) return undefined;
+  let serial = match[1] ?? '';
+  try {
+    serial = decodeURIComponent(serial);
+  } catch {
+    // Left as it came: the server answers 未找到 for a serial it does not know.
+  }
+  return serial.trim().toUpperCase().slice(0, 40);
 }

@@ -127,6 +127,7 @@ export const listMyDonations = callable({
             : null,
         status: String(doc.get('status')),
         expiresAt: doc.get('expiresAt')?.toMillis?.() ?? null,
+        delivery: (doc.get('delivery.method') as 'express' | 'in_person' | undefined) ?? null,
         madeAt: doc.get('madeAt')?.toMillis?.() ?? 0,
         maskedName: String(doc.get('maskedName') ?? ''),
         villageName: String(doc.get('villageName') ?? ''),

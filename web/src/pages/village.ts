@@ -2,10 +2,10 @@
  * The village page, for village information administrators and helpers: households and their
  * registration, the need review queue, need capture with evidence photos, and roster import.
  */
-import { call, type CallError } from '../firebase';
+import { call } from '../firebase';
 import { base64Of, download, downscalePhoto, h, mount, toast } from '../dom';
-import { isRetryable, percent, yuan, fenFromYuanText } from '../format';
-import { browserStorage, Drafts, PendingSubmissions } from '../pending';
+import { percent, yuan, fenFromYuanText } from '../format';
+import { drafts, pending, submitSafely as sendSafely } from '../submit';
 import { pollUntil } from '../poll';
 import type { VillageTab } from '../router';
 import { showError, type Session } from '../app';
@@ -50,10 +50,6 @@ interface NeedRow {
   problems: string[];
 }
 
-const storage = browserStorage();
-const pending = new PendingSubmissions(storage);
-const drafts = new Drafts(storage);
-
 const categories: Array<[string, string]> = [
   ['education', '教育助学'],
   ['medical', '医疗救助'],
@@ -93,12 +89,8 @@ const fieldLabels: Record<string, string> = {
   note: '备注',
 };
 
-/**
- * Sends a submission safely: the same request id on every retry until the server answers; on a
- * network failure the entered data stays and a 重试 button sends the same request again. On a
- * final refusal `onRefused` lets the page restore itself.
- */
-async function submitSafely<T>(
+/** Retry-safe submissions (see submit.ts), with this page's field names in the errors. */
+function submitSafely<T>(
   key: string,
   name: string,
   data: Record<string, unknown>,
@@ -106,35 +98,7 @@ async function submitSafely<T>(
   onDone: (result: T) => void | Promise<void>,
   onRefused?: () => void,
 ): Promise<void> {
-  const request = pending.prepare(key, data);
-  let result: T;
-  try {
-    result = await call<T>(name, { ...request.data, requestId: request.requestId });
-  } catch (error) {
-    const failure = error as CallError;
-    if (isRetryable(failure.code)) {
-      const retry = h(
-        'button',
-        { type: 'button', class: 'secondary', 'data-testid': 'retry-button' },
-        '重试（不会重复提交）',
-      );
-      retry.addEventListener('click', () => {
-        // One send at a time; the button is replaced by whatever the answer brings.
-        retry.disabled = true;
-        void submitSafely(key, name, data, retryHost, onDone, onRefused);
-      });
-      retryHost.replaceChildren(retry);
-    } else {
-      // The server answered: the request is settled, and sending it again would change nothing.
-      pending.settle(key);
-      onRefused?.();
-    }
-    showError(error, fieldLabels);
-    return;
-  }
-  pending.settle(key);
-  retryHost.replaceChildren();
-  await onDone(result);
+  return sendSafely<T>(key, name, data, retryHost, onDone, onRefused, fieldLabels);
 }
 
 function tabs(active: string): HTMLElement {

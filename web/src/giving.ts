@@ -1,0 +1,236 @@
+/**
+ * What donors see, in words: labels for statuses and categories, progress of a need, and the
+ * checks of what a donor types before it is sent. Pure, so it is unit-tested in node.
+ */
+import { fenFromYuanText, yuan } from './format';
+
+export type DonationStatus =
+  'pending' | 'accepted' | 'declined' | 'held' | 'shipped' | 'delivered' | 'expired' | 'refunded';
+
+export const donationStatuses: readonly DonationStatus[] = [
+  'pending',
+  'accepted',
+  'declined',
+  'held',
+  'shipped',
+  'delivered',
+  'expired',
+  'refunded',
+];
+
+const donationStatusLabels: Record<DonationStatus, string> = {
+  pending: '处理中',
+  accepted: '捐助成功',
+  declined: '未被接受（需求已筹满）',
+  held: '已认捐，待寄出',
+  shipped: '已寄出',
+  delivered: '已送达',
+  expired: '认捐已过期',
+  refunded: '已退回',
+};
+
+/** A donation's status in Chinese; an unknown one as it is. */
+export function donationStatusLabel(status: string): string {
+  return donationStatusLabels[status as DonationStatus] ?? status;
+}
+
+const needStatusLabels: Record<string, string> = {
+  published: '等待帮助',
+  matched: '已对接',
+  fulfilled: '已完成',
+};
+
+export function needStatusLabel(status: string): string {
+  return needStatusLabels[status] ?? status;
+}
+
+/** The seven categories of seed 000, in their publishing order. */
+export const needCategories: ReadonlyArray<readonly [string, string]> = [
+  ['education', '教育助学'],
+  ['medical', '医疗救助'],
+  ['housing', '危房改造'],
+  ['industry', '产业发展'],
+  ['employment', '转移就业'],
+  ['skills', '技能培训'],
+  ['necessities', '生活必需品'],
+];
+
+export const regionLevelNames: Record<string, string> = {
+  province: '省',
+  city: '市',
+  county: '县',
+  township: '乡镇',
+  village: '村',
+};
+
+const revocationLabels: Record<string, string> = {
+  donation_refunded: '捐助已退回',
+  need_found_false: '经核查该需求信息不实',
+};
+
+export function revocationLabel(reason: string): string {
+  return revocationLabels[reason] ?? reason;
+}
+
+export type VerifyStatus = 'genuine' | 'revoked' | 'tampered' | 'not_found';
+
+const verifyLabels: Record<VerifyStatus, string> = {
+  genuine: '真实有效',
+  revoked: '已撤销',
+  tampered: '记录被篡改，不可信',
+  not_found: '未找到该证书',
+};
+
+export function verifyLabel(status: VerifyStatus): string {
+  return verifyLabels[status];
+}
+
+/** An ISO time or epoch ms → the date in China (UTC+8), "2026-05-01". */
+export function chinaDate(at: string | number): string {
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  if (!Number.isFinite(ms)) return String(at);
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** Epoch ms → "2026-05-01 14:30" in China time. */
+export function chinaDateTime(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** How long a need has waited since it was published: "今天发布", "已等待 3 天". */
+export function waitedText(publishedAt: number, now: number): string {
+  const days = Math.floor((now - publishedAt) / 86_400_000);
+  return days >= 1 ? `已等待 ${days} 天` : '今天发布';
+}
+
+export interface NeedItem {
+  name: string;
+  quantity: number;
+  unit: string;
+  pledged?: number;
+  delivered?: number;
+}
+
+export interface NeedProgress {
+  kind: 'money' | 'goods';
+  amountFen: number | null;
+  raisedFen?: number;
+  items: NeedItem[] | null;
+}
+
+/** What a money need still lacks, in fen (never below zero). */
+export function remainingFen(need: NeedProgress): number {
+  return Math.max(0, (need.amountFen ?? 0) - (need.raisedFen ?? 0));
+}
+
+/** How many of an item are still to be pledged. */
+export function remainingQuantity(item: NeedItem): number {
+  return Math.max(0, item.quantity - (item.pledged ?? 0));
+}
+
+/** Share of the need covered, 0…1: money raised, or goods pledged over all items. */
+export function progressShare(need: NeedProgress): number {
+  if (need.kind === 'money') {
+    const target = need.amountFen ?? 0;
+    return target > 0 ? Math.min(1, (need.raisedFen ?? 0) / target) : 0;
+  }
+  const items = need.items ?? [];
+  const total = items.reduce((sum, item) => sum + item.quantity, 0);
+  const pledged = items.reduce((sum, item) => sum + Math.min(item.quantity, item.pledged ?? 0), 0);
+  return total > 0 ? pledged / total : 0;
+}
+
+/** "已筹 1,000.00 元 / 目标 3,000.00 元" or one line per item: "大米：已认捐 2/10 袋，已送达 0 袋". */
+export function progressLines(need: NeedProgress): string[] {
+  if (need.kind === 'money') {
+    return [`已筹 ${yuan(need.raisedFen ?? 0)} / 目标 ${yuan(need.amountFen ?? 0)}`];
+  }
+  return (need.items ?? []).map(
+    (item) =>
+      `${item.name}：已认捐 ${item.pledged ?? 0}/${item.quantity} ${item.unit}，已送达 ${item.delivered ?? 0} ${item.unit}`,
+  );
+}
+
+/** What a need asks for, in one line. */
+export function asksText(need: NeedProgress): string {
+  return need.kind === 'money'
+    ? `需要资金 ${yuan(need.amountFen ?? 0)}`
+    : `需要 ${(need.items ?? []).map((item) => `${item.name}${item.quantity}${item.unit}`).join('、')}`;
+}
+
+/** Goods or money of a donation or a certificate, in one line. */
+export function giftText(gift: {
+  kind: 'money' | 'goods';
+  amountFen?: number | null;
+  items?: Array<{ name: string; quantity: number; unit: string }> | null;
+}): string {
+  return gift.kind === 'money'
+    ? `资金 ${yuan(gift.amountFen ?? 0)}`
+    : (gift.items ?? []).map((item) => `${item.name} ${item.quantity} ${item.unit}`).join('、');
+}
+
+/** A yuan amount typed for a money need: the fen to send, or why not. */
+export function checkAmount(
+  text: string,
+  remaining: number,
+): { amountFen: number } | { error: string } {
+  const amountFen = fenFromYuanText(text);
+  if (amountFen === undefined) return { error: '请输入金额（元），最多两位小数' };
+  if (amountFen <= 0) return { error: '金额必须大于零' };
+  if (amountFen > remaining) return { error: `该需求还差 ${yuan(remaining)}，请不要超过` };
+  return { amountFen };
+}
+
+/** The quantities typed per item (empty = none): the items to pledge, or why not. */
+export function pledgeItems(
+  typed: readonly string[],
+  items: readonly NeedItem[],
+): { items: Array<{ itemIndex: number; quantity: number }> } | { error: string } {
+  const chosen: Array<{ itemIndex: number; quantity: number }> = [];
+  for (const [index, item] of items.entries()) {
+    const text = (typed[index] ?? '').trim();
+    if (text === '' || text === '0') continue;
+    if (!/^\d{1,6}$/.test(text)) return { error: `${item.name}：数量应为整数` };
+    const quantity = Number(text);
+    const left = remainingQuantity(item);
+    if (quantity > left) return { error: `${item.name}：最多还需 ${left} ${item.unit}` };
+    chosen.push({ itemIndex: index, quantity });
+  }
+  return chosen.length > 0 ? { items: chosen } : { error: '请至少填写一种物品的数量' };
+}
+
+export type Delivery =
+  { method: 'express'; courier: string; trackingNumber?: string } | { method: 'in_person' };
+
+/** How the goods will travel: express needs a courier; the tracking number may come later. */
+export function deliveryOf(
+  method: string,
+  courier: string,
+  trackingNumber: string,
+): { delivery: Delivery } | { error: string } {
+  if (method === 'in_person') return { delivery: { method: 'in_person' } };
+  if (method !== 'express') return { error: '请选择交付方式' };
+  if (!courier) return { error: '请选择快递公司' };
+  const tracking = trackingNumber.replace(/\s/g, '');
+  if (tracking && !/^[A-Za-z0-9-]{6,40}$/.test(tracking)) return { error: '快递单号格式不对' };
+  return {
+    delivery: { method: 'express', courier, ...(tracking ? { trackingNumber: tracking } : {}) },
+  };
+}
+
+/**
+ * Is a certificate still to come for any of these donations? Money still pending may be
+ * accepted; accepted money and delivered goods earn one, issued a moment later by a trigger.
+ */
+export function awaitingCertificate(
+  donations: ReadonlyArray<{ kind: string; status: string; certificateSerial: string | null }>,
+): boolean {
+  return donations.some(
+    (donation) =>
+      !donation.certificateSerial &&
+      (donation.status === 'pending' ||
+        (donation.kind === 'money' && donation.status === 'accepted') ||
+        (donation.kind === 'goods' && donation.status === 'delivered')),
+  );
+}

@@ -1,0 +1,148 @@
+/** What the donor pages share: the shapes the callables answer with, the nav, progress bars. */
+import { h } from '../../dom';
+import { browserStorage } from '../../pending';
+import { needStatusLabel, progressLines, progressShare, remainingFen } from '../../giving';
+
+export interface PublicNeed {
+  id: string;
+  maskedName: string;
+  villageName: string;
+  category: string;
+  categoryLabel: string;
+  guaranteeLabel: string;
+  reason: string;
+  kind: 'money' | 'goods';
+  amountFen: number | null;
+  raisedFen: number;
+  items: Array<{
+    name: string;
+    quantity: number;
+    unit: string;
+    pledged: number;
+    delivered: number;
+  }> | null;
+  evidencePhotoIds: string[];
+  status: 'published' | 'matched' | 'fulfilled';
+  publishedAt: number;
+  photos?: Array<{ thumbUrl: string; displayUrl: string }>;
+}
+
+export interface Region {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'county' | 'township' | 'village';
+}
+
+export interface MyDonation {
+  id: string;
+  needId: string;
+  kind: 'money' | 'goods';
+  amountFen: number | null;
+  items: Array<{ name: string; quantity: number; unit: string }> | null;
+  status: string;
+  madeAt: number;
+  /** Until when a goods pledge holds its quantities without a tracking number or hand-over. */
+  expiresAt: number | null;
+  delivery: 'express' | 'in_person' | null;
+  maskedName: string;
+  villageName: string;
+  certificateSerial: string | null;
+}
+
+export interface Courier {
+  id: string;
+  label: string;
+}
+
+/** 找需求 / 我的捐助 / 我的资料. */
+export function donorNav(active: 'browse' | 'mine' | 'profile'): HTMLElement {
+  const tab = (id: string, href: string, label: string) =>
+    h(
+      'a',
+      { href, class: active === id ? 'tab active' : 'tab', 'data-testid': `nav-${id}` },
+      label,
+    );
+  return h(
+    'nav',
+    { class: 'tabs', 'aria-label': '爱心人士' },
+    tab('browse', '#/', '找需求'),
+    tab('mine', '#/mine', '我的捐助'),
+    tab('profile', '#/profile', '我的资料'),
+  );
+}
+
+/** The progress of a need: a bar and a line of text per money target or item. */
+export function progressView(need: PublicNeed): HTMLElement {
+  const share = progressShare(need);
+  return h(
+    'div',
+    {
+      class: 'progress',
+      'data-testid': 'need-progress',
+      'data-remaining': need.kind === 'money' ? remainingFen(need) : null,
+    },
+    h(
+      'div',
+      {
+        class: 'meter',
+        role: 'progressbar',
+        'aria-valuemin': '0',
+        'aria-valuemax': '100',
+        'aria-valuenow': String(Math.round(share * 100)),
+      },
+      h('span', { style: `width:${(share * 100).toFixed(1)}%` }),
+    ),
+    progressLines(need).map((line) => h('div', { class: 'muted small-left' }, line)),
+  );
+}
+
+export function statusBadge(status: string): HTMLElement {
+  return h('span', { class: `badge status-${status}` }, needStatusLabel(status));
+}
+
+const storage = browserStorage();
+const regionKey = 'fupin.donor.region';
+const returnKey = 'fupin.donor.returnTo';
+
+/** The region path picked on the browse page (province → … → village), kept across pages. */
+export function pickedRegions(): Region[] {
+  try {
+    const kept = JSON.parse(storage.getItem(regionKey) ?? '[]') as unknown;
+    return Array.isArray(kept)
+      ? kept.filter(
+          (region): region is Region =>
+            typeof region?.code === 'string' && typeof region?.name === 'string',
+        )
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+export function keepPickedRegions(path: Region[]): void {
+  try {
+    storage.setItem(regionKey, JSON.stringify(path));
+  } catch {
+    // Storage full: the pick is only lost after a reload.
+  }
+}
+
+/** Where to go back to once the profile is saved (a donation refused for a missing profile). */
+export function setReturnTo(hash: string | null): void {
+  try {
+    if (hash) storage.setItem(returnKey, hash);
+    else storage.removeItem(returnKey);
+  } catch {
+    // Nothing kept: the donor finds the need again from the list.
+  }
+}
+
+export function takeReturnTo(): string | null {
+  try {
+    const hash = storage.getItem(returnKey);
+    storage.removeItem(returnKey);
+    return hash && /^#\/need\/[^/]+$/.test(hash) ? hash : null;
+  } catch {
+    return null;
+  }
+}

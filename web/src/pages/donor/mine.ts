@@ -1,0 +1,246 @@
+/**
+ * 我的捐助: the donor's gifts with their status; a held goods pledge takes its courier and
+ * tracking number here; a gift with a certificate opens its PDF and a preview. Certificates are
+ * issued by a trigger a moment after a gift is accepted, so the page looks again a few times.
+ */
+import { call } from '../../firebase';
+import { h, mount, toast } from '../../dom';
+import {
+  awaitingCertificate,
+  chinaDate,
+  chinaDateTime,
+  donationStatusLabel,
+  giftText,
+} from '../../giving';
+import { pollUntil } from '../../poll';
+import { pending, submitSafely } from '../../submit';
+import { showError, type Session } from '../../app';
+import { donorNav, type MyDonation } from './common';
+import { courierList, courierSelect } from './need';
+
+const certificatePoll = { attempts: 10, delayMs: 1500 };
+
+function certificateBlock(serial: string): HTMLElement {
+  const files = h('div', { class: 'stack' });
+  const open = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-testid': 'certificate-open' },
+    '查看荣誉证书',
+  );
+  open.addEventListener('click', async () => {
+    open.disabled = true;
+    try {
+      // Short-lived links: asked for when the donor wants them, not with the list.
+      const { pdfUrl, pngUrl } = await call<{ pdfUrl: string; pngUrl: string }>(
+        'getCertificateFiles',
+        { serial },
+      );
+      open.remove();
+      files.replaceChildren(
+        h(
+          'a',
+          {
+            href: pdfUrl,
+            download: `荣誉证书-${serial}.pdf`,
+            target: '_blank',
+            rel: 'noopener',
+            'data-testid': 'certificate-pdf',
+          },
+          '下载荣誉证书（PDF）',
+        ),
+        h('img', {
+          src: pngUrl,
+          alt: `荣誉证书 ${serial}`,
+          class: 'certificate',
+          'data-testid': 'certificate-preview',
+        }),
+        h('a', { href: `/verify/${encodeURIComponent(serial)}` }, '在线查验'),
+      );
+    } catch (error) {
+      open.disabled = false;
+      showError(error);
+    }
+  });
+  return h(
+    'div',
+    { class: 'stack' },
+    h(
+      'div',
+      { class: 'muted' },
+      '荣誉证书编号 ',
+      h('span', { class: 'serial', 'data-testid': 'certificate-serial' }, serial),
+    ),
+    open,
+    files,
+  );
+}
+
+/** Courier and tracking number for goods the donor holds (72 h) and is about to send. */
+function shipmentForm(donation: MyDonation, reload: () => void): HTMLElement {
+  const key = `ship.${donation.id}`;
+  const kept = pending.get<{ courier: string; trackingNumber: string }>(key);
+  let courier = courierSelect('shipment-courier', [], kept?.data.courier);
+  const tracking = h('input', {
+    type: 'text',
+    placeholder: '快递单号',
+    'aria-label': '快递单号',
+    autocomplete: 'off',
+    value: kept?.data.trackingNumber,
+    'data-testid': 'shipment-tracking',
+  });
+  void courierList()
+    .then((list) => {
+      const filled = courierSelect('shipment-courier', list, courier.value || kept?.data.courier);
+      courier.replaceWith(filled);
+      courier = filled;
+    })
+    .catch((error) => showError(error));
+  const submit = h('button', { type: 'submit', 'data-testid': 'shipment-submit' }, '提交快递单号');
+  const retryHost = h('div');
+  return h(
+    'form',
+    {
+      class: 'stack shipment',
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        const trackingNumber = tracking.value.replace(/\s/g, '');
+        if (!courier.value) return void toast('请选择快递公司');
+        if (!/^[A-Za-z0-9-]{6,40}$/.test(trackingNumber)) return void toast('请填写正确的快递单号');
+        submit.disabled = true;
+        await submitSafely<{ donationId: string; status: string }>(
+          key,
+          'recordShipment',
+          { donationId: donation.id, courier: courier.value, trackingNumber },
+          retryHost,
+          () => {
+            toast('已登记寄出，感谢您的爱心！');
+            reload();
+          },
+          undefined,
+          { courier: '快递公司', trackingNumber: '快递单号' },
+        );
+        submit.disabled = false;
+      },
+    },
+    h('strong', {}, '寄出后填写快递单号'),
+    courier,
+    tracking,
+    submit,
+    retryHost,
+  );
+}
+
+function donationRow(donation: MyDonation, reload: () => void): HTMLElement {
+  const waiting =
+    donation.kind === 'goods' && (donation.status === 'held' || donation.status === 'pending');
+  const earns =
+    !donation.certificateSerial &&
+    ((donation.kind === 'money' && donation.status === 'accepted') ||
+      (donation.kind === 'goods' && donation.status === 'delivered'));
+  return h(
+    'li',
+    { 'data-testid': 'my-donation', 'data-id': donation.id, 'data-status': donation.status },
+    h(
+      'div',
+      {},
+      h(
+        'a',
+        { href: `#/need/${encodeURIComponent(donation.needId)}` },
+        h('strong', {}, `${donation.maskedName} · ${donation.villageName}`),
+      ),
+      ' ',
+      h(
+        'span',
+        {
+          class: `badge donation-${donation.status}`,
+          'data-testid': 'donation-status',
+        },
+        donationStatusLabel(donation.status),
+      ),
+      h('div', {}, giftText(donation)),
+      h('div', { class: 'muted' }, chinaDate(donation.madeAt)),
+    ),
+    waiting && donation.expiresAt
+      ? h(
+          'p',
+          { class: 'muted', 'data-testid': 'pledge-expires' },
+          donation.delivery === 'in_person'
+            ? `请在 ${chinaDateTime(donation.expiresAt)} 前与村里约定当面交接`
+            : `请在 ${chinaDateTime(donation.expiresAt)} 前填写快递单号，逾期将释放给其他爱心人士`,
+        )
+      : null,
+    waiting && donation.delivery === 'express' ? shipmentForm(donation, reload) : null,
+    donation.certificateSerial ? certificateBlock(donation.certificateSerial) : null,
+    earns ? h('p', { class: 'muted' }, '荣誉证书生成中…') : null,
+  );
+}
+
+export async function minePage(session: Session): Promise<void> {
+  const nav = donorNav('mine');
+  mount(nav, h('p', { class: 'muted' }, '加载中…'));
+  const list = h('ul', { class: 'rows needs donations' });
+  const note = h('p', { class: 'muted' });
+  const reload = () => void minePage(session);
+  const rows = new Map<string, { key: string; row: HTMLElement }>();
+
+  /** Rows whose status or certificate changed are drawn again; the others keep what is open. */
+  const render = (donations: MyDonation[]) => {
+    for (const donation of donations) {
+      const key = `${donation.status}|${donation.certificateSerial ?? ''}`;
+      const shown = rows.get(donation.id);
+      if (shown?.key === key) continue;
+      const row = donationRow(donation, reload);
+      if (shown) shown.row.replaceWith(row);
+      else list.append(row);
+      rows.set(donation.id, { key, row });
+    }
+  };
+
+  /** Looks again until every certificate due has come, then a few more times, slower. */
+  const awaitCertificates = async (round: number) => {
+    const { value, settled } = await pollUntil(
+      async () => {
+        if (!list.isConnected) throw new Error('page left');
+        return (await call<{ donations: MyDonation[] }>('listMyDonations', {})).donations;
+      },
+      (donations) => {
+        render(donations);
+        return !awaitingCertificate(donations);
+      },
+      certificatePoll,
+    );
+    render(value);
+    if (settled) return void (note.textContent = '');
+    note.textContent = '荣誉证书仍在生成，稍后会自动刷新。';
+    if (round < 3)
+      window.setTimeout(() => void awaitCertificates(round + 1).catch(() => {}), 10_000);
+  };
+
+  try {
+    const { donations } = await call<{ donations: MyDonation[] }>('listMyDonations', {});
+    render(donations);
+    mount(
+      nav,
+      h(
+        'section',
+        { class: 'card' },
+        h('h1', {}, '我的捐助'),
+        donations.length
+          ? list
+          : h('p', { class: 'muted' }, '还没有捐助记录。', h('a', { href: '#/' }, '去找需求')),
+        note,
+      ),
+    );
+    if (awaitingCertificate(donations)) void awaitCertificates(1).catch(() => undefined);
+  } catch (error) {
+    mount(
+      nav,
+      h(
+        'section',
+        { class: 'card', 'data-testid': 'page-error' },
+        h('p', {}, showError(error)),
+        h('button', { onclick: reload }, '重试'),
+      ),
+    );
+  }
+}

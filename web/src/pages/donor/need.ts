@@ -1,0 +1,367 @@
+/**
+ * The public view of one need (`#/need/{id}`), for anyone signed in; donors also get 帮助TA:
+ * an amount for a money need, or quantities and a delivery for goods. Both are retry-safe: the
+ * request id is kept until the server answers.
+ */
+import { call, type CallError } from '../../firebase';
+import { h, mount, toast } from '../../dom';
+import { yuan } from '../../format';
+import {
+  asksText,
+  checkAmount,
+  chinaDateTime,
+  deliveryOf,
+  donationStatusLabel,
+  pledgeItems,
+  remainingFen,
+  remainingQuantity,
+} from '../../giving';
+import { pollUntil } from '../../poll';
+import { drafts, pending, submitSafely } from '../../submit';
+import { showError, type Session } from '../../app';
+import {
+  donorNav,
+  progressView,
+  setReturnTo,
+  statusBadge,
+  type Courier,
+  type MyDonation,
+  type PublicNeed,
+} from './common';
+
+const fieldLabels = { amountFen: '金额', items: '物品', delivery: '交付方式', needId: '需求' };
+
+let couriers: Promise<Courier[]> | undefined;
+/** The couriers for the selects, asked for once per page life. */
+export function courierList(): Promise<Courier[]> {
+  couriers ??= call<{ couriers: Courier[] }>('listCouriers', {}).then((answer) => answer.couriers);
+  couriers.catch(() => (couriers = undefined));
+  return couriers;
+}
+
+export function courierSelect(testId: string, list: Courier[], chosen = ''): HTMLSelectElement {
+  return h(
+    'select',
+    { 'data-testid': testId, 'aria-label': '快递公司' },
+    h('option', { value: '' }, '选择快递公司'),
+    list.map((courier) =>
+      h('option', { value: courier.id, selected: courier.id === chosen }, courier.label),
+    ),
+  );
+}
+
+/** The result line of a gift: `data-status` follows it (sending → pending → accepted …). */
+function showResult(host: HTMLElement, status: string, text: string, donationId?: string): void {
+  host.dataset.status = status;
+  if (donationId) host.dataset.donationId = donationId;
+  const settled = status !== 'sending' && status !== 'unconfirmed';
+  host.replaceChildren(text, ...(settled ? [' ', h('a', { href: '#/mine' }, '查看我的捐助')] : []));
+}
+
+/** After a refusal for a missing profile: to the profile form, and back here once it is saved. */
+function toProfileIfMissing(error: CallError, needId: string): boolean {
+  if (error.details?.reason !== 'profile_missing') return false;
+  setReturnTo(`#/need/${encodeURIComponent(needId)}`);
+  toast('请先填写爱心人士资料，保存后回到这里继续');
+  location.hash = '#/profile';
+  return true;
+}
+
+function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefined>): HTMLElement {
+  const key = `donate.${need.id}`;
+  const kept = pending.get<{ needId: string; amountFen: number }>(key);
+  const draft = drafts.load<{ amount: string }>(key);
+  let remaining = remainingFen(need);
+  const amount = h('input', {
+    type: 'text',
+    inputmode: 'decimal',
+    placeholder: `金额（元），最多 ${yuan(remaining)}`,
+    'aria-label': '捐助金额（元）',
+    'data-testid': 'donate-amount',
+    value: kept ? (kept.data.amountFen / 100).toFixed(2) : draft.amount,
+  });
+  amount.addEventListener('input', () => drafts.save(key, { amount: amount.value }));
+  const submit = h('button', { type: 'submit', 'data-testid': 'donate-submit' }, '确认捐助');
+  const result = h('p', { class: 'result', 'data-testid': 'donate-result', 'aria-live': 'polite' });
+  const retryHost = h('div');
+  if (kept)
+    showResult(result, 'unconfirmed', '上次提交未确认，可放心再点“确认捐助”，不会重复捐助。');
+
+  /** Money is accepted or declined by a trigger a moment after it is made: look a few times. */
+  const settle = async (donationId: string) => {
+    try {
+      const { value } = await pollUntil(
+        () => call<{ donations: MyDonation[] }>('listMyDonations', {}),
+        ({ donations }) =>
+          donations.some((row) => row.id === donationId && row.status !== 'pending'),
+        { attempts: 10, delayMs: 800 },
+      );
+      const status = value.donations.find((row) => row.id === donationId)?.status ?? 'pending';
+      showResult(
+        result,
+        status,
+        status === 'accepted'
+          ? '捐助成功，感谢您的爱心！荣誉证书生成后可在“我的捐助”查看。'
+          : status === 'pending'
+            ? '已提交，处理中。结果稍后可在“我的捐助”查看。'
+            : `${donationStatusLabel(status)}。`,
+        donationId,
+      );
+      const latest = await refresh();
+      if (latest) remaining = remainingFen(latest);
+    } catch {
+      // The gift is made; only the follow-up look failed.
+      showResult(result, 'pending', '已提交，处理中。结果稍后可在“我的捐助”查看。', donationId);
+    }
+  };
+
+  const send = async (event: Event) => {
+    event.preventDefault();
+    const checked = checkAmount(amount.value, remaining);
+    if ('error' in checked) return void toast(checked.error);
+    submit.disabled = true;
+    showResult(result, 'sending', '提交中…');
+    await submitSafely<{ donationId: string; status: string }>(
+      key,
+      'donate',
+      { needId: need.id, amountFen: checked.amountFen },
+      retryHost,
+      async (answer) => {
+        drafts.clear(key);
+        showResult(result, 'pending', '已提交，处理中…', answer.donationId);
+        await settle(answer.donationId);
+      },
+      (error) => {
+        if (toProfileIfMissing(error, need.id)) return;
+        const left = error.details?.remainingFen;
+        if (typeof left === 'number') remaining = left;
+        showResult(
+          result,
+          'refused',
+          typeof left === 'number' ? `该需求目前还差 ${yuan(left)}。` : '未能提交。',
+        );
+      },
+      fieldLabels,
+    );
+    submit.disabled = false;
+    if (retryHost.childElementCount > 0)
+      showResult(result, 'unconfirmed', '网络不稳定，尚未确认。');
+  };
+
+  return h(
+    'form',
+    { class: 'card stack', 'data-testid': 'donate-form', onsubmit: send },
+    h('h2', {}, '帮助TA'),
+    h('p', { class: 'muted' }, `还差 ${yuan(remaining)}，款项直接用于该户所需。`),
+    amount,
+    submit,
+    result,
+    retryHost,
+  );
+}
+
+function goodsForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefined>): HTMLElement {
+  const key = `pledge.${need.id}`;
+  const items = need.items ?? [];
+  const kept = pending.get<{
+    items: Array<{ itemIndex: number; quantity: number }>;
+    delivery: { method: string; courier?: string; trackingNumber?: string };
+  }>(key);
+  const quantities = items.map((item, index) => {
+    const left = remainingQuantity(item);
+    const keptQuantity = kept?.data.items.find((row) => row.itemIndex === index)?.quantity;
+    return h('input', {
+      type: 'number',
+      inputmode: 'numeric',
+      min: '0',
+      max: String(left),
+      step: '1',
+      placeholder: left > 0 ? `最多 ${left}` : '已认捐满',
+      disabled: left === 0,
+      value: keptQuantity,
+      'aria-label': `${item.name}数量`,
+      'data-testid': 'pledge-quantity',
+      'data-index': String(index),
+    });
+  });
+  const method = h(
+    'select',
+    { 'data-testid': 'delivery-method', 'aria-label': '交付方式' },
+    h('option', { value: 'express' }, '快递寄送'),
+    h(
+      'option',
+      { value: 'in_person', selected: kept?.data.delivery.method === 'in_person' },
+      '当面交接',
+    ),
+  );
+  const courierHost = h('div', { class: 'stack' });
+  let courier = courierSelect('courier-select', [], kept?.data.delivery.courier);
+  const tracking = h('input', {
+    type: 'text',
+    placeholder: '快递单号（可寄出后再填）',
+    'aria-label': '快递单号',
+    autocomplete: 'off',
+    value: kept?.data.delivery.trackingNumber,
+    'data-testid': 'tracking-input',
+  });
+  courierHost.append(courier, tracking);
+  void courierList()
+    .then((list) => {
+      const chosen = courier.value || kept?.data.delivery.courier;
+      const filled = courierSelect('courier-select', list, chosen);
+      courier.replaceWith(filled);
+      courier = filled;
+    })
+    .catch((error) => showError(error));
+  const showMethod = () => (courierHost.hidden = method.value !== 'express');
+  method.addEventListener('change', showMethod);
+  showMethod();
+
+  const submit = h('button', { type: 'submit', 'data-testid': 'pledge-submit' }, '确认认捐');
+  const result = h('p', { class: 'result', 'data-testid': 'donate-result', 'aria-live': 'polite' });
+  const retryHost = h('div');
+  if (kept)
+    showResult(result, 'unconfirmed', '上次提交未确认，可放心再点“确认认捐”，不会重复认捐。');
+
+  const send = async (event: Event) => {
+    event.preventDefault();
+    const chosen = pledgeItems(
+      quantities.map((input) => input.value),
+      items,
+    );
+    if ('error' in chosen) return void toast(chosen.error);
+    const delivery = deliveryOf(method.value, courier.value, tracking.value);
+    if ('error' in delivery) return void toast(delivery.error);
+    submit.disabled = true;
+    showResult(result, 'sending', '提交中…');
+    await submitSafely<{ donationId: string; status: string; expiresAt: number }>(
+      key,
+      'pledgeGoods',
+      { needId: need.id, items: chosen.items, delivery: delivery.delivery },
+      retryHost,
+      async (answer) => {
+        showResult(
+          result,
+          answer.status,
+          answer.status !== 'held'
+            ? `${donationStatusLabel(answer.status)}，感谢您的爱心！`
+            : delivery.delivery.method === 'in_person'
+              ? `已认捐，物品为您保留至 ${chinaDateTime(answer.expiresAt)}，请与村里约定当面交接。`
+              : `已认捐，物品为您保留至 ${chinaDateTime(answer.expiresAt)}，请在此前寄出，并在“我的捐助”填写快递单号。`,
+          answer.donationId,
+        );
+        await refresh();
+      },
+      (error) => {
+        if (toProfileIfMissing(error, need.id)) return;
+        showResult(result, 'refused', '未能提交。');
+      },
+      fieldLabels,
+    );
+    submit.disabled = false;
+    if (retryHost.childElementCount > 0)
+      showResult(result, 'unconfirmed', '网络不稳定，尚未确认。');
+  };
+
+  return h(
+    'form',
+    { class: 'card stack', 'data-testid': 'pledge-form', onsubmit: send },
+    h('h2', {}, '帮助TA'),
+    items.map((item, index) =>
+      h(
+        'label',
+        { class: 'stack' },
+        `${item.name}（还需 ${remainingQuantity(item)} ${item.unit}）`,
+        quantities[index],
+      ),
+    ),
+    h('label', { class: 'stack' }, '交付方式', method),
+    courierHost,
+    h(
+      'p',
+      { class: 'muted' },
+      '认捐的物品为您保留 72 小时，寄出（填写快递单号）或当面交接后生效。',
+    ),
+    submit,
+    result,
+    retryHost,
+  );
+}
+
+/** 帮助TA for a donor; a covered need says so instead. */
+function helpSection(
+  need: PublicNeed,
+  refresh: () => Promise<PublicNeed | undefined>,
+): HTMLElement {
+  const open =
+    need.status !== 'fulfilled' &&
+    (need.kind === 'money'
+      ? remainingFen(need) > 0
+      : (need.items ?? []).some((item) => remainingQuantity(item) > 0));
+  if (!open) {
+    return h(
+      'section',
+      { class: 'card', 'data-testid': 'need-covered' },
+      h('p', {}, '该需求已有爱心人士帮助，感谢您的关注！'),
+      h('a', { href: '#/' }, '看看其他需求'),
+    );
+  }
+  return need.kind === 'money' ? moneyForm(need, refresh) : goodsForm(need, refresh);
+}
+
+export async function publicNeedPage(needId: string, session?: Session): Promise<void> {
+  const donor = session?.role === 'donor';
+  const nav = donor ? donorNav('browse') : null;
+  mount(nav, h('p', { class: 'muted' }, '加载中…'));
+  try {
+    const need = await call<PublicNeed>('getPublicNeed', { needId });
+    const progress = h('div', {}, progressView(need));
+    // After a gift: the figures again (the form stays as it is, with its result).
+    const refresh = async () => {
+      const latest = await call<PublicNeed>('getPublicNeed', { needId }).catch(() => undefined);
+      if (latest) progress.replaceChildren(progressView(latest));
+      return latest;
+    };
+    const photos = h(
+      'div',
+      { class: 'thumbs' },
+      (need.photos ?? []).map((photo) =>
+        h(
+          'a',
+          { href: photo.displayUrl, target: '_blank', rel: 'noopener' },
+          h('img', { src: photo.thumbUrl, alt: '佐证照片', 'data-testid': 'photo-thumb' }),
+        ),
+      ),
+    );
+    mount(
+      nav,
+      h(
+        'section',
+        { class: 'card', 'data-testid': 'public-need' },
+        h('h1', { 'data-testid': 'masked-name' }, need.maskedName),
+        h(
+          'p',
+          { class: 'muted' },
+          `${need.villageName} · ${need.categoryLabel} · ${need.guaranteeLabel} `,
+          statusBadge(need.status),
+        ),
+        h('p', { class: 'asks' }, asksText(need)),
+        progress,
+        h('p', {}, need.reason),
+        photos,
+        h('p', { class: 'muted' }, '本需求已由村级信息管理员入户核实。'),
+      ),
+      donor ? helpSection(need, refresh) : null,
+    );
+  } catch (error) {
+    mount(
+      nav,
+      h(
+        'section',
+        { class: 'card', 'data-testid': 'page-error' },
+        h('p', {}, showError(error)),
+        h('button', { onclick: () => void publicNeedPage(needId, session) }, '重试'),
+      ),
+    );
+  }
+}

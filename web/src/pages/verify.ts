@@ -1,0 +1,137 @@
+/**
+ * The public verification page behind the QR code on a printed certificate: `/verify/{serial}`.
+ * Anyone, signed in or not, learns whether the certificate is genuine, revoked (why, and when)
+ * or its record tampered with; shown before the sign-in state is even known.
+ */
+import { call, type CallError } from '../firebase';
+import { h, mount } from '../dom';
+import { errorText } from '../format';
+import { chinaDate, giftText, revocationLabel, verifyLabel, type VerifyStatus } from '../giving';
+
+interface Verdict {
+  status: 'genuine' | 'revoked' | 'tampered';
+  record?: {
+    serial: string;
+    donorName: string;
+    donorUnit?: string;
+    householdMasked: string;
+    villageName: string;
+    gift:
+      | { kind: 'money'; amountFen: number }
+      | { kind: 'goods'; items: Array<{ name: string; quantity: number; unit: string }> };
+    issuedAt: string;
+  };
+  revocation?: { reason: string; revokedAt: string };
+}
+
+function lookUpForm(serial: string): HTMLElement {
+  const input = h('input', {
+    type: 'text',
+    placeholder: 'FP-2026-XXXX-XXXX-XXXX',
+    'aria-label': '证书编号',
+    autocomplete: 'off',
+    value: serial,
+  });
+  return h(
+    'form',
+    {
+      class: 'card stack',
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        const typed = input.value.trim().toUpperCase();
+        if (typed) location.assign(`/verify/${encodeURIComponent(typed)}`);
+      },
+    },
+    h('h2', {}, '查验其他证书'),
+    input,
+    h('button', { type: 'submit', class: 'secondary' }, '查验'),
+  );
+}
+
+function statusCard(status: VerifyStatus, serial: string, detail: Node | null): HTMLElement {
+  return h(
+    'section',
+    { class: `card verify verify-${status}` },
+    h('p', { class: 'muted' }, '社会扶贫荣誉证书查验'),
+    h('h1', { 'data-testid': 'verify-status', 'data-status': status }, verifyLabel(status)),
+    h('p', { class: 'muted' }, '证书编号 ', h('span', { 'data-testid': 'verify-serial' }, serial)),
+    detail,
+  );
+}
+
+function recordList(record: NonNullable<Verdict['record']>): HTMLElement {
+  const row = (label: string, value: Node | string) => [h('dt', {}, label), h('dd', {}, value)];
+  return h(
+    'dl',
+    { class: 'record' },
+    row('捐赠人', h('span', { 'data-testid': 'verify-donor' }, record.donorName)),
+    record.donorUnit ? row('单位', record.donorUnit) : null,
+    row('受助户', record.householdMasked),
+    row('所在村', record.villageName),
+    row('捐赠内容', giftText(record.gift)),
+    row('颁发日期', record.issuedAt),
+  );
+}
+
+export async function verifyPage(serial: string): Promise<void> {
+  // Links in the header lead back into the app, not to `/verify/…#/`.
+  document.querySelector('.brand')?.setAttribute('href', '/');
+  if (!serial) return mount(lookUpForm(''));
+  mount(h('p', { class: 'muted' }, '查验中…'));
+  let verdict: Verdict;
+  try {
+    verdict = await call<Verdict>('verifyCertificate', { serial });
+  } catch (error) {
+    const code = (error as CallError).code;
+    if (code === 'functions/not-found' || code === 'functions/invalid-argument') {
+      return mount(
+        statusCard('not_found', serial, h('p', {}, '请核对证书上的编号，或扫描证书上的二维码。')),
+        lookUpForm(serial),
+      );
+    }
+    return mount(
+      h(
+        'section',
+        { class: 'card', 'data-testid': 'page-error' },
+        h('p', {}, errorText(error as CallError)),
+        h('button', { onclick: () => void verifyPage(serial) }, '重试'),
+      ),
+    );
+  }
+  const record = verdict.record;
+  const shown = record?.serial ?? serial;
+  if (verdict.status === 'tampered' || !record) {
+    return mount(
+      statusCard(
+        'tampered',
+        shown,
+        h(
+          'p',
+          { class: 'warn' },
+          '该证书的记录与签发时不一致，内容不可信。如有疑问请联系当地扶贫部门。',
+        ),
+      ),
+      lookUpForm(''),
+    );
+  }
+  const revoked = verdict.status === 'revoked';
+  mount(
+    statusCard(
+      revoked ? 'revoked' : 'genuine',
+      shown,
+      h(
+        'div',
+        {},
+        revoked && verdict.revocation
+          ? h(
+              'p',
+              { class: 'warn' },
+              `撤销原因：${revocationLabel(verdict.revocation.reason)}（${chinaDate(verdict.revocation.revokedAt)}）`,
+            )
+          : null,
+        recordList(record),
+      ),
+    ),
+    lookUpForm(''),
+  );
+}
