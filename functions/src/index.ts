@@ -35,3 +35,10 @@ export { listRegions } from './functions/listRegions';
 export { exportDonorRegistry } from './functions/exportDonorRegistry';
 export { issueCertificate } from './functions/issueCertificate';
 export { verifyCertificate, getCertificateFiles, refundDonation } from './functions/certificates';
+export {
+  listCouriers,
+  pledgeGoods,
+  recordShipment,
+  recordHandover,
+  expireGoodsPledges,
+} from './functions/goods';

@@ -190,7 +190,78 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     allowed: ['township'],
   },
   { name: 'removeStaff', input: () => ({ uid: 'no-such-staff' }), allowed: [] },
+  {
+    name: 'saveDonorProfile',
+    // The seeded donor's own profile, unchanged.
+    input: () => ({ kind: 'person', name: '王老师' }),
+    allowed: ['donor'],
+  },
+  { name: 'getDonorProfile', input: () => ({}), allowed: ['donor'] },
+  { name: 'setFollow', input: () => ({ regionCode: township, follow: false }), allowed: ['donor'] },
+  {
+    name: 'pledgeGoods',
+    input: () => ({
+      requestId: newRequestId(),
+      needId: 'no-such-need',
+      items: [{ itemIndex: 0, quantity: 1 }],
+      delivery: { method: 'in_person' },
+    }),
+    allowed: ['donor'],
+  },
+  {
+    name: 'recordShipment',
+    input: () => ({
+      requestId: newRequestId(),
+      donationId: 'no-such-donation',
+      courier: 'sf',
+      trackingNumber: 'SF123456789012',
+    }),
+    allowed: ['donor'],
+  },
+  {
+    name: 'recordHandover',
+    input: () => ({
+      requestId: newRequestId(),
+      donationId: 'no-such-donation',
+      receivedOn: '2026-11-20',
+      recipientConfirmed: true,
+      donorConfirmed: true,
+    }),
+    // Past the role check, the donation's own village decides (see goods.test.ts).
+    allowed: ['villageAdmin', 'otherVillageAdmin', 'helper', 'otherVillageHelper'],
+  },
+  // A certificate that is not the caller's, or none, gets the same refusal.
+  { name: 'getCertificateFiles', input: () => ({ serial: 'FP-2026-0000-0000-0000' }), allowed: [] },
+  {
+    name: 'refundDonation',
+    input: () => ({
+      requestId: newRequestId(),
+      donationId: 'no-such-donation',
+      reason: 'donation_refunded',
+    }),
+    allowed: ['ops'],
+  },
+  {
+    name: 'exportDonorRegistry',
+    input: () => ({ regionCode: village, format: 'csv' }),
+    allowed: ['villageAdmin', 'township', 'county', 'ops'],
+  },
 ];
+
+/** Callables for anyone, signed in or not: what they answer is public by design. */
+const publicCells: Array<{ name: string; input: () => Record<string, unknown> }> = [
+  { name: 'listRegions', input: () => ({ parentCode: township }) },
+  { name: 'listCouriers', input: () => ({}) },
+  { name: 'verifyCertificate', input: () => ({ serial: 'FP-2026-0000-0000-0000' }) },
+];
+
+describe.each(publicCells)('$name (public)', ({ name, input }) => {
+  test.each([...actors, 'anonymous' as const])('%s', async (actor) => {
+    const token = actor === 'anonymous' ? undefined : tokens[actor];
+    const { error } = await call(name, input(), token);
+    expect(['PERMISSION_DENIED', 'UNAUTHENTICATED']).not.toContain(error?.status);
+  });
+});
 
 describe.each(cells)('$name', ({ name, input, allowed }) => {
   test.each(actors)('%s', async (actor) => {
