@@ -9,6 +9,7 @@ import { collections } from '../src/services/db';
 import { evidencePhotosCollection } from '../src/services/needs';
 import { incomingPath } from '../src/domain/photos/plan';
 import { objectStore } from '../src/services/objectStore';
+import { maskName } from '../src/domain/need';
 import { ancestorsOf } from '../src/domain/regions';
 import { seatsPerRegion } from '../src/domain/roles';
 import { staffSeatsCollection } from '../src/functions/appointStaff';
@@ -134,6 +135,33 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
       }
     });
   }
+  // Gifts already made, so the demo shows honour certificates: each demo donor has covered one
+  // matched money need. They go through the same settlement and issuing triggers as real ones.
+  const donors = accounts.filter((account) => account.role === 'donor');
+  const matchedMoney = seededNeeds.filter(
+    (need) => need.need.status === 'matched' && need.need.kind === 'money',
+  );
+  donors.forEach((donor, index) => {
+    const need = matchedMoney[index];
+    if (!need) return;
+    const village = demoVillages.find((candidate) => candidate.code === need.need.villageCode);
+    writes.push((batch) =>
+      batch.set(db.collection(collections.donations).doc(`demo-gift-${index + 1}`), {
+        needId: need.id,
+        donorUid: donor.uid,
+        kind: 'money',
+        amountFen: need.need.amountFen,
+        status: 'pending',
+        donorName: donor.name,
+        donorUnit: donor.name.endsWith('公司') ? donor.name : '',
+        maskedName: maskName(String(need.need.headName)),
+        villageName: village?.name ?? '',
+        villageCode: need.need.villageCode,
+        townshipCode: need.need.townshipCode,
+        madeAt: FieldValue.serverTimestamp(),
+      }),
+    );
+  });
   for (let i = 0; i < writes.length; i += 200) {
     const batch = db.batch();
     for (const write of writes.slice(i, i + 200)) write(batch);

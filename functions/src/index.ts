@@ -40,5 +40,6 @@ export {
   pledgeGoods,
   recordShipment,
   recordHandover,
+  attachGoodsPhoto,
   expireGoodsPledges,
 } from './functions/goods';

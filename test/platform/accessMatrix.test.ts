@@ -230,6 +230,16 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     // Past the role check, the donation's own village decides (see goods.test.ts).
     allowed: ['villageAdmin', 'otherVillageAdmin', 'helper', 'otherVillageHelper'],
   },
+  {
+    name: 'attachGoodsPhoto',
+    input: () => ({
+      requestId: newRequestId(),
+      donationId: 'no-such-donation',
+      contentType: 'image/jpeg',
+      dataBase64: 'AAAA',
+    }),
+    allowed: ['donor'],
+  },
   // A certificate that is not the caller's, or none, gets the same refusal.
   { name: 'getCertificateFiles', input: () => ({ serial: 'FP-2026-0000-0000-0000' }), allowed: [] },
   {

@@ -16,6 +16,7 @@ import {
   redeliver,
   signIn,
   signInAsDonor,
+  signInByPhone,
 } from '../support/platform';
 
 interface MyDonation {
@@ -201,5 +202,18 @@ describe('honour certificates', () => {
     expect((await adminDb().collection('needs').doc(needId).get()).get('raisedFen')).toBe(
       raisedBefore,
     );
+  });
+
+  it('shows the demo township’s donors the certificates of their seeded gifts', async () => {
+    const seeded = await signInByPhone('+8613800000001');
+    const { result } = await call<{ donations: MyDonation[] }>('listMyDonations', {}, seeded);
+    const gift = result?.donations.find((donation) => donation.id === 'demo-gift-1');
+    expect(gift?.status).toBe('accepted');
+    const verified = await call<{ status: string; record: { donorName: string } }>(
+      'verifyCertificate',
+      { serial: gift?.certificateSerial },
+    );
+    expect(verified.result?.status).toBe('genuine');
+    expect(verified.result?.record.donorName).toBe('李爱心');
   });
 });

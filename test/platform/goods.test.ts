@@ -174,7 +174,7 @@ describe('goods donations', () => {
 });
 
 describe('a face-to-face hand-over', () => {
-  it('needs both confirmations, delivers the goods and issues a certificate naming them', async () => {
+  it('keeps a photo of the goods, needs both confirmations, delivers them and issues a certificate naming them', async () => {
     const need = await goodsNeedOf('520526105208');
     const donor = await signInAsDonor('+8613700000851', { name: '郑当面' });
     const pledged = await call<{ donationId: string }>(
@@ -189,6 +189,49 @@ describe('a face-to-face hand-over', () => {
     );
     await idle();
     const donationId = pledged.result?.donationId as string;
+
+    // The donor shows what is coming: a photo, re-encoded without its metadata.
+    const { default: sharp } = await import('sharp');
+    const jpeg = await sharp({
+      create: { width: 1200, height: 900, channels: 3, background: '#8a6' },
+    })
+      .jpeg()
+      .withMetadata({ exif: { IFD0: { Make: 'TestPhone' } } })
+      .toBuffer();
+    const photo = {
+      requestId: newRequestId(),
+      donationId,
+      contentType: 'image/jpeg',
+      dataBase64: jpeg.toString('base64'),
+    };
+    expect((await call('attachGoodsPhoto', photo, donor)).result).toEqual({
+      donationId,
+      photo: true,
+    });
+    const stored = await adminDb().collection('donations').doc(donationId).get();
+    expect(stored.get('photo')).toEqual({
+      displayPath: `goods/${donationId}/display.jpg`,
+      thumbPath: `goods/${donationId}/thumb.jpg`,
+    });
+    const notPhoto = await call(
+      'attachGoodsPhoto',
+      {
+        ...photo,
+        requestId: newRequestId(),
+        dataBase64: Buffer.from('%PDF-1.7 not a photo').toString('base64'),
+      },
+      donor,
+    );
+    expect(notPhoto.error?.status).toBe('INVALID_ARGUMENT');
+    expect(notPhoto.error?.details?.issues?.[0]?.path).toBe('dataBase64');
+    const stranger = await signInAsDonor('+8613700000853', { name: '冯旁人' });
+    const foreign = await call(
+      'attachGoodsPhoto',
+      { ...photo, requestId: newRequestId() },
+      stranger,
+    );
+    expect(foreign.error?.status).toBe('NOT_FOUND');
+
     const handover = { donationId, receivedOn: '2026-11-20', recipientConfirmed: true };
 
     const otherVillage = await call(

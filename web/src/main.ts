@@ -18,7 +18,7 @@
  * - need page: public-need, masked-name, need-covered, donate-form, donate-amount, donate-submit,
  *   donate-result (data-status: unconfirmed, sending, pending, accepted, declined, held, refused;
  *   data-donation-id), pledge-form, pledge-quantity (data-index), delivery-method, courier-select,
- *   tracking-input, pledge-submit, retry-button
+ *   tracking-input, pledge-photo, pledge-submit, pledge-expires, retry-button
  * - 我的捐助: my-donation (data-id, data-status), donation-status, certificate-serial,
  *   certificate-open, certificate-pdf, certificate-preview, shipment-courier, shipment-tracking,
  *   shipment-submit

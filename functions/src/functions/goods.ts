@@ -3,6 +3,10 @@ import { HttpsError } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { z } from 'zod';
 import { couriers, goodsPledgeInput, pledgeHoldMs, shipmentInput } from '../domain/goods';
+import { acceptedContentTypes, maxUploadBytes } from '../domain/photos/plan';
+import { processPhoto } from '../domain/photos/process';
+import { reasonLabels } from '../domain/photos/sniff';
+import { objectStore } from '../services/objectStore';
 import type { GoodsItem } from '../domain/need';
 import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
 import { callable, publicCallable } from '../lib/callable';
@@ -176,6 +180,73 @@ export const recordHandover = callable({
         deliveredAt: FieldValue.serverTimestamp(),
       });
       return { donationId, status: 'delivered' as const };
+    });
+    return result;
+  },
+});
+
+const maxPhotoBase64 = Math.ceil(maxUploadBytes / 3) * 4;
+
+export const attachGoodsPhotoInput = z.strictObject({
+  requestId: requestIdSchema,
+  donationId: docIdSchema,
+  contentType: z.enum(acceptedContentTypes),
+  dataBase64: z
+    .string()
+    .min(4)
+    .max(maxPhotoBase64)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+});
+
+/**
+ * The photo of the goods a donor pledged (what the village will receive). Processed at once by
+ * the evidence pipeline's own code — screened, oriented, re-encoded without metadata (no GPS) —
+ * and stored at one path per donation, so a retry or a second photo replaces the first.
+ */
+export const attachGoodsPhoto = callable({
+  name: 'attachGoodsPhoto',
+  input: attachGoodsPhotoInput,
+  roles: ['donor'],
+  memory: '512MiB',
+  handler: async ({ requestId, donationId, dataBase64 }, caller) => {
+    const { result } = await runOnce('attachGoodsPhoto', caller.uid, requestId, async (batch) => {
+      const ref = db().collection(collections.donations).doc(donationId);
+      const donation = await ref.get();
+      if (
+        !donation.exists ||
+        donation.get('donorUid') !== caller.uid ||
+        donation.get('kind') !== 'goods'
+      ) {
+        throw new HttpsError('not-found', '没有这笔物资捐助');
+      }
+      if (!['pending', 'held', 'shipped'].includes(donation.get('status'))) {
+        throw new HttpsError('failed-precondition', '该捐助已结束，不能再添加照片', {
+          status: donation.get('status'),
+        });
+      }
+      const processed = await processPhoto(Buffer.from(dataBase64, 'base64'));
+      if (!processed.ok) {
+        throw new HttpsError(
+          'invalid-argument',
+          `照片无法使用：${reasonLabels[processed.reason]}`,
+          {
+            issues: [{ path: 'dataBase64', code: `photo_${processed.reason}` }],
+          },
+        );
+      }
+      const base = `goods/${donationId}`;
+      const paths = { displayPath: `${base}/display.jpg`, thumbPath: `${base}/thumb.jpg` };
+      // Files before the record that points to them; a rerun rewrites the same two paths.
+      await Promise.all([
+        objectStore().write(paths.displayPath, processed.display.data, {
+          contentType: processed.contentType,
+        }),
+        objectStore().write(paths.thumbPath, processed.thumb.data, {
+          contentType: processed.contentType,
+        }),
+      ]);
+      batch.update(ref, { photo: paths });
+      return { donationId, photo: true };
     });
     return result;
   },

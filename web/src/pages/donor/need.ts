@@ -4,7 +4,7 @@
  * request id is kept until the server answers.
  */
 import { call, type CallError } from '../../firebase';
-import { h, mount, toast } from '../../dom';
+import { base64Of, downscalePhoto, h, mount, toast } from '../../dom';
 import { yuan } from '../../format';
 import {
   asksText,
@@ -217,6 +217,30 @@ function goodsForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
   method.addEventListener('change', showMethod);
   showMethod();
 
+  const photo = h('input', {
+    type: 'file',
+    accept: 'image/jpeg,image/png,image/webp',
+    capture: 'environment',
+    'aria-label': '物品照片',
+    'data-testid': 'pledge-photo',
+  });
+  /** The goods' photo follows the pledge; the request id makes a resend replace, not add. */
+  const sendPhoto = async (donationId: string) => {
+    const file = photo.files?.[0];
+    if (!file) return;
+    try {
+      const small = await downscalePhoto(file);
+      await call('attachGoodsPhoto', {
+        requestId: crypto.randomUUID(),
+        donationId,
+        contentType: 'image/jpeg',
+        dataBase64: await base64Of(small),
+      });
+      toast('物品照片已上传');
+    } catch (error) {
+      showError(error);
+    }
+  };
   const submit = h('button', { type: 'submit', 'data-testid': 'pledge-submit' }, '确认认捐');
   const result = h('p', { class: 'result', 'data-testid': 'donate-result', 'aria-live': 'polite' });
   const retryHost = h('div');
@@ -243,13 +267,14 @@ function goodsForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
         showResult(
           result,
           answer.status,
-          answer.status !== 'held'
+          answer.status !== 'held' && answer.status !== 'pending'
             ? `${donationStatusLabel(answer.status)}，感谢您的爱心！`
             : delivery.delivery.method === 'in_person'
               ? `已认捐，物品为您保留至 ${chinaDateTime(answer.expiresAt)}，请与村里约定当面交接。`
               : `已认捐，物品为您保留至 ${chinaDateTime(answer.expiresAt)}，请在此前寄出，并在“我的捐助”填写快递单号。`,
           answer.donationId,
         );
+        await sendPhoto(answer.donationId);
         await refresh();
       },
       (error) => {
@@ -275,6 +300,7 @@ function goodsForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
         quantities[index],
       ),
     ),
+    h('label', { class: 'stack' }, '物品照片（可选）', photo),
     h('label', { class: 'stack' }, '交付方式', method),
     courierHost,
     h(
