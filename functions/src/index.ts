@@ -43,3 +43,4 @@ export {
   attachGoodsPhoto,
   expireGoodsPledges,
 } from './functions/goods';
+export { listNeedDonations } from './functions/listNeedDonations';

@@ -240,6 +240,8 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     }),
     allowed: ['donor'],
   },
+  // The village's own cadres (a helper only for needs they submitted, not this one).
+  { name: 'listNeedDonations', input: () => ({ needId }), allowed: ['villageAdmin'] },
   // A certificate that is not the caller's, or none, gets the same refusal.
   { name: 'getCertificateFiles', input: () => ({ serial: 'FP-2026-0000-0000-0000' }), allowed: [] },
   {

@@ -459,6 +459,169 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
   }
   if (['published', 'matched', 'fulfilled', 'closed'].includes(need.status)) {
     actions.append(h('a', { href: `#/need/${need.id}` }, '公开页面'));
+    actions.append(donationsOf(need));
+  }
+  if (need.status === 'matched') {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const receivedOn = h('input', {
+      type: 'date',
+      value: today,
+      max: today,
+      'aria-label': '收到日期',
+    });
+    actions.append(
+      h(
+        'details',
+        { 'data-testid': 'receipt-form' },
+        h('summary', {}, '登记受助户确认收到'),
+        receivedOn,
+        h(
+          'button',
+          {
+            'data-testid': 'confirm-receipt',
+            onclick: () => void move('confirmReceipt', { receivedOn: receivedOn.value }),
+          },
+          '受助户已确认收到',
+        ),
+      ),
+    );
+  }
+  return row;
+}
+
+interface NeedDonation {
+  id: string;
+  kind: 'money' | 'goods';
+  status: string;
+  donorName: string;
+  donorUnit: string;
+  amountFen: number | null;
+  items: Array<{ name: string; quantity: number; unit: string }> | null;
+  delivery: {
+    method: 'express' | 'in_person';
+    courier: string | null;
+    trackingNumber: string | null;
+  } | null;
+  photoUrl: string | null;
+}
+
+const donationLabels: Record<string, string> = {
+  pending: '处理中',
+  accepted: '已到账',
+  declined: '未采纳（已筹满）',
+  held: '已认捐，待交付',
+  shipped: '已寄出',
+  delivered: '已送达',
+  expired: '认捐已过期',
+  refunded: '已退回',
+};
+
+/** 捐助情况: what donors gave, loaded when opened; goods on their way get a hand-over form. */
+function donationsOf(need: NeedRow): HTMLElement {
+  const list = h('ul', { class: 'rows' });
+  const load = async () => {
+    list.replaceChildren(h('li', { class: 'muted' }, '加载中…'));
+    try {
+      const { donations } = await call<{ donations: NeedDonation[] }>('listNeedDonations', {
+        needId: need.id,
+      });
+      list.replaceChildren(
+        ...(donations.length ? donations : []).map((donation) => donationRow(donation, load)),
+      );
+      if (!donations.length) list.append(h('li', { class: 'muted' }, '还没有捐助'));
+    } catch (error) {
+      list.replaceChildren(h('li', {}, showError(error)));
+    }
+  };
+  const details = h(
+    'details',
+    { 'data-testid': 'need-donations' },
+    h('summary', {}, '捐助情况'),
+    list,
+  );
+  details.addEventListener('toggle', () => {
+    if (details.open) void load();
+  });
+  return details;
+}
+
+function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLElement {
+  const what =
+    donation.kind === 'money'
+      ? `资金 ${yuan(donation.amountFen ?? 0)}`
+      : (donation.items ?? []).map((item) => `${item.name}${item.quantity}${item.unit}`).join('、');
+  const how =
+    donation.delivery?.method === 'in_person'
+      ? '当面交接'
+      : donation.delivery
+        ? `${donation.delivery.courier ?? '快递'} ${donation.delivery.trackingNumber ?? '（未填单号）'}`
+        : '';
+  const row = h(
+    'li',
+    { 'data-testid': 'need-donation', 'data-id': donation.id, 'data-status': donation.status },
+    h(
+      'strong',
+      {},
+      donation.donorUnit && donation.donorUnit !== donation.donorName
+        ? `${donation.donorName}（${donation.donorUnit}）`
+        : donation.donorName,
+    ),
+    ' ',
+    h('span', { class: 'badge' }, donationLabels[donation.status] ?? donation.status),
+    h('div', {}, what),
+    how ? h('div', { class: 'muted' }, how) : null,
+    donation.photoUrl
+      ? h('img', { src: donation.photoUrl, alt: '物品照片', class: 'thumb' })
+      : null,
+  );
+  if (donation.kind === 'goods' && ['pending', 'held', 'shipped'].includes(donation.status)) {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const receivedOn = h('input', {
+      type: 'date',
+      value: today,
+      max: today,
+      'aria-label': '送达日期',
+    });
+    const recipient = h('input', { type: 'checkbox', 'data-testid': 'recipient-confirmed' });
+    const donor = h('input', { type: 'checkbox', 'data-testid': 'donor-confirmed' });
+    const inPerson = donation.delivery?.method === 'in_person';
+    const host = h('div');
+    const submit = h('button', { type: 'submit', 'data-testid': 'record-handover' }, '登记送达');
+    row.append(
+      h(
+        'form',
+        {
+          class: 'stack',
+          onsubmit: async (event: Event) => {
+            event.preventDefault();
+            if (!recipient.checked) return void toast('请先确认受助户已收到物品');
+            if (inPerson && !donor.checked) return void toast('当面交接需要捐赠人也确认');
+            submit.disabled = true;
+            await submitSafely<{ status: string }>(
+              `recordHandover.${donation.id}`,
+              'recordHandover',
+              {
+                donationId: donation.id,
+                receivedOn: receivedOn.value,
+                recipientConfirmed: true,
+                donorConfirmed: donor.checked,
+              },
+              host,
+              () => {
+                toast('已登记送达');
+                void reload();
+              },
+            );
+            submit.disabled = false;
+          },
+        },
+        receivedOn,
+        h('label', { class: 'check' }, recipient, '受助户已确认收到'),
+        inPerson ? h('label', { class: 'check' }, donor, '捐赠人已确认交付') : null,
+        submit,
+        host,
+      ),
+    );
   }
   return row;
 }
