@@ -44,3 +44,4 @@ export {
   expireGoodsPledges,
 } from './functions/goods';
 export { listNeedDonations } from './functions/listNeedDonations';
+export { recordHomeVisit, setSpotCheck, exportVisitProgress } from './functions/homeVisits';

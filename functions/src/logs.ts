@@ -201,6 +201,15 @@ export const logs = {
   goodsSettled(needId: string, writes: number, expired: number) {
     logger.info('goods pledges settled', { event: 'goods_settled', needId, writes, expired });
   },
+  homeVisitRecorded(householdId: string, villageCode: string, uid: string, completed: boolean) {
+    logger.info('home visit recorded', {
+      event: 'home_visit_recorded',
+      householdId,
+      villageCode,
+      uid,
+      completed,
+    });
+  },
   health(ok: boolean, checks: Record<string, boolean>) {
     logger.info('health check', { event: 'health', ok, checks });
   },

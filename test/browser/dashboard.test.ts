@@ -85,4 +85,18 @@ it('shows a village’s rates move after a registration and after a donation, an
   await book.xlsx.readFile(path as string);
   const rows = (book.worksheets[0]?.getSheetValues() ?? []).filter(Boolean) as unknown[][];
   expect(rows.some((row) => row.includes('石门坎村') && row.includes(matchAfter))).toBe(true);
+
+  // The 一户一册一卡 progress table (seed 004): one row per village, in the form's columns.
+  const [progress] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-visit-progress').click(),
+  ]);
+  expect(progress.suggestedFilename()).toMatch(
+    /^石门乡\d{4}年度一户一册一卡工作进展情况表-\d{4}-\d{2}-\d{2}\.xlsx$/,
+  );
+  const table = new ExcelJS.Workbook();
+  await table.xlsx.readFile((await progress.path()) as string);
+  const tableRows = (table.worksheets[0]?.getSheetValues() ?? []).filter(Boolean) as unknown[][];
+  expect(tableRows.some((row) => row.includes('完成入户登记总数(户)'))).toBe(true);
+  expect(tableRows.filter((row) => row.includes('石门坎村'))).toHaveLength(1);
 });

@@ -242,6 +242,27 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
   },
   // The village's own cadres (a helper only for needs they submitted, not this one).
   { name: 'listNeedDonations', input: () => ({ needId }), allowed: ['villageAdmin'] },
+  {
+    name: 'recordHomeVisit',
+    input: () => ({
+      requestId: newRequestId(),
+      householdId,
+      visitedOn: '2026-03-12',
+      corrected: false,
+      signedBy: { household: true, helper: true, cadre: false },
+    }),
+    allowed: ['villageAdmin', 'helper'],
+  },
+  {
+    name: 'setSpotCheck',
+    input: () => ({ villageCode: village, year: 2025, sampled: false, households: 0 }),
+    allowed: ['township', 'county'],
+  },
+  {
+    name: 'exportVisitProgress',
+    input: () => ({ regionCode: township, year: 2026, format: 'csv' }),
+    allowed: ['township', 'county', 'ops'],
+  },
   // A certificate that is not the caller's, or none, gets the same refusal.
   { name: 'getCertificateFiles', input: () => ({ serial: 'FP-2026-0000-0000-0000' }), allowed: [] },
   {

@@ -7,7 +7,10 @@
  *   who-role, who-region
  * - village: village-name, roster-count, registered-count, registration-rate, figures-updating,
  *   household-row (data-id, data-registered), register-button, register-pending, retry-button,
- *   load-more, tab-households, tab-needs, tab-capture, tab-import
+ *   load-more, tab-households, tab-needs, tab-capture, tab-import, home-visit, visit-corrected,
+ *   visit-household, visit-helper, visit-cadre, visit-submit, need-donations, need-donation,
+ *   recipient-confirmed, donor-confirmed, record-handover, receipt-form, confirm-receipt,
+ *   export-visit-progress
  * - needs: need-row (data-id), need-status, start-review, review-form, publish-button,
  *   reject-button, withdraw-button, capture-form, photo-input, photo-thumb, submit-need,
  *   import-file, import-report

@@ -104,6 +104,21 @@ export async function dashboardPage(
         showError(error);
       }
     };
+    const exportVisitProgress = async () => {
+      try {
+        const file = await call<{ filename: string; contentType: string; dataBase64: string }>(
+          'exportVisitProgress',
+          {
+            regionCode: region.code,
+            year: new Date(Date.now() + 8 * 3600_000).getUTCFullYear(),
+            format: 'xlsx',
+          },
+        );
+        download(file.filename, file.contentType, file.dataBase64);
+      } catch (error) {
+        showError(error);
+      }
+    };
     const childLink = (child: Figures) =>
       child.level === 'village'
         ? h('span', {}, child.name)
@@ -197,6 +212,17 @@ export async function dashboardPage(
             '导出报表（Excel）',
           ),
           h('button', { class: 'secondary', onclick: () => void exportReport('csv') }, '导出 CSV'),
+          region.level === 'township'
+            ? h(
+                'button',
+                {
+                  class: 'secondary',
+                  'data-testid': 'export-visit-progress',
+                  onclick: () => void exportVisitProgress(),
+                },
+                '导出“一户一册一卡”进展表',
+              )
+            : null,
         ),
       ),
     );

@@ -275,6 +275,7 @@ async function householdsTab(): Promise<void> {
             ),
           ),
           slot,
+          visitForm(household.id),
         ),
       );
     }
@@ -317,6 +318,64 @@ async function householdsTab(): Promise<void> {
       next ? more : null,
     ),
   );
+}
+
+/**
+ * 入户登记 (一户一册一卡, seed 004): after checking the household's information sheet in person,
+ * record whether anything was corrected and who signed; the township's progress table counts it.
+ */
+function visitForm(householdId: string): HTMLElement {
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const visitedOn = h('input', {
+    type: 'date',
+    value: today,
+    max: today,
+    'aria-label': '入户日期',
+  });
+  const box = (testId: string) => h('input', { type: 'checkbox', 'data-testid': testId });
+  const corrected = box('visit-corrected');
+  const signed = {
+    household: box('visit-household'),
+    helper: box('visit-helper'),
+    cadre: box('visit-cadre'),
+  };
+  const host = h('div');
+  const form = h(
+    'form',
+    {
+      class: 'stack',
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        await submitSafely<{ completed: boolean }>(
+          `recordHomeVisit.${householdId}`,
+          'recordHomeVisit',
+          {
+            householdId,
+            visitedOn: visitedOn.value,
+            corrected: corrected.checked,
+            signedBy: {
+              household: signed.household.checked,
+              helper: signed.helper.checked,
+              cadre: signed.cadre.checked,
+            },
+          },
+          host,
+          (result) => {
+            toast(result.completed ? '入户登记已完成' : '已记录，待三方签字后完成');
+            (form.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+          },
+        );
+      },
+    },
+    visitedOn,
+    h('label', { class: 'check' }, corrected, '信息有误，已修改更新'),
+    h('label', { class: 'check' }, signed.household, '贫困户已签字'),
+    h('label', { class: 'check' }, signed.helper, '帮扶联系人已签字'),
+    h('label', { class: 'check' }, signed.cadre, '村干已签字'),
+    h('button', { type: 'submit', 'data-testid': 'visit-submit' }, '保存入户登记'),
+    host,
+  );
+  return h('details', { 'data-testid': 'home-visit' }, h('summary', {}, '入户登记'), form);
 }
 
 async function needsTab(session: Session): Promise<void> {
