@@ -148,3 +148,16 @@ export function phoneDisplay(number: string | null | undefined): string {
     ? `${digits.slice(0, 3)} ${digits.slice(3, 7)} ${digits.slice(7)}`
     : (number ?? '');
 }
+
+/** An ISO time or epoch ms → the date in China (UTC+8), "2026-05-01". */
+export function chinaDate(at: string | number): string {
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  if (!Number.isFinite(ms)) return String(at);
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** Epoch ms → "2026-05-01 14:30" in China time. */
+export function chinaDateTime(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -1,9 +1,8 @@
+import { chinaDate, chinaDateTime } from './format';
 import {
   asksText,
   awaitingCertificate,
   checkAmount,
-  chinaDate,
-  chinaDateTime,
   deliveryOf,
   donationStatuses,
   donationStatusLabel,

@@ -85,19 +85,6 @@ export function verifyLabel(status: VerifyStatus): string {
   return verifyLabels[status];
 }
 
-/** An ISO time or epoch ms → the date in China (UTC+8), "2026-05-01". */
-export function chinaDate(at: string | number): string {
-  const ms = typeof at === 'number' ? at : Date.parse(at);
-  if (!Number.isFinite(ms)) return String(at);
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** Epoch ms → "2026-05-01 14:30" in China time. */
-export function chinaDateTime(ms: number): string {
-  if (!Number.isFinite(ms)) return '';
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 /** How long a need has waited since it was published: "今天发布", "已等待 3 天". */
 export function waitedText(publishedAt: number, now: number): string {
   const days = Math.floor((now - publishedAt) / 86_400_000);

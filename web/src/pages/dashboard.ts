@@ -4,7 +4,7 @@
  */
 import { call } from '../firebase';
 import { download, h, mount } from '../dom';
-import { percent } from '../format';
+import { chinaDate, percent } from '../format';
 import { parentCode } from '../../../functions/src/domain/regions';
 import { showError, type Session } from '../app';
 
@@ -110,7 +110,7 @@ export async function dashboardPage(
           'exportVisitProgress',
           {
             regionCode: region.code,
-            year: new Date(Date.now() + 8 * 3600_000).getUTCFullYear(),
+            year: Number(chinaDate(Date.now()).slice(0, 4)),
             format: 'xlsx',
           },
         );

@@ -5,8 +5,8 @@
  */
 import { call, type CallError } from '../firebase';
 import { h, mount } from '../dom';
-import { errorText } from '../format';
-import { chinaDate, giftText, revocationLabel, verifyLabel, type VerifyStatus } from '../giving';
+import { chinaDate, errorText } from '../format';
+import { giftText, revocationLabel, verifyLabel, type VerifyStatus } from '../giving';
 
 interface Verdict {
   status: 'genuine' | 'revoked' | 'tampered';

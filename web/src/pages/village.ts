@@ -4,7 +4,7 @@
  */
 import { call } from '../firebase';
 import { base64Of, download, downscalePhoto, h, mount, toast } from '../dom';
-import { percent, yuan, fenFromYuanText } from '../format';
+import { chinaDate, fenFromYuanText, percent, yuan } from '../format';
 import { drafts, pending, submitSafely as sendSafely } from '../submit';
 import { pollUntil } from '../poll';
 import type { VillageTab } from '../router';
@@ -320,18 +320,18 @@ async function householdsTab(): Promise<void> {
   );
 }
 
+/** A date field for something that happened today or earlier (China time), today by default. */
+function dateUpToToday(label: string): HTMLInputElement {
+  const today = chinaDate(Date.now());
+  return h('input', { type: 'date', value: today, max: today, 'aria-label': label });
+}
+
 /**
  * 入户登记 (一户一册一卡, seed 004): after checking the household's information sheet in person,
  * record whether anything was corrected and who signed; the township's progress table counts it.
  */
 function visitForm(householdId: string): HTMLElement {
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-  const visitedOn = h('input', {
-    type: 'date',
-    value: today,
-    max: today,
-    'aria-label': '入户日期',
-  });
+  const visitedOn = dateUpToToday('入户日期');
   const box = (testId: string) => h('input', { type: 'checkbox', 'data-testid': testId });
   const corrected = box('visit-corrected');
   const signed = {
@@ -444,13 +444,7 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
     );
   }
   if (session.role === 'village_admin' && need.status === 'under_review') {
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const date = h('input', {
-      type: 'date',
-      value: today,
-      max: today,
-      'aria-label': '入户审核日期',
-    });
+    const date = dateUpToToday('入户审核日期');
     const reviewer = h('input', {
       type: 'text',
       placeholder: '审核人姓名',
@@ -521,13 +515,7 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
     actions.append(donationsOf(need));
   }
   if (need.status === 'matched') {
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const receivedOn = h('input', {
-      type: 'date',
-      value: today,
-      max: today,
-      'aria-label': '收到日期',
-    });
+    const receivedOn = dateUpToToday('收到日期');
     actions.append(
       h(
         'details',
@@ -634,13 +622,7 @@ function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLE
       : null,
   );
   if (donation.kind === 'goods' && ['pending', 'held', 'shipped'].includes(donation.status)) {
-    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const receivedOn = h('input', {
-      type: 'date',
-      value: today,
-      max: today,
-      'aria-label': '送达日期',
-    });
+    const receivedOn = dateUpToToday('送达日期');
     const recipient = h('input', { type: 'checkbox', 'data-testid': 'recipient-confirmed' });
     const donor = h('input', { type: 'checkbox', 'data-testid': 'donor-confirmed' });
     const inPerson = donation.delivery?.method === 'in_person';

@@ -3,15 +3,10 @@
  * tracking number here; a gift with a certificate opens its PDF and a preview. Certificates are
  * issued by a trigger a moment after a gift is accepted, so the page looks again a few times.
  */
+import { chinaDate, chinaDateTime } from '../../format';
 import { call } from '../../firebase';
 import { h, mount, toast } from '../../dom';
-import {
-  awaitingCertificate,
-  chinaDate,
-  chinaDateTime,
-  donationStatusLabel,
-  giftText,
-} from '../../giving';
+import { awaitingCertificate, donationStatusLabel, giftText } from '../../giving';
 import { pollUntil } from '../../poll';
 import { pending, submitSafely } from '../../submit';
 import { showError, type Session } from '../../app';

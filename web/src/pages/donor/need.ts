@@ -5,11 +5,10 @@
  */
 import { call, type CallError } from '../../firebase';
 import { base64Of, downscalePhoto, h, mount, toast } from '../../dom';
-import { yuan } from '../../format';
+import { chinaDateTime, yuan } from '../../format';
 import {
   asksText,
   checkAmount,
-  chinaDateTime,
   deliveryOf,
   donationStatusLabel,
   pledgeItems,
