@@ -8,7 +8,7 @@ import type { HouseholdStatus } from './household';
 import type { Role } from './roles';
 import { bankAccountSchema } from './validation/bank';
 import { docIdSchema, pastDateSchemaAt, photoIdSchema, requestIdSchema } from './validation/common';
-import { chinaNow, idNumberSchemaAt } from './validation/idNumber';
+import { chinaDateOf, idNumberSchemaAt } from './validation/idNumber';
 import { amountFenSchema, formatYuan } from './validation/money';
 import {
   addressSchema,
@@ -343,7 +343,7 @@ export type NeedReview = z.output<typeof reviewNeedInput>;
 
 /** A calendar date `YYYY-MM-DD` is not before a submission instant (compared in China time). */
 export function reviewDateBeforeSubmission(reviewDate: string, submittedAt: Date): boolean {
-  const submittedDay = chinaNow(submittedAt).toISOString().slice(0, 10);
+  const submittedDay = chinaDateOf(submittedAt);
   return reviewDate < submittedDay;
 }
 

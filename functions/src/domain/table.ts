@@ -58,3 +58,24 @@ export async function tableXlsx(table: Table): Promise<Buffer> {
   });
   return Buffer.from(await book.xlsx.writeBuffer());
 }
+
+export type ExportFormat = 'csv' | 'xlsx';
+
+const contentTypes: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** An export as the callables answer it: `{name}.{format}`, its content type and base64 bytes. */
+export function exportFile(name: string, format: ExportFormat, data: Buffer) {
+  return {
+    filename: `${name}.${format}`,
+    contentType: contentTypes[format],
+    dataBase64: data.toString('base64'),
+  };
+}
+
+/** A table exported in the format asked for. */
+export async function tableFile(table: Table, format: ExportFormat, name: string) {
+  return exportFile(name, format, format === 'csv' ? tableCsv(table) : await tableXlsx(table));
+}

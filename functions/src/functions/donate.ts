@@ -31,17 +31,7 @@ export const donate = callable({
   roles: ['donor'],
   handler: async ({ requestId, needId, amountFen }, caller) => {
     const { result } = await runOnce('donate', caller.uid, requestId, async (batch) => {
-      const [need, donor, publicNeed] = await Promise.all([
-        db().collection(collections.needs).doc(needId).get(),
-        donorOf(caller.uid),
-        db().collection(publicNeedsCollection).doc(needId).get(),
-      ]);
-      const status = need.get('status');
-      if (!need.exists || !['published', 'matched'].includes(status)) {
-        throw new HttpsError('not-found', '该需求未发布或已结束');
-      }
-      if (need.get('kind') !== 'money')
-        throw new HttpsError('failed-precondition', '该需求需要物品，不接受资金');
+      const { need, giver } = await needOpenForGift(needId, 'money', caller.uid);
       const remainingFen = Number(need.get('amountFen')) - Number(need.get('raisedFen') ?? 0);
       if (remainingFen <= 0)
         throw new HttpsError('failed-precondition', '该需求已筹满', { remainingFen: 0 });
@@ -57,7 +47,7 @@ export const donate = callable({
         kind: 'money',
         amountFen,
         status: 'pending',
-        ...donationSnapshot(donor, publicNeed),
+        ...giver,
         villageCode: need.get('villageCode'),
         townshipCode: need.get('townshipCode'),
         madeAt: FieldValue.serverTimestamp(),
@@ -69,11 +59,33 @@ export const donate = callable({
   },
 });
 
+const wrongKind = {
+  money: '该需求需要物品，不接受资金',
+  goods: '该需求需要资金，请选择捐款',
+} as const;
+
+/**
+ * A need a donor may give to now — published or matched, asking for this kind of gift — and who
+ * gives to whom as the donation records it. A need not (or no longer) public is `not-found`.
+ */
+export async function needOpenForGift(needId: string, kind: 'money' | 'goods', uid: string) {
+  const [need, donor, publicNeed] = await Promise.all([
+    db().collection(collections.needs).doc(needId).get(),
+    donorOf(uid),
+    db().collection(publicNeedsCollection).doc(needId).get(),
+  ]);
+  if (!need.exists || !['published', 'matched'].includes(need.get('status'))) {
+    throw new HttpsError('not-found', '该需求未发布或已结束');
+  }
+  if (need.get('kind') !== kind) throw new HttpsError('failed-precondition', wrongKind[kind]);
+  return { need, giver: donationSnapshot(donor, publicNeed) };
+}
+
 /**
  * The donor's profile, required before giving: the honour certificate names the donor, and the
  * registration table lists them. Refused with `failed-precondition`, reason `profile_missing`.
  */
-export async function donorOf(uid: string): Promise<{ name: string; unit: string }> {
+async function donorOf(uid: string): Promise<{ name: string; unit: string }> {
   const donor = await db().collection(collections.donors).doc(uid).get();
   if (!donor.exists || !donor.get('name')) {
     throw new HttpsError('failed-precondition', '请先填写爱心人士资料（姓名或单位名称）', {
@@ -88,7 +100,7 @@ export async function donorOf(uid: string): Promise<{ name: string; unit: string
  * public masking, taken when the gift is made (a later change of profile does not rewrite what
  * was given).
  */
-export function donationSnapshot(
+function donationSnapshot(
   donor: { name: string; unit: string },
   publicNeed: FirebaseFirestore.DocumentSnapshot,
 ) {
@@ -98,6 +110,19 @@ export function donationSnapshot(
     donorUnit: donor.unit,
     maskedName: view?.maskedName ?? '',
     villageName: view?.villageName ?? '',
+  };
+}
+
+/** What a donation gave, as the lists show it: an amount in fen, or goods × quantity. */
+export function giftOf(doc: FirebaseFirestore.DocumentSnapshot) {
+  if (doc.get('kind') !== 'goods') {
+    return { kind: 'money' as const, amountFen: Number(doc.get('amountFen')), items: null };
+  }
+  const items = doc.get('items') as Array<{ name: string; quantity: number; unit: string }>;
+  return {
+    kind: 'goods' as const,
+    amountFen: null,
+    items: items.map(({ name, quantity, unit }) => ({ name, quantity, unit })),
   };
 }
 
@@ -117,14 +142,7 @@ export const listMyDonations = callable({
       .map((doc) => ({
         id: doc.id,
         needId: String(doc.get('needId')),
-        kind: doc.get('kind') === 'goods' ? ('goods' as const) : ('money' as const),
-        amountFen: doc.get('kind') === 'goods' ? null : Number(doc.get('amountFen')),
-        items:
-          doc.get('kind') === 'goods'
-            ? (doc.get('items') as Array<{ name: string; quantity: number; unit: string }>).map(
-                ({ name, quantity, unit }) => ({ name, quantity, unit }),
-              )
-            : null,
+        ...giftOf(doc),
         status: String(doc.get('status')),
         expiresAt: doc.get('expiresAt')?.toMillis?.() ?? null,
         delivery: (doc.get('delivery.method') as 'express' | 'in_person' | undefined) ?? null,

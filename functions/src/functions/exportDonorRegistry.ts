@@ -8,8 +8,8 @@ import {
   type DonorRegistryRow,
 } from '../domain/donor';
 import { levelOfCode, regionFieldNameOf, type RegionLevel } from '../domain/regions';
-import { tableCsv, tableXlsx } from '../domain/table';
-import { chinaNow } from '../domain/validation/idNumber';
+import { tableFile } from '../domain/table';
+import { chinaDateOf } from '../domain/validation/idNumber';
 import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
@@ -54,17 +54,8 @@ export const exportDonorRegistry = callable({
       rows: donorRegistryGrid(rows, fullPhones),
       widths: [6, 14, 28, 16],
     };
-    const data = format === 'csv' ? tableCsv(table) : await tableXlsx(table);
-    const date = chinaNow(new Date()).toISOString().slice(0, 10);
+    const file = await tableFile(table, format, `${regionName}爱心人士注册统计表-${chinaDateOf()}`);
     logs.donorRegistryExported(caller.uid, regionCode, rows.length, fullPhones);
-    return {
-      filename: `${regionName}爱心人士注册统计表-${date}.${format}`,
-      contentType:
-        format === 'csv'
-          ? 'text/csv; charset=utf-8'
-          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      dataBase64: data.toString('base64'),
-      rows: rows.length,
-    };
+    return { ...file, rows: rows.length };
   },
 });

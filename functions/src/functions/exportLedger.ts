@@ -3,7 +3,8 @@ import type { GoodsItem, NeedCategory, RejectionReason } from '../domain/need';
 import { ancestorCode } from '../domain/regions';
 import { canRead } from '../domain/roles';
 import { ledgerCsv, ledgerXlsx, type LedgerEntry } from '../domain/roster/ledger';
-import { chinaNow } from '../domain/validation/idNumber';
+import { exportFile } from '../domain/table';
+import { chinaDateOf } from '../domain/validation/idNumber';
 import { callable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 
@@ -69,17 +70,12 @@ export const exportLedger = callable({
       townshipName: String(township.get('name') ?? ''),
       villageName: String(village.get('name') ?? villageCode),
       collector: String(staff.get('name') ?? ''),
-      date: chinaNow(new Date()).toISOString().slice(0, 10),
+      date: chinaDateOf(),
       entries,
     };
     const data = format === 'csv' ? ledgerCsv(input) : await ledgerXlsx(input);
     return {
-      filename: `${input.villageName}贫困需求采集台账-${input.date}.${format}`,
-      contentType:
-        format === 'csv'
-          ? 'text/csv; charset=utf-8'
-          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      dataBase64: data.toString('base64'),
+      ...exportFile(`${input.villageName}贫困需求采集台账-${input.date}`, format, data),
       entries: entries.length,
     };
   },

@@ -8,8 +8,8 @@ import {
 } from '../domain/rates';
 import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '../domain/regions';
 import { canRead } from '../domain/roles';
-import { tableCsv, tableXlsx } from '../domain/table';
-import { chinaNow } from '../domain/validation/idNumber';
+import { tableFile } from '../domain/table';
+import { chinaDateOf } from '../domain/validation/idNumber';
 import { callable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 
@@ -72,18 +72,10 @@ export const exportRatesReport = callable({
         percentText(fulfilledRate(counts)),
       ];
     });
-    const day = chinaNow(new Date()).toISOString().slice(0, 10);
+    const day = chinaDateOf();
     const title = `${String(region.get('name') ?? regionCode)}社会扶贫网注册率与对接率（${day}）`;
     const table = { title, sheet: '注册率与对接率', header, rows };
-    const data = format === 'csv' ? tableCsv(table) : await tableXlsx(table);
-    return {
-      filename: `${String(region.get('name') ?? regionCode)}-注册率与对接率-${day}.${format}`,
-      contentType:
-        format === 'csv'
-          ? 'text/csv; charset=utf-8'
-          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      dataBase64: data.toString('base64'),
-      rows: rows.length,
-    };
+    const name = `${String(region.get('name') ?? regionCode)}-注册率与对接率-${day}`;
+    return { ...(await tableFile(table, format, name)), rows: rows.length };
   },
 });

@@ -13,10 +13,10 @@ import { callable, publicCallable } from '../lib/callable';
 import { logs } from '../logs';
 import { functionsRegion } from '../params';
 import { collections, db } from '../services/db';
-import { needForAction, publicNeedsCollection } from '../services/needs';
+import { needForAction } from '../services/needs';
 import { runOnce } from '../services/requests';
 import { settleNeed } from '../services/settlement';
-import { donationSnapshot, donorOf } from './donate';
+import { needOpenForGift } from './donate';
 
 /** The couriers a donor picks from (their tracking numbers are checked against each format). */
 export const listCouriers = publicCallable({
@@ -38,16 +38,7 @@ export const pledgeGoods = callable({
   roles: ['donor'],
   handler: async ({ requestId, needId, items, delivery }, caller) => {
     const { result } = await runOnce('pledgeGoods', caller.uid, requestId, async (batch) => {
-      const [need, donor, publicNeed] = await Promise.all([
-        db().collection(collections.needs).doc(needId).get(),
-        donorOf(caller.uid),
-        db().collection(publicNeedsCollection).doc(needId).get(),
-      ]);
-      if (!need.exists || !['published', 'matched'].includes(need.get('status'))) {
-        throw new HttpsError('not-found', '该需求未发布或已结束');
-      }
-      if (need.get('kind') !== 'goods')
-        throw new HttpsError('failed-precondition', '该需求需要资金，请选择捐款');
+      const { need, giver } = await needOpenForGift(needId, 'goods', caller.uid);
       const asked = need.get('items') as GoodsItem[];
       const progress = (need.get('itemProgress') ?? []) as Array<{ pledged?: number }>;
       const lines = items.map(({ itemIndex, quantity }, index) => {
@@ -82,7 +73,7 @@ export const pledgeGoods = callable({
         tracking: tracked,
         status: 'pending',
         expiresAt,
-        ...donationSnapshot(donor, publicNeed),
+        ...giver,
         villageCode: need.get('villageCode'),
         townshipCode: need.get('townshipCode'),
         madeAt: FieldValue.serverTimestamp(),
@@ -99,6 +90,15 @@ export const pledgeGoods = callable({
   },
 });
 
+/** One of the donor's own goods donations; anyone else's, or none, is the same `not-found`. */
+async function ownGoodsDonation(uid: string, donationId: string) {
+  const donation = await db().collection(collections.donations).doc(donationId).get();
+  if (!donation.exists || donation.get('donorUid') !== uid || donation.get('kind') !== 'goods') {
+    throw new HttpsError('not-found', '没有这笔物资捐助');
+  }
+  return donation;
+}
+
 /** The donor adds the courier and tracking number of a pledge: it is shipped and stops expiring. */
 export const recordShipment = callable({
   name: 'recordShipment',
@@ -106,15 +106,8 @@ export const recordShipment = callable({
   roles: ['donor'],
   handler: async ({ requestId, donationId, courier, trackingNumber }, caller) => {
     const { result } = await runOnce('recordShipment', caller.uid, requestId, async (batch) => {
-      const ref = db().collection(collections.donations).doc(donationId);
-      const donation = await ref.get();
-      if (
-        !donation.exists ||
-        donation.get('donorUid') !== caller.uid ||
-        donation.get('kind') !== 'goods'
-      ) {
-        throw new HttpsError('not-found', '没有这笔物资捐助');
-      }
+      const donation = await ownGoodsDonation(caller.uid, donationId);
+      const ref = donation.ref;
       // A late scheduler must not let a lapsed pledge take back quantities given to others.
       const lapsed = (donation.get('expiresAt') as Timestamp).toMillis() <= Date.now();
       if (!['pending', 'held'].includes(donation.get('status')) || lapsed) {
@@ -210,15 +203,8 @@ export const attachGoodsPhoto = callable({
   memory: '512MiB',
   handler: async ({ requestId, donationId, dataBase64 }, caller) => {
     const { result } = await runOnce('attachGoodsPhoto', caller.uid, requestId, async (batch) => {
-      const ref = db().collection(collections.donations).doc(donationId);
-      const donation = await ref.get();
-      if (
-        !donation.exists ||
-        donation.get('donorUid') !== caller.uid ||
-        donation.get('kind') !== 'goods'
-      ) {
-        throw new HttpsError('not-found', '没有这笔物资捐助');
-      }
+      const donation = await ownGoodsDonation(caller.uid, donationId);
+      const ref = donation.ref;
       if (!['pending', 'held', 'shipped'].includes(donation.get('status'))) {
         throw new HttpsError('failed-precondition', '该捐助已结束，不能再添加照片', {
           status: donation.get('status'),

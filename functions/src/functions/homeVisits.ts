@@ -16,8 +16,8 @@ import {
   type RegionLevel,
 } from '../domain/regions';
 import { canRead } from '../domain/roles';
-import { tableCsv, tableXlsx } from '../domain/table';
-import { chinaNow } from '../domain/validation/idNumber';
+import { tableFile } from '../domain/table';
+import { chinaDateOf } from '../domain/validation/idNumber';
 import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
@@ -145,7 +145,7 @@ export const exportVisitProgress = callable({
             ?.data() as { sampled: boolean; households: number } | undefined,
         })),
     );
-    const date = chinaNow(new Date()).toISOString().slice(0, 10);
+    const date = chinaDateOf();
     const regionName = String(region.get('name') ?? regionCode);
     const table = {
       title: `${regionName}${year}年度精准帮扶“一户一册一卡”工作进展情况表（填报日期：${date}）`,
@@ -154,15 +154,7 @@ export const exportVisitProgress = callable({
       rows,
       widths: [6, 12, 22, 22, 18, 20, 14],
     };
-    const data = format === 'csv' ? tableCsv(table) : await tableXlsx(table);
-    return {
-      filename: `${regionName}${year}年度一户一册一卡工作进展情况表-${date}.${format}`,
-      contentType:
-        format === 'csv'
-          ? 'text/csv; charset=utf-8'
-          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      dataBase64: data.toString('base64'),
-      rows: rows.length,
-    };
+    const name = `${regionName}${year}年度一户一册一卡工作进展情况表-${date}`;
+    return { ...(await tableFile(table, format, name)), rows: rows.length };
   },
 });

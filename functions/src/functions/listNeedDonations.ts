@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { couriers } from '../domain/goods';
 import { docIdSchema } from '../domain/validation/common';
 import { callable } from '../lib/callable';
+import { giftOf } from './donate';
 import { collections, db } from '../services/db';
 import { needForAction } from '../services/needs';
 import { objectStore } from '../services/objectStore';
@@ -32,17 +33,10 @@ export const listNeedDonations = callable({
         const photo = doc.get('photo') as { thumbPath: string } | undefined;
         return {
           id: doc.id,
-          kind: doc.get('kind') === 'goods' ? ('goods' as const) : ('money' as const),
+          ...giftOf(doc),
           status: String(doc.get('status')),
           donorName: String(doc.get('donorName') ?? ''),
           donorUnit: String(doc.get('donorUnit') ?? ''),
-          amountFen: doc.get('kind') === 'goods' ? null : Number(doc.get('amountFen')),
-          items:
-            doc.get('kind') === 'goods'
-              ? (doc.get('items') as Array<{ name: string; quantity: number; unit: string }>).map(
-                  ({ name, quantity, unit }) => ({ name, quantity, unit }),
-                )
-              : null,
           delivery: delivery
             ? {
                 method: delivery.method,

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { docIdSchema } from '../validation/common';
-import { chinaNow } from '../validation/idNumber';
+import { chinaDateOf } from '../validation/idNumber';
 import { amountFenSchema, formatYuan } from '../validation/money';
 import { budgets, checkFreeText, type TextBudget } from '../validation/text';
 
@@ -49,10 +49,8 @@ export const isoDateSchema = z.string().refine((value) => {
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 2017;
 }, 'date_invalid');
 
-/** The calendar date in China (UTC+8) of an instant: the issue date printed on a certificate. */
-export function chinaDateOf(instant: Date): string {
-  return chinaNow(instant).toISOString().slice(0, 10);
-}
+/** The issue date printed on a certificate is the calendar date in China. */
+export { chinaDateOf };
 
 /**
  * Text as the validators of the rest of the platform leave it (NFC, no invisible or control
@@ -66,13 +64,6 @@ function canonicalText(budget: TextBudget) {
   }, `${budget.prefix}_invalid`);
 }
 
-const donorBudget: TextBudget = {
-  prefix: 'donor',
-  maxChars: 50,
-  maxBytes: 150,
-  refuseLongNumbers: true,
-};
-const unitBudget: TextBudget = { prefix: 'donor_unit', maxChars: 60, maxBytes: 180 };
 const villageBudget: TextBudget = { prefix: 'village', maxChars: 50, maxBytes: 150 };
 
 /**
@@ -104,8 +95,8 @@ export const certificateGiftSchema = z.discriminatedUnion('kind', [
 /** A certificate record: everything the certificate states, and all that the signature covers. */
 export const certificateRecordSchema = z.strictObject({
   serial: serialSchema,
-  donorName: canonicalText(donorBudget),
-  donorUnit: canonicalText(unitBudget).optional(),
+  donorName: canonicalText(budgets.donorName),
+  donorUnit: canonicalText(budgets.donorUnit).optional(),
   householdMasked: maskedNameSchema,
   villageName: canonicalText(villageBudget),
   gift: certificateGiftSchema,

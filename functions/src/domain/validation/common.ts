@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chinaNow } from './idNumber';
+import { chinaDateOf } from './idNumber';
 
 /** A client request id: one per user action, reused on retry, so the action takes effect once. */
 export const requestIdSchema = z.uuid();
@@ -30,7 +30,7 @@ export function calendarDateProblem(
     date.getUTCDate() !== day
   )
     return 'date_invalid';
-  if (value > chinaNow(now).toISOString().slice(0, 10)) return 'date_future';
+  if (value > chinaDateOf(now)) return 'date_future';
   if (value < earliestDate) return 'date_too_old';
   return undefined;
 }

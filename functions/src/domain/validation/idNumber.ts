@@ -12,6 +12,11 @@ export function chinaNow(now: Date = new Date()): Date {
   return new Date(now.getTime() + chinaOffsetMs);
 }
 
+/** The calendar date in China (UTC+8) of an instant, `YYYY-MM-DD`: issue and report dates. */
+export function chinaDateOf(instant: Date = new Date()): string {
+  return chinaNow(instant).toISOString().slice(0, 10);
+}
+
 /**
  * A resident ID number (GB 11643) as typed: full-width digits, lower-case x and surrounding
  * spaces accepted; the output is the canonical 18 characters. Issue codes: `id_format`,
