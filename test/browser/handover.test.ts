@@ -4,7 +4,7 @@
  * certificate follows.
  */
 import type { Browser, Page } from 'playwright-core';
-import { adminDb, call, idle, newRequestId, signInAsDonor } from '../support/platform';
+import { call, idle, newRequestId, publishedNeedIn, signInAsDonor } from '../support/platform';
 import { launchBrowser, phonePage, webUrl } from '../support/browser';
 
 const village = '520526105206'; // 泉发村
@@ -20,19 +20,13 @@ afterAll(async () => {
 });
 
 it('records a face-to-face hand-over and the donor gets a certificate', async () => {
-  const published = await adminDb()
-    .collection('needs')
-    .where('villageCode', '==', village)
-    .where('status', '==', 'published')
-    .get();
-  const need = published.docs.find((doc) => doc.get('kind') === 'goods');
-  expect(need).toBeDefined();
+  const need = await publishedNeedIn(village, 'goods');
   const donor = await signInAsDonor('+8613700000861', { name: '褚当面' });
   const pledged = await call<{ donationId: string }>(
     'pledgeGoods',
     {
       requestId: newRequestId(),
-      needId: need?.id,
+      needId: need.id,
       items: [{ itemIndex: 0, quantity: 1 }],
       delivery: { method: 'in_person' },
     },
@@ -45,7 +39,7 @@ it('records a face-to-face hand-over and the donor gets a certificate', async ()
   await page.locator('[data-testid="demo-account"][data-email="v06a@demo.fupin.cn"]').click();
   await page.getByTestId('village-name').waitFor();
   await page.getByTestId('tab-needs').click();
-  const row = page.locator(`[data-testid="need-row"][data-id="${need?.id}"]`);
+  const row = page.locator(`[data-testid="need-row"][data-id="${need.id}"]`);
   await row.getByTestId('need-donations').locator('summary').click();
   const donation = row.locator(`[data-testid="need-donation"][data-id="${donationId}"]`);
   await donation.waitFor();

@@ -13,6 +13,7 @@ import {
   functionLogs,
   idle,
   newRequestId,
+  publishedNeedIn,
   redeliver,
   signIn,
   signInAsDonor,
@@ -23,17 +24,6 @@ interface MyDonation {
   id: string;
   status: string;
   certificateSerial: string | null;
-}
-
-async function openMoneyNeed(villageCode: string) {
-  const page = await adminDb()
-    .collection('needs')
-    .where('villageCode', '==', villageCode)
-    .where('status', '==', 'published')
-    .get();
-  const need = page.docs.find((doc) => doc.get('kind') === 'money' && !doc.get('raisedFen'));
-  if (!need) throw new Error(`no unfunded published money need in ${villageCode}`);
-  return { id: need.id, targetFen: Number(need.get('amountFen')) };
 }
 
 /** Every stored object named after a serial, wherever the folder store keeps the bucket. */
@@ -69,7 +59,7 @@ describe('honour certificates', () => {
       kind: 'enterprise',
       name: '威宁县赟犇农业发展有限公司',
     });
-    needId = (await openMoneyNeed('520526105201')).id;
+    needId = (await publishedNeedIn('520526105201', 'money')).id;
     const given = await call<{ donationId: string }>(
       'donate',
       { requestId: newRequestId(), needId, amountFen: 12_345 },

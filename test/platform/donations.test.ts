@@ -8,22 +8,12 @@ import {
   deliveredEvents,
   idle,
   newRequestId,
+  publishedNeedIn,
   redeliver,
   signIn,
   signInAsDonor,
   signInByPhone,
 } from '../support/platform';
-
-async function publishedMoneyNeed(villageCode: string) {
-  const page = await adminDb()
-    .collection('needs')
-    .where('villageCode', '==', villageCode)
-    .where('status', '==', 'published')
-    .get();
-  const need = page.docs.find((doc) => doc.get('kind') === 'money' && !doc.get('raisedFen'));
-  if (!need) throw new Error(`no unfunded published money need in ${villageCode}`);
-  return { id: need.id, targetFen: Number(need.get('amountFen')) };
-}
 
 async function donationsOf(needId: string) {
   const page = await adminDb().collection('donations').where('needId', '==', needId).get();
@@ -36,7 +26,7 @@ async function donationsOf(needId: string) {
 
 describe('money donations', () => {
   it('makes one donation of a request retried with the same id, and matches the need', async () => {
-    const need = await publishedMoneyNeed('520526105206');
+    const need = await publishedNeedIn('520526105206', 'money');
     const donor = await signInByPhone('+8613800000002');
     const request = { requestId: newRequestId(), needId: need.id, amountFen: 10_000 };
     const [first, second] = await Promise.all([
@@ -69,7 +59,7 @@ describe('money donations', () => {
   });
 
   it('keeps raised == Σ accepted donations and never passes the target with 50 donors at once', async () => {
-    const need = await publishedMoneyNeed('520526105207');
+    const need = await publishedNeedIn('520526105207', 'money');
     const donors = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         signInAsDonor(`+86139${String(10000000 + i).padStart(8, '0')}`, { name: `爱心人士${i}` }),
@@ -105,7 +95,7 @@ describe('money donations', () => {
   });
 
   it('counts a need as fulfilled once its receipt is confirmed, and only then', async () => {
-    const need = await publishedMoneyNeed('520526105210');
+    const need = await publishedNeedIn('520526105210', 'money');
     const donor = await signInByPhone('+8613800000003');
     const stats = async () => {
       const doc = await adminDb().collection('stats').doc('520526105210').get();
@@ -137,7 +127,7 @@ describe('money donations', () => {
   });
 
   it('lets only donors give, and refuses coercible amounts', async () => {
-    const need = await publishedMoneyNeed('520526105210');
+    const need = await publishedNeedIn('520526105210', 'money');
     const donor = await signInByPhone('+8613800000003');
     for (const amountFen of ['100', 0.5, -1, 1e21, null]) {
       const { error } = await call(
@@ -151,7 +141,7 @@ describe('money donations', () => {
   });
 
   it('asks a donor without a profile for one before taking the gift', async () => {
-    const need = await publishedMoneyNeed('520526105210');
+    const need = await publishedNeedIn('520526105210', 'money');
     const newcomer = await signInByPhone('+8613700000901');
     const refused = await call(
       'donate',

@@ -3,32 +3,19 @@
  * courier ships it, an expired pledge gives its quantities back, and a face-to-face hand-over
  * confirmed by both sides delivers it and earns the donor an honour certificate.
  */
+import { join } from 'node:path';
 import {
   adminDb,
   call,
   idle,
   newRequestId,
+  publishedNeedIn,
   runSchedule,
   signIn,
   signInAsDonor,
 } from '../support/platform';
 
-interface GoodsNeed {
-  id: string;
-  villageCode: string;
-  items: Array<{ name: string; quantity: number; unit: string }>;
-}
-
-async function goodsNeedOf(villageCode: string): Promise<GoodsNeed> {
-  const page = await adminDb()
-    .collection('needs')
-    .where('villageCode', '==', villageCode)
-    .where('status', '==', 'published')
-    .get();
-  const need = page.docs.find((doc) => doc.get('kind') === 'goods');
-  if (!need) throw new Error(`no published goods need in ${villageCode}`);
-  return { id: need.id, villageCode, items: need.get('items') };
-}
+type GoodsNeed = Awaited<ReturnType<typeof publishedNeedIn>>;
 
 const progressOf = async (needId: string) =>
   (await adminDb().collection('needs').doc(needId).get()).get('itemProgress') as Array<{
@@ -43,7 +30,7 @@ describe('goods donations', () => {
   let need: GoodsNeed;
   let donor: string;
   beforeAll(async () => {
-    need = await goodsNeedOf('520526105204');
+    need = await publishedNeedIn('520526105204', 'goods');
     donor = await signInAsDonor('+8613700000841', { name: '钱物资' });
   });
 
@@ -175,7 +162,7 @@ describe('goods donations', () => {
 
 describe('a face-to-face hand-over', () => {
   it('keeps a photo of the goods, needs both confirmations, delivers them and issues a certificate naming them', async () => {
-    const need = await goodsNeedOf('520526105208');
+    const need = await publishedNeedIn('520526105208', 'goods');
     const donor = await signInAsDonor('+8613700000851', { name: '郑当面' });
     const pledged = await call<{ donationId: string }>(
       'pledgeGoods',
@@ -213,6 +200,16 @@ describe('a face-to-face hand-over', () => {
       displayPath: `goods/${donationId}/display.jpg`,
       thumbPath: `goods/${donationId}/thumb.jpg`,
     });
+    // What is stored and shown carries no metadata from the phone (no EXIF, so no GPS).
+    const kept = await sharp(
+      join(
+        process.env.FUPIN_TEST_DATA_DIR as string,
+        'storage/objects',
+        `goods/${donationId}/display.jpg`,
+      ),
+    ).metadata();
+    expect(kept.format).toBe('jpeg');
+    expect(kept.exif).toBeUndefined();
     const notPhoto = await call(
       'attachGoodsPhoto',
       {

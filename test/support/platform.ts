@@ -143,3 +143,24 @@ export async function signInAsDonor(
   if (error) throw new Error(`cannot save the profile of ${phoneNumber}: ${error.message}`);
   return token;
 }
+
+/**
+ * A published need of a village asking for this kind of gift; for money, one nobody has given to
+ * yet (so a test knows what it lacks).
+ */
+export async function publishedNeedIn(villageCode: string, kind: 'money' | 'goods') {
+  const page = await adminDb()
+    .collection('needs')
+    .where('villageCode', '==', villageCode)
+    .where('status', '==', 'published')
+    .get();
+  const need = page.docs.find(
+    (doc) => doc.get('kind') === kind && (kind === 'goods' || !doc.get('raisedFen')),
+  );
+  if (!need) throw new Error(`no open published ${kind} need in ${villageCode}`);
+  return {
+    id: need.id,
+    targetFen: Number(need.get('amountFen')),
+    items: (need.get('items') ?? []) as Array<{ name: string; quantity: number; unit: string }>,
+  };
+}
