@@ -98,6 +98,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     PUBLIC_ORIGIN: urls.web,
     CERTIFICATE_SIGNING_KEY:
       process.env.CERTIFICATE_SIGNING_KEY ?? 'local-only-certificate-signing-key',
+    // No GCE metadata server off Google's machines: without this, google-auth probes for one
+    // and prints a MetadataLookupWarning at every start.
+    METADATA_SERVER_DETECTION: 'none',
   });
 
   const firestore = new LocalFirestore(projectId, join(dataDir, 'firestore.json'));
