@@ -59,9 +59,10 @@ export const onEvidenceUploaded = onObjectFinalized(
   {
     region: functionsRegion,
     memory: '1GiB',
-    // Two photos in flight use both cores (sharp decodes one image per thread); more would only
-    // queue inside libvips and raise peak memory. Concurrency above 1 needs a whole vCPU.
-    cpu: 1,
+    // Two vCPUs: a lone photo decodes on one while its resize runs on the other
+    // (plan.ts libvipsThreadsPerImage); two photos in flight keep both busy. More in flight would
+    // only queue inside libvips and raise peak memory (bench:photos measures it with two).
+    cpu: 2,
     concurrency: 2,
     retry: true,
     timeoutSeconds: 60,

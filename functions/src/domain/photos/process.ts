@@ -1,11 +1,12 @@
 /**
  * The evidence-photo pipeline, pure (no Firebase): sniff, refuse from the header, then one decode
- * (with shrink-on-load) to display size, from which both outputs are encoded. sharp is imported
+ * (with shrink-on-load) of the upload, streamed into the display image. sharp is imported
  * lazily: loading it roughly doubles a cold start for functions that never see a photo.
  */
 import type { Sharp, SharpOptions } from 'sharp';
 import {
   displayLongEdge,
+  libvipsThreadsPerImage,
   maxInputPixels,
   maxUploadBytes,
   outputFormat,
@@ -38,6 +39,8 @@ export interface EncodeSettings {
   /** JPEG only. */
   quantisationTable?: number;
   trellisQuantisation?: boolean;
+  /** JPEG only; sharp's default (true) is a second Huffman pass, smaller for a little time. */
+  optimiseCoding?: boolean;
 }
 
 export interface OutputSettings {
@@ -50,7 +53,13 @@ type SharpFactory = (input: Buffer, options?: SharpOptions) => Sharp;
 let loaded: SharpFactory | undefined;
 
 async function sharpFactory(): Promise<SharpFactory> {
-  loaded ??= (await import('sharp')).default as SharpFactory;
+  if (!loaded) {
+    const sharp = (await import('sharp')).default;
+    // Every upload is a different image: libvips' operation cache would only hold memory.
+    sharp.cache(false);
+    sharp.concurrency(libvipsThreadsPerImage);
+    loaded = sharp as SharpFactory;
+  }
   return loaded;
 }
 
@@ -85,18 +94,28 @@ export async function screen(
 }
 
 function encode(image: Sharp, settings: OutputSettings, size: 'display' | 'thumb'): Sharp {
-  const { quality, effort, quantisationTable, trellisQuantisation } = settings[size];
+  const { quality, effort, quantisationTable, trellisQuantisation, optimiseCoding } =
+    settings[size];
   return settings.format === 'webp'
     ? image.webp({ quality, effort })
-    : image
-        .flatten({ background: '#ffffff' })
-        .jpeg({ quality, quantisationTable, trellisQuantisation, mozjpeg: false });
+    : image.flatten({ background: '#ffffff' }).jpeg({
+        quality,
+        quantisationTable,
+        trellisQuantisation,
+        optimiseCoding,
+        mozjpeg: false,
+      });
 }
 
 /**
  * Screens, orients (EXIF orientation is applied to the pixels, then dropped) and re-encodes an
  * upload as a display image (long edge ≤ 1600) and a thumbnail (≤ 320). sharp writes no EXIF,
  * XMP, IPTC or ICC unless asked to, so GPS and every other metadata field are gone.
+ *
+ * The display image is one streaming pipeline: libvips encodes strips while later ones are still
+ * being decoded, so the encode costs little beyond the decode. The thumbnail is then decoded from
+ * the display image, which JPEG shrinks on load to a quarter, instead of decoding the upload
+ * a second time (bench:photos measured both; see the README).
  */
 export async function processPhoto(
   bytes: Buffer,
@@ -106,37 +125,24 @@ export async function processPhoto(
   const screened = await screen(bytes, options.maxBytes);
   if (!screened.ok) return screened;
   const sharp = await sharpFactory();
-  let pixels: { data: Buffer; info: { width: number; height: number; channels: number } };
+  const fitInside = { fit: 'inside', withoutEnlargement: true } as const;
+  let display: { data: Buffer; info: { width: number; height: number } };
   try {
-    // One decode: JPEG and WebP shrink on load to the nearest size above 1600; the thumbnail is
-    // made from these pixels rather than by decoding the original a second time.
-    pixels = await sharp(bytes, decodeOptions)
-      .rotate()
-      .resize(displayLongEdge, displayLongEdge, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+    display = await encode(
+      sharp(bytes, decodeOptions).rotate().resize(displayLongEdge, displayLongEdge, fitInside),
+      settings,
+      'display',
+    ).toBuffer({ resolveWithObject: true });
   } catch {
+    // Truncated or corrupt pixel data only shows while decoding.
     return { ok: false, reason: 'corrupt' };
   }
-  const raw = {
-    raw: {
-      width: pixels.info.width,
-      height: pixels.info.height,
-      channels: pixels.info.channels as 1 | 2 | 3 | 4,
-    },
-  };
-  const [display, thumb] = await Promise.all([
-    encode(sharp(pixels.data, raw), settings, 'display').toBuffer({ resolveWithObject: true }),
-    encode(
-      sharp(pixels.data, raw).resize(thumbLongEdge, thumbLongEdge, {
-        fit: 'inside',
-        withoutEnlargement: true,
-      }),
-      settings,
-      'thumb',
-    ).toBuffer({ resolveWithObject: true }),
-  ]);
+  // Our own output: a failure here is a fault worth a retry, not the uploader's file.
+  const thumb = await encode(
+    sharp(display.data).resize(thumbLongEdge, thumbLongEdge, fitInside),
+    settings,
+    'thumb',
+  ).toBuffer({ resolveWithObject: true });
   const rendition = (out: typeof display): Rendition => ({
     data: out.data,
     width: out.info.width,
