@@ -32,6 +32,16 @@ export function mount(...nodes: Array<Node | null>): void {
   app.replaceChildren(...nodes.filter((node): node is Node => node !== null));
 }
 
+/** What a page shows when it could not load: the reason and one button to try again. */
+export function errorCard(text: string, retry: () => void, retryLabel = '重试'): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'page-error' },
+    h('p', {}, text),
+    h('button', { onclick: retry }, retryLabel),
+  );
+}
+
 let toastTimer: number | undefined;
 export function toast(message: string): void {
   const element = document.getElementById('toast') as HTMLElement;

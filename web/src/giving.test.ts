@@ -1,3 +1,4 @@
+import { needCategories } from './categories';
 import { chinaDate, chinaDateTime } from './format';
 import {
   asksText,
@@ -7,7 +8,6 @@ import {
   donationStatuses,
   donationStatusLabel,
   giftText,
-  needCategories,
   needStatusLabel,
   pledgeItems,
   progressLines,

@@ -1,5 +1,5 @@
 /**
- * What donors see, in words: labels for statuses and categories, progress of a need, and the
+ * What donors see, in words: labels for statuses, progress of a need, and the
  * checks of what a donor types before it is sent. Pure, so it is unit-tested in node.
  */
 import { fenFromYuanText, yuan } from './format';
@@ -43,17 +43,6 @@ const needStatusLabels: Record<string, string> = {
 export function needStatusLabel(status: string): string {
   return needStatusLabels[status] ?? status;
 }
-
-/** The seven categories of seed 000, in their publishing order. */
-export const needCategories: ReadonlyArray<readonly [string, string]> = [
-  ['education', '教育助学'],
-  ['medical', '医疗救助'],
-  ['housing', '危房改造'],
-  ['industry', '产业发展'],
-  ['employment', '转移就业'],
-  ['skills', '技能培训'],
-  ['necessities', '生活必需品'],
-];
 
 export const regionLevelNames: Record<string, string> = {
   province: '省',

@@ -33,7 +33,7 @@
  */
 import { onAuthStateChanged, signInWithEmailAndPassword, signOut, type User } from 'firebase/auth';
 import { auth, initFirebase, local } from './firebase';
-import { h, mount, toast } from './dom';
+import { errorCard, h, mount, toast } from './dom';
 import { authErrorText } from './format';
 import { roleLabel, type Session } from './app';
 import { destination, roleOfClaims, verifySerialOfPath } from './router';
@@ -132,14 +132,7 @@ function unknownRolePage(role: string): void {
 }
 
 function connectionError(retry: () => void): void {
-  mount(
-    h(
-      'section',
-      { class: 'card', 'data-testid': 'page-error' },
-      h('p', {}, '暂时无法连接服务，请检查网络后重试。'),
-      h('button', { onclick: retry }, '重试'),
-    ),
-  );
+  mount(errorCard('暂时无法连接服务，请检查网络后重试。', retry));
 }
 
 /** The donor pages and the certificate check come in their own chunks, loaded when needed. */
@@ -208,14 +201,7 @@ async function main(): Promise<void> {
   try {
     await initFirebase();
   } catch {
-    mount(
-      h(
-        'section',
-        { class: 'card', 'data-testid': 'page-error' },
-        h('p', {}, '暂时无法连接服务，请检查网络后刷新页面。'),
-        h('button', { onclick: () => location.reload() }, '刷新'),
-      ),
-    );
+    mount(errorCard('暂时无法连接服务，请检查网络后刷新页面。', () => location.reload(), '刷新'));
     return;
   }
   if (serial !== undefined) {

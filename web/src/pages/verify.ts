@@ -4,7 +4,7 @@
  * or its record tampered with; shown before the sign-in state is even known.
  */
 import { call, type CallError } from '../firebase';
-import { h, mount } from '../dom';
+import { errorCard, h, mount } from '../dom';
 import { chinaDate, errorText } from '../format';
 import { giftText, revocationLabel, verifyLabel, type VerifyStatus } from '../giving';
 
@@ -89,14 +89,7 @@ export async function verifyPage(serial: string): Promise<void> {
         lookUpForm(serial),
       );
     }
-    return mount(
-      h(
-        'section',
-        { class: 'card', 'data-testid': 'page-error' },
-        h('p', {}, errorText(error as CallError)),
-        h('button', { onclick: () => void verifyPage(serial) }, '重试'),
-      ),
-    );
+    return mount(errorCard(errorText(error as CallError), () => void verifyPage(serial)));
   }
   const record = verdict.record;
   const shown = record?.serial ?? serial;

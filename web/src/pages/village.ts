@@ -3,8 +3,9 @@
  * registration, the need review queue, need capture with evidence photos, and roster import.
  */
 import { call } from '../firebase';
-import { base64Of, download, downscalePhoto, h, mount, toast } from '../dom';
+import { base64Of, download, downscalePhoto, errorCard, h, mount, toast } from '../dom';
 import { chinaDate, fenFromYuanText, percent, yuan } from '../format';
+import { needCategories } from '../categories';
 import { drafts, pending, submitSafely as sendSafely } from '../submit';
 import { pollUntil } from '../poll';
 import type { VillageTab } from '../router';
@@ -49,16 +50,6 @@ interface NeedRow {
   evidencePhotoIds: string[];
   problems: string[];
 }
-
-const categories: Array<[string, string]> = [
-  ['education', '教育助学'],
-  ['medical', '医疗救助'],
-  ['housing', '危房改造'],
-  ['industry', '产业发展'],
-  ['employment', '转移就业'],
-  ['skills', '技能培训'],
-  ['necessities', '生活必需品'],
-];
 
 const rejectReasons: Array<[string, string]> = [
   ['outside_guarantees', '不属于两不愁三保障'],
@@ -727,7 +718,7 @@ async function captureTab(): Promise<void> {
     h(
       'select',
       { 'aria-label': '类别' },
-      categories.map(([value, label]) =>
+      needCategories.map(([value, label]) =>
         h('option', { value, selected: draft.category === value }, label),
       ),
     ),
@@ -932,6 +923,21 @@ async function captureTab(): Promise<void> {
   void showPhotos();
 }
 
+/** What importRoster answers: counts, and per row its status and problems. */
+interface ImportAnswer {
+  ok: boolean;
+  accepted: number;
+  refused: number;
+  created?: number;
+  updated?: number;
+  leftRoster?: number;
+  report: Array<{
+    row: number;
+    status: string;
+    problems: Array<{ column: string; code: string }>;
+  }>;
+}
+
 async function importTab(): Promise<void> {
   const overview = await call<Overview>('getVillageOverview', { pageSize: 1 });
   const file = h('input', { type: 'file', accept: '.csv,.xlsx', 'data-testid': 'import-file' });
@@ -941,19 +947,7 @@ async function importTab(): Promise<void> {
     const chosen = file.files?.[0];
     if (!chosen) return;
     const format = chosen.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
-    await submitSafely<{
-      ok: boolean;
-      accepted: number;
-      refused: number;
-      created?: number;
-      updated?: number;
-      leftRoster?: number;
-      report: Array<{
-        row: number;
-        status: string;
-        problems: Array<{ column: string; code: string }>;
-      }>;
-    }>(
+    await submitSafely<ImportAnswer>(
       `import.${chosen.name}.${chosen.size}`,
       'importRoster',
       { format, dataBase64: await base64Of(chosen) },
@@ -961,19 +955,7 @@ async function importTab(): Promise<void> {
       (result) => showImport(result),
     );
   });
-  const showImport = (result: {
-    ok: boolean;
-    accepted: number;
-    refused: number;
-    created?: number;
-    updated?: number;
-    leftRoster?: number;
-    report: Array<{
-      row: number;
-      status: string;
-      problems: Array<{ column: string; code: string }>;
-    }>;
-  }) => {
+  const showImport = (result: ImportAnswer) => {
     const refused = result.report.filter((row) => row.status === 'refused');
     report.replaceChildren(
       h(
@@ -1047,13 +1029,6 @@ export async function villagePage(session: Session, page: VillageTab): Promise<v
     if (page === 'import') return await importTab();
     return await householdsTab();
   } catch (error) {
-    mount(
-      h(
-        'section',
-        { class: 'card', 'data-testid': 'page-error' },
-        h('p', {}, showError(error)),
-        h('button', { onclick: () => void villagePage(session, page) }, '重试'),
-      ),
-    );
+    mount(errorCard(showError(error), () => void villagePage(session, page)));
   }
 }

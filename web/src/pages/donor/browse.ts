@@ -6,7 +6,8 @@
 import { call } from '../../firebase';
 import { h, mount } from '../../dom';
 import { phoneDisplay } from '../../format';
-import { asksText, needCategories, regionLevelNames, waitedText } from '../../giving';
+import { needCategories } from '../../categories';
+import { asksText, regionLevelNames, waitedText } from '../../giving';
 import { showError, type Session } from '../../app';
 import {
   donorNav,

@@ -5,7 +5,7 @@
  */
 import { chinaDate, chinaDateTime } from '../../format';
 import { call } from '../../firebase';
-import { h, mount, toast } from '../../dom';
+import { errorCard, h, mount, toast } from '../../dom';
 import { awaitingCertificate, donationStatusLabel, giftText } from '../../giving';
 import { pollUntil } from '../../poll';
 import { pending, submitSafely } from '../../submit';
@@ -228,14 +228,6 @@ export async function minePage(session: Session): Promise<void> {
     );
     if (awaitingCertificate(donations)) void awaitCertificates(1).catch(() => undefined);
   } catch (error) {
-    mount(
-      nav,
-      h(
-        'section',
-        { class: 'card', 'data-testid': 'page-error' },
-        h('p', {}, showError(error)),
-        h('button', { onclick: reload }, '重试'),
-      ),
-    );
+    mount(nav, errorCard(showError(error), reload));
   }
 }

@@ -4,7 +4,7 @@
  * request id is kept until the server answers.
  */
 import { call, type CallError } from '../../firebase';
-import { base64Of, downscalePhoto, h, mount, toast } from '../../dom';
+import { base64Of, downscalePhoto, errorCard, h, mount, toast } from '../../dom';
 import { chinaDateTime, yuan } from '../../format';
 import {
   asksText,
@@ -381,12 +381,7 @@ export async function publicNeedPage(needId: string, session?: Session): Promise
   } catch (error) {
     mount(
       nav,
-      h(
-        'section',
-        { class: 'card', 'data-testid': 'page-error' },
-        h('p', {}, showError(error)),
-        h('button', { onclick: () => void publicNeedPage(needId, session) }, '重试'),
-      ),
+      errorCard(showError(error), () => void publicNeedPage(needId, session)),
     );
   }
 }

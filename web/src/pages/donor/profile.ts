@@ -4,7 +4,7 @@
  * published in those regions.
  */
 import { call } from '../../firebase';
-import { h, mount, toast } from '../../dom';
+import { errorCard, h, mount, toast } from '../../dom';
 import { asksText } from '../../giving';
 import { showError, type Session } from '../../app';
 import { donorNav, pickedRegions, takeReturnTo, type PublicNeed } from './common';
@@ -206,12 +206,7 @@ export async function profilePage(session: Session): Promise<void> {
   } catch (error) {
     mount(
       nav,
-      h(
-        'section',
-        { class: 'card', 'data-testid': 'page-error' },
-        h('p', {}, showError(error)),
-        h('button', { onclick: () => void profilePage(session) }, '重试'),
-      ),
+      errorCard(showError(error), () => void profilePage(session)),
     );
   }
 }
