@@ -35,6 +35,7 @@ import {
 } from '../src/domain/certificate/render';
 import { checkCoverage } from './certificates/coverage';
 import { benchRecords } from './certificates/records';
+import { median } from './stats';
 
 const root = resolve(__dirname, '../..');
 const workDir = join(root, '.data/bench-certificates');
@@ -45,13 +46,6 @@ const freshProcesses = 5;
 
 const targets = { median_ms: 60, first_ms: 300, bytes: 50_000, bytes_ratio: 0.02, missing: 0 };
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 async function pageOf(record: CertificateRecord, fonts: FontSet): Promise<PageLayout> {

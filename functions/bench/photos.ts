@@ -29,7 +29,8 @@ import {
 } from '../src/domain/photos/plan';
 import { processPhoto, screen, type OutputSettings } from '../src/domain/photos/process';
 import { wallpaperFiles } from './photos/corpus';
-import { pngBomb, withGpsAndOrientation } from './photos/fixtures';
+import { median } from './stats';
+import { photoLike, pngBomb, withGpsAndOrientation } from './photos/fixtures';
 
 const root = resolve(__dirname, '../..');
 const cacheDir = join(root, '.data/bench-photos');
@@ -56,14 +57,6 @@ interface Input {
   width: number;
   height: number;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const times: number[] = [];
@@ -173,33 +166,10 @@ async function loadInputs(): Promise<Input[]> {
     await describe(
       `generated ${((width * height) / 1e6).toFixed(0)} MP`,
       'generated',
-      await generatedPhoto(width, height),
+      await photoLike(width, height),
     );
   }
   return inputs;
-}
-
-/** A photo-like JPEG: blurred noise over a gradient, as a camera would save it (q92). */
-async function generatedPhoto(width: number, height: number): Promise<Buffer> {
-  const gradient = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="#3a6b35"/><stop offset="1" stop-color="#e3c565"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`,
-  );
-  const noise = await sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: '#808080',
-      noise: { type: 'gaussian', mean: 128, sigma: 40 },
-    },
-  })
-    .blur(1.2)
-    .png({ compressionLevel: 0 })
-    .toBuffer();
-  return sharp(gradient)
-    .composite([{ input: noise, blend: 'soft-light' }])
-    .jpeg({ quality: 92 })
-    .toBuffer();
 }
 
 function peakRss(scenario: string, files: string[]): number {
@@ -216,16 +186,10 @@ function peakRss(scenario: string, files: string[]): number {
   return (JSON.parse(output.trim().split('\n').pop() as string) as { peakRssMb: number }).peakRssMb;
 }
 
-const jpegWith = (
-  quality: number,
-  extra: Partial<OutputSettings['display']> = {},
-): OutputSettings => ({
-  format: 'jpeg',
-  display: { quality, ...extra },
-  thumb: { quality, ...extra },
-});
 const jpegPair = (display: OutputSettings['display'], thumb: OutputSettings['thumb']) =>
   ({ format: 'jpeg', display, thumb }) as OutputSettings;
+const jpegWith = (quality: number, extra: Partial<OutputSettings['display']> = {}) =>
+  jpegPair({ quality, ...extra }, { quality, ...extra });
 const webpWith = (quality: number, effort: number): OutputSettings => ({
   format: 'webp',
   display: { quality, effort },
@@ -384,7 +348,7 @@ async function main(): Promise<void> {
   // Peak memory, each scenario in its own process.
   mkdirSync(cacheDir, { recursive: true });
   const big = join(cacheDir, 'generated-50mp.jpg');
-  if (!existsSync(big)) writeFileSync(big, await generatedPhoto(8660, 5773));
+  if (!existsSync(big)) writeFileSync(big, await photoLike(8660, 5773));
   const realFiles = wallpaperFiles(cacheDir).filter((path) => photoNames.test(path));
   const rssTwo = peakRss('two-in-flight', realFiles);
   const rss50 = peakRss('one', [big]);

@@ -4,6 +4,7 @@
  */
 import { createDeflate, crc32 } from 'node:zlib';
 import * as piexif from 'piexifjs';
+import sharp from 'sharp';
 
 /** A village in Guizhou: a location that must never reach a donor. */
 export const secretLocation = { latitude: 26.5783, longitude: 106.7135 };
@@ -17,6 +18,36 @@ function dms(value: number): Array<[number, number]> {
     [minutes, 1],
     [seconds, 100],
   ];
+}
+
+/**
+ * A photo-like image: blurred noise over a gradient, so that encoders and resizers work as on a
+ * photograph; a JPEG is saved as a camera would (q92).
+ */
+export async function photoLike(
+  width: number,
+  height: number,
+  format: 'jpeg' | 'png' | 'webp' = 'jpeg',
+): Promise<Buffer> {
+  const gradient = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="#3a6b35"/><stop offset="1" stop-color="#e3c565"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`,
+  );
+  const noise = await sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: '#808080',
+      noise: { type: 'gaussian', mean: 128, sigma: 40 },
+    },
+  })
+    .blur(1.2)
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  const image = sharp(gradient).composite([{ input: noise, blend: 'soft-light' }]);
+  return format === 'jpeg'
+    ? image.jpeg({ quality: 92 }).toBuffer()
+    : image.toFormat(format).toBuffer();
 }
 
 /** The JPEG with camera EXIF added: GPS position, a model name, and the given orientation. */

@@ -125,11 +125,11 @@ export async function processPhoto(
   const screened = await screen(bytes, options.maxBytes);
   if (!screened.ok) return screened;
   const sharp = await sharpFactory();
-  const fitInside = { fit: 'inside', withoutEnlargement: true } as const;
+  const insideBox = { fit: 'inside', withoutEnlargement: true } as const;
   let display: { data: Buffer; info: { width: number; height: number } };
   try {
     display = await encode(
-      sharp(bytes, decodeOptions).rotate().resize(displayLongEdge, displayLongEdge, fitInside),
+      sharp(bytes, decodeOptions).rotate().resize(displayLongEdge, displayLongEdge, insideBox),
       settings,
       'display',
     ).toBuffer({ resolveWithObject: true });
@@ -139,7 +139,7 @@ export async function processPhoto(
   }
   // Our own output: a failure here is a fault worth a retry, not the uploader's file.
   const thumb = await encode(
-    sharp(display.data).resize(thumbLongEdge, thumbLongEdge, fitInside),
+    sharp(display.data).resize(thumbLongEdge, thumbLongEdge, insideBox),
     settings,
     'thumb',
   ).toBuffer({ resolveWithObject: true });
