@@ -13,6 +13,7 @@ import {
   type GoodsPledgeStatus,
 } from './goods';
 import type { z } from 'zod';
+import { issuesOf } from './validation/issues';
 
 // ---------------------------------------------------------------------------------------------
 // Couriers and tracking numbers
@@ -199,23 +200,7 @@ const validPledge = {
   delivery: { method: 'express', courier: 'sf', trackingNumber: 'sf 1234 5678 90123' },
 };
 
-// The same mapping lib/callable.ts `issuesOf` applies before an issue reaches the client (that
-// module imports Firebase, which domain tests stay clear of).
-function issues(schema: z.ZodType, input: unknown): Array<{ path: string; code: string }> {
-  const result = schema.safeParse(input);
-  return (result.error?.issues ?? []).flatMap((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...path, key].join('.'), code: issue.code }));
-    }
-    return [
-      {
-        path: path.join('.'),
-        code: issue.code === 'custom' ? String(issue.params?.code ?? 'custom') : issue.code,
-      },
-    ];
-  });
-}
+const issues = (schema: z.ZodType, input: unknown) => issuesOf(schema.safeParse(input).error);
 
 describe('goodsPledgeInput', () => {
   it('accepts a pledge and stores the tracking number normalized', () => {

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { checkCharOf } from './idNumber';
 import {
   canTransition,
@@ -24,23 +23,7 @@ import {
   type StoredNeed,
 } from './need';
 import { regionFieldsOf } from './regions';
-
-// The same mapping lib/callable.ts `issuesOf` applies before an issue reaches the client (that
-// module imports Firebase, which domain tests stay clear of).
-function issuesOf(error: z.ZodError | undefined): Array<{ path: string; code: string }> {
-  return (error?.issues ?? []).flatMap((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...path, key].join('.'), code: issue.code }));
-    }
-    return [
-      {
-        path: path.join('.'),
-        code: issue.code === 'custom' ? String(issue.params?.code ?? 'custom') : issue.code,
-      },
-    ];
-  });
-}
+import { issuesOf } from './validation/issues';
 
 const now = new Date('2026-11-23T03:00:00Z');
 const submitNeedInput = submitNeedInputAt(() => now);

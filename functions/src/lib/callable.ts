@@ -7,6 +7,7 @@ import { HttpsError, onCall, type CallableRequest } from 'firebase-functions/v2/
 import type { SecretParam } from 'firebase-functions/params';
 import type { z } from 'zod';
 import { claimsAreConsistent, isStaffRole, type Caller, type Role } from '../domain/roles';
+import { issuesOf } from '../domain/validation/issues';
 import { logs } from '../logs';
 import { functionsRegion } from '../params';
 import { collections, db } from '../services/db';
@@ -20,23 +21,6 @@ export interface CallableSpec<S extends z.ZodType, R> {
   memory?: '256MiB' | '512MiB' | '1GiB';
   /** Secrets the handler reads (Cloud Functions binds only those declared). */
   secrets?: SecretParam[];
-}
-
-/** Field paths and issue codes of a zod failure; never the submitted values. */
-export function issuesOf(error: z.ZodError): Array<{ path: string; code: string }> {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String);
-    // An unknown key is reported at its own path, so the client can point at it.
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...path, key].join('.'), code: issue.code }));
-    }
-    return [
-      {
-        path: path.join('.'),
-        code: issue.code === 'custom' ? String(issue.params?.code ?? 'custom') : issue.code,
-      },
-    ];
-  });
 }
 
 export function deny(fn: string, uid: string | undefined, why = '无权进行此操作'): never {
