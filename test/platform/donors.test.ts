@@ -4,7 +4,14 @@
  * registration table (爱心人士注册统计表) the village and the township export.
  */
 import { rankAtOf } from '../../functions/src/domain/discovery';
-import { adminDb, call, signIn, signInAsDonor, signInByPhone } from '../support/platform';
+import {
+  adminDb,
+  call,
+  csvRowsOf,
+  signIn,
+  signInAsDonor,
+  signInByPhone,
+} from '../support/platform';
 
 interface Listed {
   id: string;
@@ -212,21 +219,13 @@ describe('爱心人士注册统计表', () => {
     await signInAsDonor('+8613700000832', { name: '吴善', villageCode: '520526105204' });
   });
 
-  const rowsOf = (dataBase64: string) =>
-    Buffer.from(dataBase64, 'base64')
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .trim()
-      .split('\r\n')
-      .map((line) => line.split(','));
-
   it('gives the village its own donors with phones masked', async () => {
     const { result } = await call<{ dataBase64: string; rows: number }>(
       'exportDonorRegistry',
       { regionCode: village, format: 'csv' },
       await signIn('v03a@demo.fupin.cn'),
     );
-    const rows = rowsOf(result?.dataBase64 as string);
+    const rows = csvRowsOf(result?.dataBase64 as string);
     expect(rows[1]).toEqual(['序号', '姓名', '单位', '注册电话']);
     expect(rows.slice(2)).toEqual([['1', '周热心', '石门乡中心小学', '137****0831']]);
   });
@@ -238,7 +237,7 @@ describe('爱心人士注册统计表', () => {
       { regionCode: township, format: 'csv' },
       township_,
     );
-    const rows = rowsOf(result?.dataBase64 as string).slice(2);
+    const rows = csvRowsOf(result?.dataBase64 as string).slice(2);
     expect(rows).toEqual(
       expect.arrayContaining([
         expect.arrayContaining(['周热心', '13700000831']),

@@ -2,19 +2,11 @@
  * 一户一册一卡 (seed 004): helpers and the village administrator record their visits, the township
  * records the city's sample, and the township exports the 工作进展情况表 with each village's counts.
  */
-import { adminDb, call, newRequestId, signIn } from '../support/platform';
+import { adminDb, call, csvRowsOf, newRequestId, signIn } from '../support/platform';
 
 const village = '520526105202'; // 营盘村: helper3 works here
 const township = '520526105';
 const year = 2026;
-
-const rowsOf = (dataBase64: string) =>
-  Buffer.from(dataBase64, 'base64')
-    .toString('utf8')
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .split('\r\n')
-    .map((line) => line.split(','));
 
 it('counts visitors, corrected and completed households per village, with the city sample', async () => {
   const [helper, admin, otherHelper, townshipAdmin] = await Promise.all([
@@ -80,7 +72,7 @@ it('counts visitors, corrected and completed households per village, with the ci
     { regionCode: township, year, format: 'csv' },
     townshipAdmin,
   );
-  const rows = rowsOf(exported.result?.dataBase64 as string);
+  const rows = csvRowsOf(exported.result?.dataBase64 as string);
   expect(rows[0]?.[0]).toContain(`石门乡${year}年度精准帮扶“一户一册一卡”工作进展情况表`);
   expect(rows[1]?.slice(0, 2)).toEqual(['序号', '村名']);
   expect(rows.slice(2)).toHaveLength(10);

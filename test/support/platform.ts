@@ -91,6 +91,15 @@ export async function redeliver(fn: string, id: string): Promise<void> {
 
 export const newRequestId = (): string => randomUUID();
 
+/** The cells of an exported CSV (base64, UTF-8 with a BOM, CRLF lines), row by row. */
+export const csvRowsOf = (dataBase64: string): string[][] =>
+  Buffer.from(dataBase64, 'base64')
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n')
+    .map((line) => line.split(','));
+
 /** Runs a scheduled function now, as Cloud Scheduler would. */
 export async function runSchedule(name: string): Promise<void> {
   const response = await fetch(`${functionsUrl()}/__platform/schedule/${name}`, { method: 'POST' });
