@@ -11,7 +11,7 @@ import {
 } from '../../../bench/photos/fixtures';
 import { fitInside, outputPaths, shouldProcess } from './plan';
 import { processPhoto, screen } from './process';
-import { sniff } from './sniff';
+import { endsWithZipDirectory, sniff } from './sniff';
 
 const photoId = '3f2b8c1e-6a4d-4e8f-9b1a-2c3d4e5f6a7b';
 
@@ -194,6 +194,24 @@ describe('hostile and broken uploads are refused with their reason', () => {
       const image = await photoLike(64, 64, format);
       expect(sniff(Buffer.concat([image, zip]))).toEqual({ ok: false, reason: 'polyglot' });
     }
+  });
+
+  it('finds a ZIP directory only where unzip reads it: its comment running to the end of the file', () => {
+    const endRecord = (commentLength: number) => {
+      const record = Buffer.alloc(22);
+      record.writeUInt32LE(0x06054b50, 0);
+      record.writeUInt16LE(commentLength, 20);
+      return record;
+    };
+    const comment = Buffer.alloc(40, 0x20);
+    expect(endsWithZipDirectory(Buffer.concat([endRecord(40), comment]))).toBe(true);
+    expect(endsWithZipDirectory(Buffer.concat([jpeg, endRecord(40), comment]))).toBe(true);
+    // A later chance match of the signature must not hide the real record before it.
+    const decoy = Buffer.concat([endRecord(1000), Buffer.alloc(4)]);
+    expect(endsWithZipDirectory(Buffer.concat([jpeg, endRecord(26), decoy]))).toBe(true);
+    expect(endsWithZipDirectory(Buffer.concat([jpeg, endRecord(39), comment]))).toBe(false);
+    expect(endsWithZipDirectory(Buffer.concat([jpeg, endRecord(0), comment]))).toBe(false);
+    expect(endsWithZipDirectory(endRecord(0).subarray(0, 21))).toBe(false);
   });
 
   it('still accepts a JPEG with harmless data after its end (phones append MPF images)', async () => {

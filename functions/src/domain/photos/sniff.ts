@@ -52,10 +52,11 @@ const zipEnd = Buffer.from('PK\x05\x06', 'latin1');
  * rather than the four signature bytes keeps compressed image data from looking like a ZIP by chance.
  */
 export function endsWithZipDirectory(bytes: Buffer): boolean {
+  if (bytes.length < 22) return false;
   const earliest = Math.max(0, bytes.length - 22 - 0xffff);
-  for (let at = bytes.length - 22; at >= earliest; at--) {
-    if (bytes[at] !== 0x50 || bytes.readUInt32LE(at) !== 0x06054b50) continue;
+  for (let at = bytes.lastIndexOf(zipEnd, bytes.length - 22); at >= earliest;) {
     if (at + 22 + bytes.readUInt16LE(at + 20) === bytes.length) return true;
+    at = at > 0 ? bytes.lastIndexOf(zipEnd, at - 1) : -1;
   }
   return false;
 }
@@ -95,13 +96,16 @@ function walkJpeg(bytes: Buffer): Walk {
     at += 2 + length;
     if (at > bytes.length) return { reason: 'truncated' };
     if (marker !== 0xda) continue;
+    // Buffer.indexOf is a native memchr: a byte-by-byte loop here cost 2.5 ms per MB of scan.
     for (;;) {
-      if (at + 1 >= bytes.length) return { reason: 'truncated' };
-      if (bytes[at] === 0xff) {
-        const next = bytes[at + 1] as number;
-        if (next !== 0x00 && !(next >= 0xd0 && next <= 0xd7) && next !== 0xff) break;
+      const ff = bytes.indexOf(0xff, at);
+      if (ff < 0 || ff + 1 >= bytes.length) return { reason: 'truncated' };
+      const next = bytes[ff + 1] as number;
+      if (next !== 0x00 && !(next >= 0xd0 && next <= 0xd7) && next !== 0xff) {
+        at = ff;
+        break;
       }
-      at++;
+      at = ff + 1;
     }
   }
 }
