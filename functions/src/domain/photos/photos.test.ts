@@ -57,10 +57,15 @@ async function pixelAt(image: Buffer, x: number, y: number) {
   return { r: data[at] as number, b: data[at + 2] as number };
 }
 
-describe('a phone photo with GPS and orientation 6', () => {
+// Both thumbnail routes: an upload at display size (what the web client sends) is decoded twice
+// side by side; a larger one gives its thumbnail from the display image.
+describe.each([
+  ['at display size', 600, 400, [400, 600], [213, 320]],
+  ['larger than display size', 2400, 1600, [1067, 1600], [213, 320]],
+])('a phone photo with GPS and orientation 6, %s', (_size, width, height, display, thumb) => {
   let input: Buffer;
   beforeAll(async () => {
-    input = withGpsAndOrientation(await markedJpeg(600, 400), 6);
+    input = withGpsAndOrientation(await markedJpeg(width, height), 6);
   });
 
   it('has the GPS position before processing (the fixture is what a phone sends)', async () => {
@@ -70,17 +75,19 @@ describe('a phone photo with GPS and orientation 6', () => {
   });
 
   it('comes out upright: dimensions swapped, the marker turned to the top right', async () => {
-    const result = await processPhoto(input);
+    const result = await processPhoto(input, { maxBytes: Number.POSITIVE_INFINITY });
     if (!result.ok) throw new Error(`refused: ${result.reason}`);
-    expect([result.display.width, result.display.height]).toEqual([400, 600]);
-    expect([result.thumb.width, result.thumb.height]).toEqual([213, 320]);
+    expect([result.display.width, result.display.height]).toEqual(display);
+    expect([result.thumb.width, result.thumb.height]).toEqual(thumb);
     // Stored top-left is the displayed top-right after a 90° clockwise turn.
-    expect((await pixelAt(result.display.data, 390, 10)).r).toBeGreaterThan(200);
-    expect((await pixelAt(result.display.data, 10, 10)).b).toBeGreaterThan(200);
+    for (const output of [result.display, result.thumb]) {
+      expect((await pixelAt(output.data, output.width - 10, 10)).r).toBeGreaterThan(200);
+      expect((await pixelAt(output.data, 10, 10)).b).toBeGreaterThan(200);
+    }
   });
 
   it('keeps no EXIF, GPS, XMP, IPTC or ICC in either output', async () => {
-    const result = await processPhoto(input);
+    const result = await processPhoto(input, { maxBytes: Number.POSITIVE_INFINITY });
     if (!result.ok) throw new Error(`refused: ${result.reason}`);
     for (const output of [result.display.data, result.thumb.data]) {
       const metadata = await sharp(output).metadata();
@@ -96,6 +103,13 @@ describe('a phone photo with GPS and orientation 6', () => {
       expect(jpegSegments(output).filter((marker) => marker >= 0xe1 && marker <= 0xef)).toEqual([]);
       expect(output.includes(Buffer.from('Xiaomi'))).toBe(false);
     }
+  });
+});
+
+describe('WebP output', () => {
+  let input: Buffer;
+  beforeAll(async () => {
+    input = withGpsAndOrientation(await markedJpeg(600, 400), 6);
   });
 
   it('leaves no metadata chunk when the output is WebP either', async () => {
@@ -216,7 +230,12 @@ describe('hostile and broken uploads are refused with their reason', () => {
 
   it('still accepts a JPEG with harmless data after its end (phones append MPF images)', async () => {
     const withTrailer = Buffer.concat([jpeg, await photoLike(64, 48)]);
-    expect(await screen(withTrailer)).toEqual({ ok: true, format: 'jpeg' });
+    expect(await screen(withTrailer)).toEqual({
+      ok: true,
+      format: 'jpeg',
+      width: 800,
+      height: 600,
+    });
   });
 });
 
