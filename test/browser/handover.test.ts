@@ -4,7 +4,7 @@
  * certificate follows.
  */
 import type { Browser, Page } from 'playwright-core';
-import { call, idle, newRequestId, publishedNeedIn, signInAsDonor } from '../support/platform';
+import { call, idle, pledgeGoods, publishedNeedIn, signInAsDonor } from '../support/platform';
 import { launchBrowser, phonePage, webUrl } from '../support/browser';
 
 const village = '520526105206'; // 泉发村
@@ -22,16 +22,9 @@ afterAll(async () => {
 it('records a face-to-face hand-over and the donor gets a certificate', async () => {
   const need = await publishedNeedIn(village, 'goods');
   const donor = await signInAsDonor('+8613700000861', { name: '褚当面' });
-  const pledged = await call<{ donationId: string }>(
-    'pledgeGoods',
-    {
-      requestId: newRequestId(),
-      needId: need.id,
-      items: [{ itemIndex: 0, quantity: 1 }],
-      delivery: { method: 'in_person' },
-    },
-    donor,
-  );
+  const pledged = await pledgeGoods(donor, need.id, [{ itemIndex: 0, quantity: 1 }], {
+    method: 'in_person',
+  });
   const donationId = pledged.result?.donationId as string;
   await idle();
 

@@ -9,6 +9,7 @@ import {
   call,
   idle,
   newRequestId,
+  pledgeGoods,
   publishedNeedIn,
   runSchedule,
   signIn,
@@ -68,16 +69,11 @@ describe('goods donations', () => {
   });
 
   it('refuses a tracking number in another courier’s format, with its field path', async () => {
-    const { error } = await call(
-      'pledgeGoods',
-      {
-        requestId: newRequestId(),
-        needId: need.id,
-        items: [{ itemIndex: 0, quantity: 1 }],
-        delivery: { method: 'express', courier: 'yto', trackingNumber: 'SF1234567890123' },
-      },
-      donor,
-    );
+    const { error } = await pledgeGoods(donor, need.id, [{ itemIndex: 0, quantity: 1 }], {
+      method: 'express',
+      courier: 'yto',
+      trackingNumber: 'SF1234567890123',
+    });
     expect(error?.status).toBe('INVALID_ARGUMENT');
     expect(error?.details?.issues).toEqual([
       { path: 'delivery.trackingNumber', code: 'tracking_format' },
@@ -87,16 +83,9 @@ describe('goods donations', () => {
   it('refuses more than is still free, saying how much is', async () => {
     const progress = await progressOf(need.id);
     const free = (need.items[0]?.quantity as number) - (progress[0]?.pledged as number);
-    const { error } = await call<unknown>(
-      'pledgeGoods',
-      {
-        requestId: newRequestId(),
-        needId: need.id,
-        items: [{ itemIndex: 0, quantity: free + 1 }],
-        delivery: { method: 'in_person' },
-      },
-      donor,
-    );
+    const { error } = await pledgeGoods(donor, need.id, [{ itemIndex: 0, quantity: free + 1 }], {
+      method: 'in_person',
+    });
     expect(error?.status).toBe('FAILED_PRECONDITION');
     expect(error?.details).toEqual({ itemIndex: 0, remaining: free });
   });
@@ -106,16 +95,10 @@ describe('goods donations', () => {
     const itemIndex = need.items.length - 1;
     const before = (await progressOf(need.id))[itemIndex]?.pledged ?? 0;
     const free = item.quantity - before;
-    const slow = await call<{ donationId: string; expiresAt: number }>(
-      'pledgeGoods',
-      {
-        requestId: newRequestId(),
-        needId: need.id,
-        items: [{ itemIndex, quantity: free }],
-        delivery: { method: 'express', courier: 'ems' },
-      },
-      donor,
-    );
+    const slow = await pledgeGoods(donor, need.id, [{ itemIndex, quantity: free }], {
+      method: 'express',
+      courier: 'ems',
+    });
     await idle();
     const slowId = slow.result?.donationId as string;
     expect(await statusOf(slowId)).toBe('held');
@@ -144,16 +127,10 @@ describe('goods donations', () => {
     expect(late.error?.status).toBe('FAILED_PRECONDITION');
 
     const other = await signInAsDonor('+8613700000842', { name: '孙及时' });
-    const taken = await call<{ donationId: string }>(
-      'pledgeGoods',
-      {
-        requestId: newRequestId(),
-        needId: need.id,
-        items: [{ itemIndex, quantity: free }],
-        delivery: { method: 'express', courier: 'sf' },
-      },
-      other,
-    );
+    const taken = await pledgeGoods(other, need.id, [{ itemIndex, quantity: free }], {
+      method: 'express',
+      courier: 'sf',
+    });
     await idle();
     expect(await statusOf(taken.result?.donationId as string)).toBe('held');
     expect((await progressOf(need.id))[itemIndex]?.pledged).toBe(item.quantity);
@@ -164,16 +141,9 @@ describe('a face-to-face hand-over', () => {
   it('keeps a photo of the goods, needs both confirmations, delivers them and issues a certificate naming them', async () => {
     const need = await publishedNeedIn('520526105208', 'goods');
     const donor = await signInAsDonor('+8613700000851', { name: '郑当面' });
-    const pledged = await call<{ donationId: string }>(
-      'pledgeGoods',
-      {
-        requestId: newRequestId(),
-        needId: need.id,
-        items: [{ itemIndex: 0, quantity: 1 }],
-        delivery: { method: 'in_person' },
-      },
-      donor,
-    );
+    const pledged = await pledgeGoods(donor, need.id, [{ itemIndex: 0, quantity: 1 }], {
+      method: 'in_person',
+    });
     await idle();
     const donationId = pledged.result?.donationId as string;
 

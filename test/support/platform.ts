@@ -173,3 +173,17 @@ export async function publishedNeedIn(villageCode: string, kind: 'money' | 'good
     items: (need.get('items') ?? []) as Array<{ name: string; quantity: number; unit: string }>,
   };
 }
+
+/** A goods pledge as the donor's page sends it: a fresh request id each time. */
+export function pledgeGoods(
+  donor: string,
+  needId: string,
+  items: Array<{ itemIndex: number; quantity: number }>,
+  delivery: Record<string, unknown>,
+) {
+  return call<{ donationId: string; expiresAt: number }>(
+    'pledgeGoods',
+    { requestId: newRequestId(), needId, items, delivery },
+    donor,
+  );
+}
