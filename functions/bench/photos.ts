@@ -27,7 +27,12 @@ import {
   outputFormat,
   thumbLongEdge,
 } from '../src/domain/photos/plan';
-import { processPhoto, screen, type OutputSettings } from '../src/domain/photos/process';
+import {
+  processPhoto,
+  renderFromUpload,
+  screen,
+  type OutputSettings,
+} from '../src/domain/photos/process';
 import { wallpaperFiles } from './photos/corpus';
 import { median } from './stats';
 import { photoLike, pngBomb, withGpsAndOrientation } from './photos/fixtures';
@@ -133,11 +138,7 @@ async function decodeFloor(bytes: Buffer): Promise<void> {
  */
 async function displayAlone(bytes: Buffer): Promise<void> {
   asOurs();
-  await sharp(bytes)
-    .rotate()
-    .resize(displayLongEdge, displayLongEdge, { fit: 'inside', withoutEnlargement: true })
-    .jpeg({ ...outputFormat.display, mozjpeg: false })
-    .toBuffer();
+  await renderFromUpload(bytes, 'display');
 }
 
 async function rgba(image: sharp.Sharp) {

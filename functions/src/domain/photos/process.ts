@@ -112,6 +112,27 @@ function encode(image: Sharp, settings: OutputSettings, size: 'display' | 'thumb
 
 type Encoded = { data: Buffer; info: { width: number; height: number } };
 
+const insideBox = { fit: 'inside', withoutEnlargement: true } as const;
+const longEdges = { display: displayLongEdge, thumb: thumbLongEdge } as const;
+
+/**
+ * One output decoded straight from an upload that `screen` passed: oriented, fitted inside its
+ * long edge, encoded. Throws on pixel data that only shows as corrupt while decoding.
+ */
+export async function renderFromUpload(
+  bytes: Buffer,
+  size: 'display' | 'thumb',
+  settings: OutputSettings = outputFormat,
+): Promise<Encoded> {
+  const sharp = await sharpFactory();
+  const longEdge = longEdges[size];
+  return encode(
+    sharp(bytes, decodeOptions).rotate().resize(longEdge, longEdge, insideBox),
+    settings,
+    size,
+  ).toBuffer({ resolveWithObject: true });
+}
+
 /**
  * Screens, orients (EXIF orientation is applied to the pixels, then dropped) and re-encodes an
  * upload as a display image (long edge ≤ 1600) and a thumbnail (≤ 320). sharp writes no EXIF,
@@ -133,27 +154,20 @@ export async function processPhoto(
   const settings = options.settings ?? outputFormat;
   const screened = await screen(bytes, options.maxBytes);
   if (!screened.ok) return screened;
-  const sharp = await sharpFactory();
-  const insideBox = { fit: 'inside', withoutEnlargement: true } as const;
-  const fromUpload = (longEdge: number, size: 'display' | 'thumb') =>
-    encode(
-      sharp(bytes, decodeOptions).rotate().resize(longEdge, longEdge, insideBox),
-      settings,
-      size,
-    ).toBuffer({ resolveWithObject: true });
   const thumbFromUpload = Math.max(screened.width, screened.height) <= displayLongEdge;
   let display: Encoded;
   let thumb: Encoded | undefined;
   try {
     [display, thumb] = await Promise.all([
-      fromUpload(displayLongEdge, 'display'),
-      thumbFromUpload ? fromUpload(thumbLongEdge, 'thumb') : undefined,
+      renderFromUpload(bytes, 'display', settings),
+      thumbFromUpload ? renderFromUpload(bytes, 'thumb', settings) : undefined,
     ]);
   } catch {
     // Truncated or corrupt pixel data only shows while decoding.
     return { ok: false, reason: 'corrupt' };
   }
   // From our own output, a failure is a fault worth a retry, not the uploader's file: it throws.
+  const sharp = await sharpFactory();
   thumb ??= await encode(
     sharp(display.data).resize(thumbLongEdge, thumbLongEdge, insideBox),
     settings,
