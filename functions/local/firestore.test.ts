@@ -132,6 +132,64 @@ describe('LocalFirestore', () => {
     expect(byRank.docs.map((doc) => doc.id)).toEqual(['Aaaa', 'ZXy5']);
   });
 
+  it('refuses an update or delete whose lastUpdateTime is stale, with FAILED_PRECONDITION', async () => {
+    const ref = db.doc('claims/c');
+    await ref.set({ owner: 'a', n: 1 });
+    const read = await ref.get();
+    await ref.update({ n: 2 }, { lastUpdateTime: read.updateTime as Timestamp });
+    // The write above changed the document: what was read is now stale.
+    await expect(
+      ref.update({ owner: 'b' }, { lastUpdateTime: read.updateTime as Timestamp }),
+    ).rejects.toMatchObject({ code: 9 });
+    await expect(
+      ref.delete({ lastUpdateTime: read.updateTime as Timestamp }),
+    ).rejects.toMatchObject({ code: 9 });
+    const fresh = await ref.get();
+    expect(fresh.data()).toEqual({ owner: 'a', n: 2 });
+    await ref.delete({ lastUpdateTime: fresh.updateTime as Timestamp });
+    expect((await ref.get()).exists).toBe(false);
+    await expect(
+      ref.update({ n: 3 }, { lastUpdateTime: fresh.updateTime as Timestamp }),
+    ).rejects.toMatchObject({ code: 9 });
+  });
+
+  it('gives back-to-back writes distinct update times, so a read between them goes stale', async () => {
+    const ref = db.doc('claims/fast');
+    const times = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const result = await ref.set({ i });
+      times.add(result.writeTime.toDate().toISOString() + result.writeTime.nanoseconds);
+    }
+    expect(times.size).toBe(20);
+    const read = await ref.get();
+    // The time a query reports is the one a precondition is compared with.
+    const [queried] = (await db.collection('claims').where('i', '==', 19).get()).docs;
+    expect(queried?.updateTime.isEqual(read.updateTime as Timestamp)).toBe(true);
+    await ref.set({ i: 20 });
+    await expect(
+      ref.update({ i: 21 }, { lastUpdateTime: queried?.updateTime as Timestamp }),
+    ).rejects.toMatchObject({ code: 9 });
+  });
+
+  it('writes nothing of a batch with one stale lastUpdateTime', async () => {
+    const a = db.doc('claims/a');
+    const b = db.doc('claims/b');
+    await a.set({ n: 1 });
+    await b.set({ n: 1 });
+    const [readA, readB] = await Promise.all([a.get(), b.get()]);
+    await b.update({ n: 2 });
+    changes.length = 0;
+    const batch = db.batch();
+    batch.update(a, { n: 10 }, { lastUpdateTime: readA.updateTime as Timestamp });
+    batch.set(db.doc('claims/new'), { n: 1 });
+    batch.update(b, { n: 10 }, { lastUpdateTime: readB.updateTime as Timestamp });
+    await expect(batch.commit()).rejects.toMatchObject({ code: 9 });
+    expect((await a.get()).get('n')).toBe(1);
+    expect((await b.get()).get('n')).toBe(2);
+    expect((await db.doc('claims/new').get()).exists).toBe(false);
+    expect(changes).toEqual([]);
+  });
+
   it('saves documents of every type and loads them again after a restart', async () => {
     const at = Timestamp.fromDate(new Date('2026-11-23T08:00:00Z'));
     await db.doc('villages/v/households/h').set({
@@ -154,5 +212,21 @@ describe('LocalFirestore', () => {
       bytes: Buffer.from([1, 2, 3]),
     });
     expect((await db.doc('counters/a').get()).get('n')).toBe(1);
+  });
+
+  it('keeps update times across a restart, so preconditions read before it still hold', async () => {
+    const ref = db.doc('claims/kept');
+    await ref.set({ n: 0 });
+    await ref.set({ n: 1 });
+    const read = await ref.get();
+    await server.stop();
+    const reloaded = new LocalFirestore('demo-glue', snapshot);
+    await reloaded.start(port);
+    server = reloaded;
+    const again = await ref.get();
+    expect(again.updateTime?.isEqual(read.updateTime as Timestamp)).toBe(true);
+    expect(again.createTime?.isEqual(read.createTime as Timestamp)).toBe(true);
+    await ref.update({ n: 2 }, { lastUpdateTime: read.updateTime as Timestamp });
+    expect((await ref.get()).get('n')).toBe(2);
   });
 });

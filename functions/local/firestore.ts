@@ -11,9 +11,15 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { FirestoreServer, type FirestoreState } from '@firestore-emulator/server';
 import { Document as V1Document } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
-import { Write as V1Write } from '@firestore-emulator/proto/dist/google/firestore/v1/write';
+import {
+  Write as V1Write,
+  type WriteResult as V1WriteResult,
+} from '@firestore-emulator/proto/dist/google/firestore/v1/write';
 import { StructuredQuery as StructuredQueryClass } from '@firestore-emulator/proto/dist/google/firestore/v1/query';
-import { RunQueryResponse } from '@firestore-emulator/proto/dist/google/firestore/v1/firestore';
+import {
+  CommitResponse,
+  RunQueryResponse,
+} from '@firestore-emulator/proto/dist/google/firestore/v1/firestore';
 import { Value as V1Value } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
 
 export interface DocumentChange {
@@ -35,7 +41,17 @@ type UnaryHandler = (
   callback: (error: GrpcError | null, value?: unknown) => void,
 ) => void;
 
-const grpcStatus = { notFound: 5, alreadyExists: 6 } as const;
+const grpcStatus = { notFound: 5, alreadyExists: 6, failedPrecondition: 9 } as const;
+
+function failure(code: number, message: string): GrpcError {
+  return { code, message, details: message };
+}
+
+/** The server's own conversion: whole milliseconds, as it keeps them. */
+function timestampOf(date: Date): { seconds: number; nanos: number } {
+  const ms = date.getTime();
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+}
 const commitPath = '/google.firestore.v1.Firestore/Commit';
 const runQueryPath = '/google.firestore.v1.Firestore/RunQuery';
 
@@ -96,6 +112,7 @@ export class LocalFirestore {
   private readonly listeners = new Set<(changes: DocumentChange[]) => void>();
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private lastCommitMs = 0;
 
   constructor(
     readonly projectId: string,
@@ -254,25 +271,38 @@ export class LocalFirestore {
     };
   }
 
+  /**
+   * Commit times strictly increase, one millisecond apart at least: the server keeps times in
+   * milliseconds, and two commits in the same millisecond would give a document the update time
+   * a reader saw before the other write, so a stale `lastUpdateTime` precondition would pass.
+   */
+  private nextCommitTime(): Date {
+    this.lastCommitMs = Math.max(Date.now(), this.lastCommitMs + 1);
+    return new Date(this.lastCommitMs);
+  }
+
+  /** Replaces the server's Commit: preconditions first, then every write at one commit time. */
   private wrapCommit(): void {
     const handlers = (
       this.server as unknown as { server: { handlers: Map<string, { func: UnaryHandler }> } }
     ).server.handlers;
     const handler = handlers.get(commitPath);
     if (!handler) throw new Error('the Firestore server has no Commit handler to wrap');
-    const original = handler.func;
     handler.func = (call, callback) => {
       const writes = call.request.writes;
-      const failure = this.preconditionFailure(writes);
+      const date = this.nextCommitTime();
+      const failure = this.preconditionFailure(writes, date);
       if (failure) return callback(failure);
       const paths = [...new Set(writes.map(targetOf))];
       const before = new Map(paths.map((path) => [path, this.serialized(path)]));
-      let failed = false;
-      original(call, (error, value) => {
-        failed = error !== null;
-        callback(error, value);
-      });
-      if (failed) return;
+      let results: V1WriteResult[];
+      try {
+        results = writes.map((write) => this.state.writeV1Document(date, write));
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        const message = error instanceof Error ? error.message : String(error);
+        return callback({ code: typeof code === 'number' ? code : 13, message, details: message });
+      }
       const root = this.databaseRoot();
       const changes: DocumentChange[] = [];
       for (const path of paths) {
@@ -281,35 +311,60 @@ export class LocalFirestore {
         if (sameFields(previous, after)) continue;
         changes.push({ path: path.slice(root.length + 1), before: previous, after });
       }
+      callback(
+        null,
+        CommitResponse.fromObject({
+          commit_time: timestampOf(date),
+          write_results: results.map((result) => result.toObject()),
+        }),
+      );
       if (changes.length === 0) return;
       this.scheduleSave();
       for (const listener of this.listeners) listener(changes);
     };
   }
 
-  /** Checks every exists-precondition of a batch, in order, before any write applies. */
-  private preconditionFailure(writes: V1Write[]): GrpcError | undefined {
-    const exists = new Map<string, boolean>();
+  /**
+   * Checks every precondition of a batch, in order, before any write applies: the embedded
+   * server checks `exists` write by write (leaving earlier writes applied) and ignores
+   * `update_time`, which Firestore answers with FAILED_PRECONDITION when the document changed
+   * (or is gone) since the time given.
+   */
+  private preconditionFailure(writes: V1Write[], commitTime: Date): GrpcError | undefined {
+    // Within a batch, a later write sees the state the earlier ones leave: updated at commitTime.
+    const written = new Map<string, boolean>();
     for (const write of writes) {
       const path = targetOf(write);
-      const current = exists.get(path) ?? this.state.getDocument(path).metadata.hasExist;
+      const wasWritten = written.has(path);
+      const document = this.state.getDocument(path);
+      const current = wasWritten ? (written.get(path) as boolean) : document.metadata.hasExist;
       if (write.has_current_document && write.current_document.has_exists) {
         if (write.current_document.exists && !current) {
-          return {
-            code: grpcStatus.notFound,
-            message: `no entity to update: ${path}`,
-            details: `no entity to update: ${path}`,
-          };
+          return failure(grpcStatus.notFound, `no entity to update: ${path}`);
         }
         if (!write.current_document.exists && current) {
-          return {
-            code: grpcStatus.alreadyExists,
-            message: `entity already exists: ${path}`,
-            details: `entity already exists: ${path}`,
-          };
+          return failure(grpcStatus.alreadyExists, `entity already exists: ${path}`);
         }
       }
-      exists.set(path, !write.has_delete);
+      if (write.has_current_document && write.current_document.has_update_time) {
+        const wanted = write.current_document.update_time;
+        const updatedMs = !current
+          ? undefined
+          : wasWritten
+            ? commitTime.getTime()
+            : document.metadata.updatedAt?.getTime();
+        if (
+          updatedMs === undefined ||
+          Number(wanted.seconds) !== Math.floor(updatedMs / 1000) ||
+          wanted.nanos !== (updatedMs % 1000) * 1e6
+        ) {
+          return failure(
+            grpcStatus.failedPrecondition,
+            `the document was changed since the given update time: ${path}`,
+          );
+        }
+      }
+      written.set(path, !write.has_delete);
     }
     return undefined;
   }
@@ -375,15 +430,25 @@ export class LocalFirestore {
     const { documents } = JSON.parse(await readFile(file, 'utf8')) as { documents: string[] };
     for (const encoded of documents) {
       const document = V1Document.deserializeBinary(Buffer.from(encoded, 'base64'));
-      const updated = document.update_time;
-      const date = new Date(Number(updated.seconds) * 1000 + Math.floor(updated.nanos / 1e6));
-      // Times are the server's to set; it refuses writes that carry them.
+      const updated = dateOf(document.update_time);
+      // Times are the server's to set; it refuses writes that carry them, so they are put back
+      // after the write: preconditions compare them with what readers saw before the restart.
       this.state.writeV1Document(
-        date,
+        updated,
         new V1Write({ update: new V1Document({ name: document.name, fields: document.fields }) }),
       );
+      this.state.getDocument(document.name).metadata = {
+        hasExist: true,
+        createdAt: document.has_create_time ? dateOf(document.create_time) : updated,
+        updatedAt: updated,
+      };
+      this.lastCommitMs = Math.max(this.lastCommitMs, updated.getTime());
     }
   }
+}
+
+function dateOf(timestamp: { seconds: number; nanos: number }): Date {
+  return new Date(Number(timestamp.seconds) * 1000 + Math.floor(timestamp.nanos / 1e6));
 }
 
 function targetOf(write: V1Write): string {
