@@ -1,20 +1,25 @@
 /**
  * The embedded Firestore-protocol server (@firestore-emulator/server) that firebase-admin reaches
- * through FIRESTORE_EMULATOR_HOST, with the three things it lacks for this platform:
- * - atomic commits: it applies a batch write by write, so a failing precondition late in a batch
- *   would leave the earlier writes in place; every precondition is checked before anything applies;
- * - change events: each commit reports one before/after pair per document it changed, which the
- *   trigger dispatcher turns into Firestore CloudEvents;
- * - persistence: documents are saved to a file and loaded again on the next start.
+ * through FIRESTORE_EMULATOR_HOST, with what it lacks for this platform:
+ * - Firestore's write semantics: the glue applies each commit itself (applyWrite.ts), checks
+ *   every precondition (`exists` and `update_time`) before anything applies, so a batch is
+ *   all-or-nothing, and gives each commit its own time;
+ * - change events: each commit reports one before/after pair per document it changed, with an
+ *   event id, which the trigger dispatcher turns into Firestore CloudEvents;
+ * - durability: each commit, with its events, is appended to a write-ahead journal before the
+ *   client hears of it; a snapshot replaces the journal from time to time (journal.ts).
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { FirestoreServer, type FirestoreState } from '@firestore-emulator/server';
 import { Document as V1Document } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
 import {
   Write as V1Write,
-  type WriteResult as V1WriteResult,
+  WriteResult as V1WriteResult,
 } from '@firestore-emulator/proto/dist/google/firestore/v1/write';
+import { Timestamp as V1Timestamp } from '@firestore-emulator/proto/dist/google/protobuf/timestamp';
+import { applyWrite, type Fields } from './applyWrite';
+import { Journal, type EventOutbox, type JournalRecord, type PendingEvent } from './journal';
 import { StructuredQuery as StructuredQueryClass } from '@firestore-emulator/proto/dist/google/firestore/v1/query';
 import {
   CommitResponse,
@@ -23,6 +28,10 @@ import {
 import { Value as V1Value } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
 
 export interface DocumentChange {
+  /** The change's event id, kept across a restart so a delivery made again carries the same id. */
+  id?: string;
+  /** ISO time of the commit. */
+  time?: string;
   /** Path relative to the database root, e.g. `households/abc`. */
   path: string;
   /** Serialized google.firestore.v1.Document, or undefined when the document did not / does not exist. */
@@ -110,16 +119,43 @@ function compareValues(a: V1Value | undefined, b: V1Value | undefined): number {
 export class LocalFirestore {
   private readonly server = new FirestoreServer();
   private readonly listeners = new Set<(changes: DocumentChange[]) => void>();
-  private saveTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> = Promise.resolve();
   private lastCommitMs = 0;
+  /** Every existing document's serialized state by full path: what a snapshot writes. */
+  private readonly documents = new Map<string, Uint8Array>();
+  /** Events of committed writes whose deliveries have not all finished. */
+  private readonly pendingEvents = new Map<string, PendingEvent>();
+  private readonly journal: Journal | undefined;
+  private snapshotBytes = 0;
+  private compactionScheduled = false;
+  readonly outbox: EventOutbox;
 
   constructor(
     readonly projectId: string,
     private readonly snapshotFile?: string,
   ) {
+    if (snapshotFile) this.journal = new Journal(`${snapshotFile.replace(/\.json$/, '')}.journal`);
     this.wrapCommit();
     this.wrapRunQuery();
+    this.outbox = {
+      add: (event) => {
+        this.pendingEvents.set(event.id, { ...event, done: [...event.done] });
+        this.record({ e: [{ id: event.id, time: event.time, storage: event.storage }] });
+      },
+      delivered: (id, fn) => {
+        const event = this.pendingEvents.get(id);
+        if (!event) return;
+        event.done.push(fn);
+        this.record({ d: id, fn });
+      },
+      settled: (id) => {
+        if (this.pendingEvents.delete(id)) this.record({ s: id });
+      },
+      pending: () =>
+        [...this.pendingEvents.values()].map((event) => ({
+          ...event,
+          done: [...event.done],
+        })),
+    };
   }
 
   get state(): FirestoreState {
@@ -131,12 +167,18 @@ export class LocalFirestore {
   }
 
   async start(port: number): Promise<void> {
-    if (this.snapshotFile && existsSync(this.snapshotFile)) await this.load(this.snapshotFile);
+    if (this.snapshotFile && this.journal) {
+      if (existsSync(this.snapshotFile)) this.loadSnapshot(this.snapshotFile);
+      for (const record of this.journal.read()) this.replay(record);
+      // A fresh snapshot drops a torn last line, which later appends would otherwise follow.
+      this.compact();
+    }
     await this.server.start(port);
   }
 
   async stop(): Promise<void> {
     await this.flush();
+    this.journal?.close();
     this.server.stop();
   }
 
@@ -145,19 +187,48 @@ export class LocalFirestore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Removes every document (for `npm run seed`). Emits no change events. */
+  /** Removes every document and pending event. Emits no change events. */
   clear(): void {
     this.state.clear();
-    this.scheduleSave();
+    this.documents.clear();
+    this.pendingEvents.clear();
+    this.record({ clear: true });
+    this.compact();
   }
 
   documentCount(): number {
-    return this.existingDocuments().length;
+    return this.documents.size;
   }
 
   private serialized(fullPath: string): Uint8Array | undefined {
+    return this.documents.get(fullPath);
+  }
+
+  private fieldsOf(fullPath: string): Fields | undefined {
+    const bytes = this.documents.get(fullPath);
+    return bytes ? V1Document.deserializeBinary(bytes).fields : undefined;
+  }
+
+  /** Puts a document's next state into the server's state; returns it serialized. */
+  private install(
+    fullPath: string,
+    fields: Fields | undefined,
+    date: Date,
+  ): Uint8Array | undefined {
+    if (!fields) {
+      if (this.documents.delete(fullPath)) this.state.getDocument(fullPath).delete();
+      return undefined;
+    }
     const document = this.state.getDocument(fullPath);
-    return document.metadata.hasExist ? document.toV1Document().serializeBinary() : undefined;
+    // The server merges into the fields a document has: start it empty, then write them all.
+    (document as unknown as { fields: object }).fields = {};
+    this.state.writeV1Document(
+      date,
+      new V1Write({ update: new V1Document({ name: fullPath, fields }) }),
+    );
+    const bytes = document.toV1Document().serializeBinary();
+    this.documents.set(fullPath, bytes);
+    return bytes;
   }
 
   /**
@@ -291,35 +362,70 @@ export class LocalFirestore {
     handler.func = (call, callback) => {
       const writes = call.request.writes;
       const date = this.nextCommitTime();
-      const failure = this.preconditionFailure(writes, date);
-      if (failure) return callback(failure);
-      const paths = [...new Set(writes.map(targetOf))];
-      const before = new Map(paths.map((path) => [path, this.serialized(path)]));
-      let results: V1WriteResult[];
+      const refused = this.preconditionFailure(writes, date);
+      if (refused) return callback(refused);
+      const time = timestampOf(date);
+      const working = new Map<string, Fields | undefined>();
+      const results: V1WriteResult[] = [];
       try {
-        results = writes.map((write) => this.state.writeV1Document(date, write));
+        for (const write of writes) {
+          const path = targetOf(write);
+          const current = working.has(path) ? working.get(path) : this.fieldsOf(path);
+          const { next, transformResults } = applyWrite(current, write, time);
+          working.set(path, next);
+          results.push(
+            new V1WriteResult({
+              update_time: new V1Timestamp(time),
+              transform_results: transformResults,
+            }),
+          );
+        }
       } catch (error) {
+        // Nothing is installed until every write of the batch has been computed.
         const code = (error as { code?: unknown }).code;
         const message = error instanceof Error ? error.message : String(error);
-        return callback({ code: typeof code === 'number' ? code : 13, message, details: message });
+        return callback(failure(typeof code === 'number' ? code : 13, message));
       }
       const root = this.databaseRoot();
       const changes: DocumentChange[] = [];
-      for (const path of paths) {
-        const after = this.serialized(path);
-        const previous = before.get(path);
+      const written: Array<[string, string | null]> = [];
+      for (const [path, next] of working) {
+        const previous = this.documents.get(path);
+        const after = this.install(path, next, date);
+        written.push([path, after ? base64(after) : null]);
         if (sameFields(previous, after)) continue;
-        changes.push({ path: path.slice(root.length + 1), before: previous, after });
+        changes.push({
+          id: randomUUID(),
+          time: date.toISOString(),
+          path: path.slice(root.length + 1),
+          before: previous,
+          after,
+        });
       }
+      const events = changes.map((change) => ({
+        id: change.id as string,
+        time: change.time as string,
+        firestore: {
+          path: change.path,
+          before: change.before && base64(change.before),
+          after: change.after && base64(change.after),
+        },
+      }));
+      for (const event of events) this.pendingEvents.set(event.id, { ...event, done: [] });
+      // Journaled before the client hears of the commit: an acknowledged write survives a kill,
+      // and so do the events it owes the triggers. `after` is in `c`, not repeated.
+      this.record({
+        c: written,
+        e: events.map((event) => ({
+          ...event,
+          firestore: { path: event.firestore.path, before: event.firestore.before },
+        })),
+      });
       callback(
         null,
-        CommitResponse.fromObject({
-          commit_time: timestampOf(date),
-          write_results: results.map((result) => result.toObject()),
-        }),
+        new CommitResponse({ commit_time: new V1Timestamp(time), write_results: results }),
       );
       if (changes.length === 0) return;
-      this.scheduleSave();
       for (const listener of this.listeners) listener(changes);
     };
   }
@@ -336,8 +442,7 @@ export class LocalFirestore {
     for (const write of writes) {
       const path = targetOf(write);
       const wasWritten = written.has(path);
-      const document = this.state.getDocument(path);
-      const current = wasWritten ? (written.get(path) as boolean) : document.metadata.hasExist;
+      const current = wasWritten ? (written.get(path) as boolean) : this.documents.has(path);
       if (write.has_current_document && write.current_document.has_exists) {
         if (write.current_document.exists && !current) {
           return failure(grpcStatus.notFound, `no entity to update: ${path}`);
@@ -352,7 +457,7 @@ export class LocalFirestore {
           ? undefined
           : wasWritten
             ? commitTime.getTime()
-            : document.metadata.updatedAt?.getTime();
+            : this.updatedMs(path);
         if (
           updatedMs === undefined ||
           Number(wanted.seconds) !== Math.floor(updatedMs / 1000) ||
@@ -369,82 +474,98 @@ export class LocalFirestore {
     return undefined;
   }
 
-  private existingDocuments(): string[] {
-    const paths: string[] = [];
-    const walk = (node: {
-      path?: string;
-      fields?: object;
-      collections?: Record<string, unknown>;
-      documents?: Record<string, unknown>;
-    }) => {
-      if (node.documents)
-        for (const child of Object.values(node.documents)) walk(child as typeof node);
-      if (node.collections)
-        for (const child of Object.values(node.collections)) walk(child as typeof node);
-      if (node.fields && node.path && this.state.getDocument(node.path).metadata.hasExist)
-        paths.push(node.path);
-    };
-    const json = this.state.toJSON() as {
-      projects: Record<
-        string,
-        { databases: Record<string, { collections: Record<string, unknown> }> }
-      >;
-    };
-    for (const project of Object.values(json.projects)) {
-      for (const database of Object.values(project.databases))
-        walk({ collections: database.collections });
-    }
-    return paths;
+  private updatedMs(fullPath: string): number | undefined {
+    const bytes = this.documents.get(fullPath);
+    return bytes ? dateOf(V1Document.deserializeBinary(bytes).update_time).getTime() : undefined;
   }
 
-  private scheduleSave(): void {
-    if (!this.snapshotFile || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      this.saving = this.saving.then(() => this.save());
-    }, 500);
+  private record(record: JournalRecord): void {
+    if (!this.journal) return;
+    this.journal.append(record);
+    // Snapshots cost the whole database: taking one when the journal has grown as large as the
+    // last snapshot keeps their cost proportional to what was written.
+    if (this.compactionScheduled || this.journal.size < Math.max(4 << 20, this.snapshotBytes))
+      return;
+    this.compactionScheduled = true;
+    setImmediate(() => this.compact());
   }
 
-  /** Writes any pending snapshot now. */
+  /** Writes a snapshot of every document and pending event, and empties the journal. */
+  private compact(): void {
+    this.compactionScheduled = false;
+    if (!this.journal || !this.snapshotFile) return;
+    const snapshot = JSON.stringify({
+      format: 2,
+      documents: [...this.documents.values()].map(base64),
+      pending: [...this.pendingEvents.values()],
+    });
+    this.journal.compact(this.snapshotFile, snapshot);
+    this.snapshotBytes = snapshot.length;
+  }
+
+  /** Takes a snapshot now (kept for callers that wait for data to be on disk; commits already are). */
   async flush(): Promise<void> {
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      this.saving = this.saving.then(() => this.save());
-    }
-    await this.saving;
+    this.compact();
+    return Promise.resolve();
   }
 
-  private async save(): Promise<void> {
-    if (!this.snapshotFile) return;
-    const documents = this.existingDocuments().map((path) =>
-      Buffer.from(this.serialized(path) as Uint8Array).toString('base64'),
-    );
-    const temporary = `${this.snapshotFile}.tmp`;
-    // Write then rename, so a crash mid-save never leaves a half-written snapshot.
-    await writeFile(temporary, JSON.stringify({ format: 1, documents }));
-    await rename(temporary, this.snapshotFile);
+  private loadSnapshot(file: string): void {
+    const { documents, pending } = JSON.parse(readFileSync(file, 'utf8')) as {
+      documents: string[];
+      pending?: PendingEvent[];
+    };
+    for (const encoded of documents) this.restore(encoded);
+    for (const event of pending ?? []) this.pendingEvents.set(event.id, event);
   }
 
-  private async load(file: string): Promise<void> {
-    const { documents } = JSON.parse(await readFile(file, 'utf8')) as { documents: string[] };
-    for (const encoded of documents) {
-      const document = V1Document.deserializeBinary(Buffer.from(encoded, 'base64'));
-      const updated = dateOf(document.update_time);
-      // Times are the server's to set; it refuses writes that carry them, so they are put back
-      // after the write: preconditions compare them with what readers saw before the restart.
-      this.state.writeV1Document(
-        updated,
-        new V1Write({ update: new V1Document({ name: document.name, fields: document.fields }) }),
-      );
-      this.state.getDocument(document.name).metadata = {
-        hasExist: true,
-        createdAt: document.has_create_time ? dateOf(document.create_time) : updated,
-        updatedAt: updated,
-      };
-      this.lastCommitMs = Math.max(this.lastCommitMs, updated.getTime());
+  private replay(record: JournalRecord): void {
+    if ('clear' in record) {
+      this.state.clear();
+      this.documents.clear();
+      this.pendingEvents.clear();
+    } else if ('c' in record) {
+      for (const [path, encoded] of record.c) {
+        if (encoded) this.restore(encoded);
+        else this.install(path, undefined, new Date());
+      }
+      const written = new Map(record.c);
+      const root = this.databaseRoot();
+      for (const event of record.e) {
+        const path = event.firestore?.path as string;
+        const after = written.get(`${root}/${path}`) ?? undefined;
+        this.pendingEvents.set(event.id, {
+          ...event,
+          firestore: { path, before: event.firestore?.before, after },
+          done: [],
+        });
+      }
+    } else if ('e' in record) {
+      for (const event of record.e) this.pendingEvents.set(event.id, { ...event, done: [] });
+    } else if ('d' in record) {
+      this.pendingEvents.get(record.d)?.done.push(record.fn);
+    } else if ('s' in record) {
+      this.pendingEvents.delete(record.s);
     }
   }
+
+  /** Puts back a saved document with its own create and update times. */
+  private restore(encoded: string): void {
+    const document = V1Document.deserializeBinary(Buffer.from(encoded, 'base64'));
+    const updated = dateOf(document.update_time);
+    this.install(document.name, document.fields, updated);
+    // Preconditions compare these with what readers saw before the restart.
+    this.state.getDocument(document.name).metadata = {
+      hasExist: true,
+      createdAt: document.has_create_time ? dateOf(document.create_time) : updated,
+      updatedAt: updated,
+    };
+    this.documents.set(document.name, Buffer.from(encoded, 'base64'));
+    this.lastCommitMs = Math.max(this.lastCommitMs, updated.getTime());
+  }
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
 }
 
 function dateOf(timestamp: { seconds: number; nanos: number }): Date {

@@ -34,6 +34,19 @@ describe('FolderObjectStore', () => {
     expect(await store.stat('evidence/v/p/thumb.webp')).toBeUndefined();
   });
 
+  it('reports a write finalized before the write resolves, and takes concurrent writes of one name', async () => {
+    let reported = false;
+    const stop = store.onFinalized(() => void (reported = true));
+    const writing = store.write('uploads/same', Buffer.from('one'), { contentType: 'text/plain' });
+    const again = store.write('uploads/same', Buffer.from('two'), { contentType: 'text/plain' });
+    await writing;
+    // The dispatcher journals the event in its listener: the write is reported done after that.
+    expect(reported).toBe(true);
+    await again;
+    stop();
+    expect(['one', 'two']).toContain(String(await store.read('uploads/same')));
+  });
+
   it('keeps object names inside the bucket', async () => {
     await expect(
       store.write('../outside', Buffer.from('x'), { contentType: 'text/plain' }),

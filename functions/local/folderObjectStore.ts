@@ -73,10 +73,14 @@ export class FolderObjectStore implements ObjectStore {
     };
     await mkdir(dirname(paths.data), { recursive: true });
     await mkdir(dirname(paths.sidecar), { recursive: true });
-    // Like Cloud Storage, an object appears whole or not at all: write aside, then rename.
-    await writeFile(`${paths.data}.partial`, data);
-    await writeFile(paths.sidecar, JSON.stringify(sidecar));
-    await rename(`${paths.data}.partial`, paths.data);
+    // Like Cloud Storage, an object appears whole or not at all, even if the process is killed
+    // mid-write: both files are written aside (one name per write, for concurrent writers), then
+    // renamed. The finalized event is journaled by the listener before this write resolves.
+    const aside = `.${randomBytes(6).toString('hex')}.partial`;
+    await writeFile(`${paths.data}${aside}`, data);
+    await writeFile(`${paths.sidecar}${aside}`, JSON.stringify(sidecar));
+    await rename(`${paths.sidecar}${aside}`, paths.sidecar);
+    await rename(`${paths.data}${aside}`, paths.data);
     const finalized: FinalizedObject = {
       bucket: this.bucket,
       name,

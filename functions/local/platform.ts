@@ -151,8 +151,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   try {
     // Loaded only now: the functions read the environment set above when they initialise.
     const functions = (await import('../src/index')) as Record<string, unknown>;
-    const dispatcher = new TriggerDispatcher(functions, projectId, (fn, eventId) =>
-      log(`trigger ${fn} failed on event ${eventId}\n`),
+    const dispatcher = new TriggerDispatcher(
+      functions,
+      projectId,
+      (fn, eventId) => log(`trigger ${fn} failed on event ${eventId}\n`),
+      firestore.outbox,
     );
     firestore.onChanges((changes) => dispatcher.firestoreChanged(changes));
     store.onFinalized((object) => dispatcher.objectFinalized(object));

@@ -6,7 +6,20 @@ import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { Document as V1Document } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { onObjectFinalized } from 'firebase-functions/v2/storage';
-import { TriggerDispatcher, matchesDocumentPattern } from './triggers';
+import { TriggerDispatcher, matchesDocumentPattern, recentDeliveries } from './triggers';
+import type { EventOutbox, PendingEvent } from './journal';
+
+/** An outbox as the journal keeps it, in memory: what is pending, and what it was told. */
+function memoryOutbox(pending: PendingEvent[]) {
+  const told: string[] = [];
+  const outbox: EventOutbox = {
+    add: (event) => told.push(`add ${event.id}`),
+    delivered: (id, fn) => told.push(`delivered ${id} ${fn}`),
+    settled: (id) => told.push(`settled ${id}`),
+    pending: () => pending,
+  };
+  return { outbox, told };
+}
 
 let app: App;
 beforeAll(() => {
@@ -105,5 +118,79 @@ describe('TriggerDispatcher', () => {
     expect(record).toMatchObject({ attempts: 2, outcome: 'ok' });
     await dispatcher.redeliver('flaky', ids[0] as string);
     expect(ids).toEqual([ids[0], ids[0], ids[0]]);
+  });
+
+  it('delivers on start the events a previous run left pending, to the functions not yet done', async () => {
+    const seen: string[] = [];
+    const first = onDocumentWritten('donations/{id}', (event) => {
+      seen.push(`first ${event.id} ${String(event.data?.after.get('status'))}`);
+    });
+    const second = onDocumentWritten('donations/{id}', (event) => {
+      seen.push(`second ${event.id} ${String(event.data?.after.get('status'))}`);
+    });
+    const after = Buffer.from(
+      documentBytes('donations/d1', { status: { string_value: 'accepted' } }),
+    ).toString('base64');
+    const { outbox, told } = memoryOutbox([
+      {
+        id: 'e1',
+        time: '2026-11-30T08:00:00.000Z',
+        firestore: { path: 'donations/d1', after },
+        done: ['first'],
+      },
+      { id: 'e2', time: '2026-11-30T08:00:00.000Z', firestore: { path: 'elsewhere/x' }, done: [] },
+    ]);
+    const dispatcher = new TriggerDispatcher({ first, second }, 'demo-glue', undefined, outbox);
+    await dispatcher.idle();
+    expect(seen).toEqual(['second e1 accepted']);
+    expect(told.sort()).toEqual(['settled e1', 'settled e2']);
+  });
+
+  it('journals a finalized object before reporting it, and settles it after its deliveries', async () => {
+    const names: string[] = [];
+    const a = onObjectFinalized((event) => void names.push(`a ${event.data.name}`));
+    const b = onObjectFinalized((event) => void names.push(`b ${event.data.name}`));
+    const { outbox, told } = memoryOutbox([]);
+    const dispatcher = new TriggerDispatcher({ a, b }, 'demo-glue', undefined, outbox);
+    dispatcher.objectFinalized({
+      bucket: 'demo-glue.appspot.com',
+      name: 'incoming/y',
+      contentType: 'image/jpeg',
+      size: 3,
+      generation: '1',
+      metadata: {},
+      timeCreated: new Date().toISOString(),
+    });
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/^add /);
+    await dispatcher.idle();
+    const id = (told[0] as string).slice(4);
+    expect(told.slice(1)).toEqual([`delivered ${id} a`, `settled ${id}`]);
+    expect(names).toEqual(['a incoming/y', 'b incoming/y']);
+  });
+
+  it('keeps only a recent window of deliveries, however many events go through', async () => {
+    let count = 0;
+    const counter = onObjectFinalized(() => void count++);
+    const dispatcher = new TriggerDispatcher({ counter }, 'demo-glue');
+    const total = 2 * recentDeliveries + 10;
+    for (let i = 0; i < total; i++)
+      dispatcher.objectFinalized({
+        bucket: 'demo-glue.appspot.com',
+        name: `bulk/${i}`,
+        contentType: 'image/jpeg',
+        size: 1,
+        generation: String(i),
+        metadata: {},
+        timeCreated: new Date().toISOString(),
+      });
+    await dispatcher.idle();
+    expect(count).toBe(total);
+    const kept = dispatcher.events();
+    expect(kept.length).toBeLessThanOrEqual(2 * recentDeliveries);
+    expect(kept.length).toBeGreaterThanOrEqual(recentDeliveries);
+    // The newest are the ones kept.
+    expect(dispatcher.events({ document: `bulk/${total - 1}` })).toHaveLength(1);
+    expect(dispatcher.events({ document: 'bulk/0' })).toEqual([]);
   });
 });

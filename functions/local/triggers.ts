@@ -4,11 +4,15 @@
  * DocumentEventData (before and after), Storage events the object's JSON — so the functions'
  * own decoding path runs, not a copy of their handlers. One event id per change, shared by every
  * function it reaches, as in production. Failed deliveries of functions declared `retry: true` are
- * retried with the same event id; delivered events are kept so tests can deliver one again.
+ * retried with the same event id. Each event stays in the journal's outbox until all its
+ * deliveries have finished, so events left undelivered by a kill are delivered on the next start
+ * (at least once, as Eventarc promises). The most recent deliveries are kept so tests can look
+ * at them and deliver one again.
  */
 import { randomUUID } from 'node:crypto';
 import type { DocumentChange } from './firestore';
 import type { FinalizedObject } from './folderObjectStore';
+import type { EventOutbox, PendingEvent } from './journal';
 
 type CloudEventFunction = ((event: Record<string, unknown>) => unknown) & {
   __endpoint?: {
@@ -45,6 +49,13 @@ const firestoreEventTypes = {
 } as const;
 const storageFinalized = 'google.cloud.storage.object.v1.finalized';
 const maxAttempts = 4;
+/** Deliveries kept for `events()` and `redeliver()`: the recent ones, not every one since start. */
+export const recentDeliveries = 5000;
+
+interface Delivery {
+  trigger: EventTriggerFunction;
+  event: Record<string, unknown>;
+}
 
 /** True when `path` (e.g. households/abc) matches a trigger's document pattern (households/{id}). */
 export function matchesDocumentPattern(pattern: string, path: string): boolean {
@@ -87,15 +98,18 @@ function stringFilter(value: unknown): string | undefined {
 
 export class TriggerDispatcher {
   private readonly triggers: EventTriggerFunction[] = [];
-  private readonly delivered: DeliveredEvent[] = [];
+  private delivered: DeliveredEvent[] = [];
   private pending = 0;
   private waiters: Array<() => void> = [];
+  /** Deliveries still to finish, by event id, to tell the outbox when an event is settled. */
+  private readonly unfinished = new Map<string, number>();
 
   constructor(
     functions: Record<string, unknown>,
     private readonly projectId: string,
     private readonly onError: (fn: string, eventId: string, error: unknown) => void = () =>
       undefined,
+    private readonly outbox?: EventOutbox,
   ) {
     for (const [name, value] of Object.entries(functions)) {
       const run = value as CloudEventFunction;
@@ -112,6 +126,28 @@ export class TriggerDispatcher {
         bucket: stringFilter(trigger.eventFilters?.bucket),
       });
     }
+    // Events a previous run journaled but did not finish delivering: to the functions not done.
+    for (const event of outbox?.pending() ?? []) this.resume(event);
+  }
+
+  private resume(event: PendingEvent): void {
+    const deliveries = event.firestore
+      ? this.firestoreDeliveries({
+          id: event.id,
+          time: event.time,
+          path: event.firestore.path,
+          before: event.firestore.before
+            ? Buffer.from(event.firestore.before, 'base64')
+            : undefined,
+          after: event.firestore.after ? Buffer.from(event.firestore.after, 'base64') : undefined,
+        })
+      : event.storage
+        ? this.storageDeliveries(event.id, event.storage)
+        : [];
+    this.dispatch(
+      event.id,
+      deliveries.filter((delivery) => !event.done.includes(delivery.trigger.name)),
+    );
   }
 
   /** Names of the trigger functions found among the exports. */
@@ -121,24 +157,32 @@ export class TriggerDispatcher {
 
   firestoreChanged(changes: DocumentChange[]): void {
     for (const change of changes) {
-      const kind = !change.before ? 'created' : !change.after ? 'deleted' : 'updated';
-      const id = randomUUID();
-      for (const trigger of this.triggers) {
-        const type = trigger.eventType;
-        const wanted = type === firestoreEventTypes.written || type === firestoreEventTypes[kind];
-        if (
-          !wanted ||
-          !trigger.documentPattern ||
-          !matchesDocumentPattern(trigger.documentPattern, change.path)
-        )
-          continue;
-        this.schedule(trigger, {
+      const id = change.id ?? randomUUID();
+      this.dispatch(id, this.firestoreDeliveries({ ...change, id }));
+    }
+  }
+
+  private firestoreDeliveries(change: DocumentChange & { id: string }): Delivery[] {
+    const kind = !change.before ? 'created' : !change.after ? 'deleted' : 'updated';
+    const deliveries: Delivery[] = [];
+    for (const trigger of this.triggers) {
+      const type = trigger.eventType;
+      const wanted = type === firestoreEventTypes.written || type === firestoreEventTypes[kind];
+      if (
+        !wanted ||
+        !trigger.documentPattern ||
+        !matchesDocumentPattern(trigger.documentPattern, change.path)
+      )
+        continue;
+      deliveries.push({
+        trigger,
+        event: {
           specversion: '1.0',
-          id,
+          id: change.id,
           type,
           source: `//firestore.googleapis.com/projects/${this.projectId}/databases/(default)`,
           subject: `documents/${change.path}`,
-          time: new Date().toISOString(),
+          time: change.time ?? new Date().toISOString(),
           datacontenttype: 'application/protobuf',
           project: this.projectId,
           location: 'asia-east2',
@@ -146,46 +190,85 @@ export class TriggerDispatcher {
           namespace: '(default)',
           document: change.path,
           data: encodeDocumentEventData(change.before, change.after),
-        });
-      }
+        },
+      });
     }
+    return deliveries;
   }
 
   objectFinalized(object: FinalizedObject): void {
     const id = randomUUID();
-    for (const trigger of this.triggers) {
-      if (trigger.eventType !== storageFinalized) continue;
-      if (trigger.bucket && trigger.bucket !== object.bucket) continue;
-      this.schedule(trigger, {
-        specversion: '1.0',
-        id,
-        type: storageFinalized,
-        source: `//storage.googleapis.com/projects/_/buckets/${object.bucket}`,
-        subject: `objects/${object.name}`,
-        time: object.timeCreated,
-        bucket: object.bucket,
-        data: {
-          kind: 'storage#object',
-          id: `${object.bucket}/${object.name}/${object.generation}`,
+    // Journaled before the store reports the write done: a kill now still owes the event.
+    this.outbox?.add({ id, time: object.timeCreated, storage: object, done: [] });
+    this.dispatch(id, this.storageDeliveries(id, object));
+  }
+
+  private storageDeliveries(id: string, object: FinalizedObject): Delivery[] {
+    return this.triggers
+      .filter(
+        (trigger) =>
+          trigger.eventType === storageFinalized &&
+          (!trigger.bucket || trigger.bucket === object.bucket),
+      )
+      .map((trigger) => ({
+        trigger,
+        event: {
+          specversion: '1.0',
+          id,
+          type: storageFinalized,
+          source: `//storage.googleapis.com/projects/_/buckets/${object.bucket}`,
+          subject: `objects/${object.name}`,
+          time: object.timeCreated,
           bucket: object.bucket,
-          name: object.name,
-          contentType: object.contentType,
-          size: String(object.size),
-          generation: object.generation,
-          metageneration: '1',
-          timeCreated: object.timeCreated,
-          updated: object.timeCreated,
-          storageClass: 'STANDARD',
-          metadata: object.metadata,
+          data: {
+            kind: 'storage#object',
+            id: `${object.bucket}/${object.name}/${object.generation}`,
+            bucket: object.bucket,
+            name: object.name,
+            contentType: object.contentType,
+            size: String(object.size),
+            generation: object.generation,
+            metageneration: '1',
+            timeCreated: object.timeCreated,
+            updated: object.timeCreated,
+            storageClass: 'STANDARD',
+            metadata: object.metadata,
+          },
         },
+      }));
+  }
+
+  /** Schedules an event's deliveries and tells the outbox of each, and once all have finished. */
+  private dispatch(id: string, deliveries: Delivery[]): void {
+    if (deliveries.length === 0) {
+      this.outbox?.settled(id);
+      return;
+    }
+    this.unfinished.set(id, (this.unfinished.get(id) ?? 0) + deliveries.length);
+    for (const { trigger, event } of deliveries) {
+      this.schedule(trigger, event, () => {
+        const left = (this.unfinished.get(id) ?? 1) - 1;
+        if (left > 0) {
+          this.unfinished.set(id, left);
+          this.outbox?.delivered(id, trigger.name);
+          return;
+        }
+        this.unfinished.delete(id);
+        this.outbox?.settled(id);
       });
     }
   }
 
-  private schedule(trigger: EventTriggerFunction, event: Record<string, unknown>): void {
+  private schedule(
+    trigger: EventTriggerFunction,
+    event: Record<string, unknown>,
+    finished: () => void,
+  ): void {
     this.pending++;
     setImmediate(() => {
-      void this.deliver(trigger, event).finally(() => this.settle());
+      void this.deliver(trigger, event)
+        .then(finished)
+        .finally(() => this.settle());
     });
   }
 
@@ -217,6 +300,9 @@ export class TriggerDispatcher {
       }
     }
     this.delivered.push(record);
+    // Trimmed in halves, so keeping a window costs nothing per event.
+    if (this.delivered.length >= 2 * recentDeliveries)
+      this.delivered = this.delivered.slice(-recentDeliveries);
     return record;
   }
 
@@ -240,7 +326,7 @@ export class TriggerDispatcher {
     );
   }
 
-  /** Delivers an already delivered event again, as Eventarc may (at-least-once). */
+  /** Delivers a recently delivered event again, as Eventarc may (at-least-once). */
   async redeliver(fn: string, eventId: string): Promise<DeliveredEvent> {
     const original = this.delivered.find(
       (record) => record.fn === fn && record.event.id === eventId,
