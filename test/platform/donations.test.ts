@@ -25,7 +25,7 @@ async function donationsOf(needId: string) {
 }
 
 describe('money donations', () => {
-  it('makes one donation of a request retried with the same id, and matches the need', async () => {
+  it('makes one donation of a request retried with the same id, and keeps a partly funded need published', async () => {
     const need = await publishedNeedIn('520526105206', 'money');
     const donor = await signInByPhone('+8613800000002');
     const request = { requestId: newRequestId(), needId: need.id, amountFen: 10_000 };
@@ -43,7 +43,8 @@ describe('money donations', () => {
       },
     ]);
     const after = await adminDb().collection('needs').doc(need.id).get();
-    expect(after.get('status')).toBe('matched');
+    // Matched (对接) means covered: a partial gift leaves the need findable.
+    expect(after.get('status')).toBe('published');
     expect(after.get('raisedFen')).toBe(10_000);
 
     // A second delivery of every donation event changes nothing.
@@ -105,10 +106,21 @@ describe('money donations', () => {
       };
     };
     const before = await stats();
+    const confirm = { needId: need.id, receivedOn: '2026-11-20' };
+    const admin = await signIn('v10a@demo.fupin.cn');
+    // A partial gift neither matches the need nor lets its receipt be confirmed.
     await call('donate', { requestId: newRequestId(), needId: need.id, amountFen: 5_000 }, donor);
     await idle();
+    expect(await stats()).toEqual(before);
+    const early = await call('confirmReceipt', { ...confirm, requestId: newRequestId() }, admin);
+    expect(early.error?.status).toBe('FAILED_PRECONDITION');
+    await call(
+      'donate',
+      { requestId: newRequestId(), needId: need.id, amountFen: need.targetFen - 5_000 },
+      donor,
+    );
+    await idle();
     expect(await stats()).toEqual({ matched: before.matched + 1, fulfilled: before.fulfilled });
-    const confirm = { needId: need.id, receivedOn: '2026-11-20' };
     // A village administrator of another village cannot record it.
     const other = await call(
       'confirmReceipt',
@@ -116,11 +128,7 @@ describe('money donations', () => {
       await signIn('v09a@demo.fupin.cn'),
     );
     expect(other.error?.status).toBe('PERMISSION_DENIED');
-    const own = await call(
-      'confirmReceipt',
-      { ...confirm, requestId: newRequestId() },
-      await signIn('v10a@demo.fupin.cn'),
-    );
+    const own = await call('confirmReceipt', { ...confirm, requestId: newRequestId() }, admin);
     expect(own.result).toEqual({ needId: need.id, status: 'fulfilled' });
     await idle();
     expect(await stats()).toEqual({ matched: before.matched + 1, fulfilled: before.fulfilled + 1 });

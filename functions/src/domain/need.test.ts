@@ -14,6 +14,7 @@ import {
   rejectionReasons,
   resolveGuarantee,
   revalidationPatch,
+  statusForCoverage,
   reviewNeedInputAt,
   reviewDateBeforeSubmission,
   submitNeedInputAt,
@@ -539,6 +540,11 @@ describe('the lifecycle', () => {
     ['matched', 'fulfilled', 'helper', true],
     ['fulfilled', 'closed', 'village_admin', true],
     ['closed', 'published', 'village_admin', false],
+    ['matched', 'published', 'village_admin', false],
+    ['matched', 'withdrawn', 'village_admin', false],
+    ['matched', 'withdrawn', 'ops', true],
+    ['fulfilled', 'withdrawn', 'ops', true],
+    ['under_review', 'withdrawn', 'ops', false],
   ] as const)('%s → %s by %s: %s', (from, to, actor, allowed) => {
     expect(canTransition(from, to, actor)).toBe(allowed);
   });
@@ -547,10 +553,42 @@ describe('the lifecycle', () => {
     for (const from of [null, ...needStatuses] as Array<NeedStatus | null>) {
       for (const actor of actors) {
         if (canTransition(from, 'published', actor)) {
-          expect([from, actor]).toEqual(['under_review', 'village_admin']);
+          // The system only returns an already published need that lost its coverage.
+          if (actor === 'system') expect(['matched', 'fulfilled', 'closed']).toContain(from);
+          else expect([from, actor]).toEqual(['under_review', 'village_admin']);
         }
       }
     }
+  });
+
+  test.each([
+    ['published', true, 'matched'],
+    ['published', false, 'published'],
+    ['matched', true, 'matched'],
+    ['matched', false, 'published'],
+    ['fulfilled', false, 'published'],
+    ['closed', false, 'published'],
+    ['fulfilled', true, 'fulfilled'],
+    ['withdrawn', true, 'withdrawn'],
+    ['withdrawn', false, 'withdrawn'],
+    ['invalid', false, 'invalid'],
+  ] as const)('a %s need, covered %s, becomes %s', (from, covered, to) => {
+    expect(statusForCoverage(from, covered)).toBe(to);
+    if (from !== to) expect(canTransition(from, to, 'system')).toBe(true);
+  });
+
+  it('never takes down a need that holds an accepted gift or kept pledge', () => {
+    const problems = ['reason:not_canonical'];
+    expect(revalidationPatch({ status: 'published', raisedFen: 100 }, problems)).toEqual({
+      problems,
+    });
+    expect(
+      revalidationPatch({ status: 'published', itemProgress: [{ pledged: 1 }] }, problems),
+    ).toEqual({ problems });
+    expect(revalidationPatch({ status: 'published', raisedFen: 0 }, problems)).toEqual({
+      status: 'invalid',
+      problems,
+    });
   });
 
   it('gives the household no transition at all', () => {

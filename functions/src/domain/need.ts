@@ -148,13 +148,19 @@ export type NeedTransition = {
  * - Only the village administrator starts the in-person review (入户审核) and then publishes or
  *   rejects: publishing straight from `submitted` is not a row, so no need is published unvisited.
  * - Before publication either may withdraw; a published need is withdrawn by the village
- *   administrator only, as it is their publication.
+ *   administrator only, as it is their publication, and only while it holds no accepted gift
+ *   (withdrawNeed's check: accepted gifts are final, so ops refunds them first).
  * - The system marks a need `invalid` when re-validation finds a problem, up to publication (a
- *   published need found invalid is taken down). Once a donor has taken it up the status is
- *   history that donations rest on: the trigger then records problems without moving it.
+ *   published need found invalid is taken down). Once a donor has taken it up (any accepted gift
+ *   or kept pledge) the status is history that donations rest on: the trigger then records
+ *   problems without moving it.
  *   An invalid need whose problems are corrected returns to `submitted`, to be reviewed again.
- * - `matched` is set by the donation trigger; delivery is recorded by helper or administrator;
- *   the administrator closes.
+ * - `matched` (对接) means covered: the accepted money reaches the target, or kept pledges cover
+ *   every item. The settlement moves a need there and back: a refund or a lapsed pledge that
+ *   uncovers a matched, fulfilled or closed need returns it to `published`, findable again.
+ *   Fulfilled is recorded by helper or administrator on a covered need; the administrator closes.
+ * - Ops takes down a need found false (`refundDonation` with `need_found_false`) whatever its
+ *   status after publication.
  */
 export const needTransitions: readonly NeedTransition[] = [
   { from: null, to: 'submitted', by: ['helper', 'village_admin'] },
@@ -163,15 +169,37 @@ export const needTransitions: readonly NeedTransition[] = [
   { from: 'under_review', to: 'rejected', by: ['village_admin'] },
   { from: 'submitted', to: 'withdrawn', by: ['helper', 'village_admin'] },
   { from: 'under_review', to: 'withdrawn', by: ['helper', 'village_admin'] },
-  { from: 'published', to: 'withdrawn', by: ['village_admin'] },
+  { from: 'published', to: 'withdrawn', by: ['village_admin', 'ops'] },
   { from: 'submitted', to: 'invalid', by: ['system'] },
   { from: 'under_review', to: 'invalid', by: ['system'] },
   { from: 'published', to: 'invalid', by: ['system'] },
   { from: 'invalid', to: 'submitted', by: ['system'] },
   { from: 'published', to: 'matched', by: ['system'] },
+  { from: 'matched', to: 'published', by: ['system'] },
   { from: 'matched', to: 'fulfilled', by: ['helper', 'village_admin'] },
+  { from: 'fulfilled', to: 'published', by: ['system'] },
   { from: 'fulfilled', to: 'closed', by: ['village_admin'] },
+  { from: 'closed', to: 'published', by: ['system'] },
+  { from: 'matched', to: 'withdrawn', by: ['ops'] },
+  { from: 'fulfilled', to: 'withdrawn', by: ['ops'] },
+  { from: 'closed', to: 'withdrawn', by: ['ops'] },
 ];
+
+/** Statuses in which a need takes gifts (a matched one only what a refund or lapse frees). */
+export const openStatuses: readonly NeedStatus[] = ['published', 'matched'];
+
+/** Statuses that assert the need is covered (对接): an uncovering moves them back to published. */
+export const coveredStatuses: readonly NeedStatus[] = ['matched', 'fulfilled', 'closed'];
+
+/**
+ * The status a need takes when its coverage is (re)computed: covered moves a published need to
+ * matched; uncovered moves a matched, fulfilled or closed one back to published, to be found and
+ * given to again. Every other status (withdrawn, invalid…) stays as it is.
+ */
+export function statusForCoverage(status: NeedStatus, covered: boolean): NeedStatus {
+  if (covered) return status === 'published' ? 'matched' : status;
+  return coveredStatuses.includes(status) ? 'published' : status;
+}
 
 export function isNeedStatus(value: unknown): value is NeedStatus {
   return typeof value === 'string' && (needStatuses as readonly string[]).includes(value);
@@ -570,6 +598,17 @@ export function validateStoredNeed(doc: unknown, context: StoredNeedContext = {}
   return [...problems].sort();
 }
 
+/** A need holding an accepted gift or a kept pledge: donations rest on its status. */
+export function isTakenUp(doc: { raisedFen?: unknown; itemProgress?: unknown }): boolean {
+  const raised = typeof doc.raisedFen === 'number' && doc.raisedFen > 0;
+  const pledged =
+    Array.isArray(doc.itemProgress) &&
+    doc.itemProgress.some(
+      (line) => typeof line?.pledged === 'number' && (line.pledged as number) > 0,
+    );
+  return raised || pledged;
+}
+
 /**
  * What the re-validation trigger writes given the problems it found, or null when the document
  * already says exactly that. Applying the patch and validating again yields null: that fixed
@@ -579,7 +618,7 @@ export function validateStoredNeed(doc: unknown, context: StoredNeedContext = {}
  * corrects it, and the next pass returns it to `submitted`, to be reviewed again.
  */
 export function revalidationPatch(
-  doc: { status?: unknown; problems?: unknown },
+  doc: { status?: unknown; problems?: unknown; raisedFen?: unknown; itemProgress?: unknown },
   problems: readonly string[],
 ): { status?: NeedStatus; problems: string[] } | null {
   const stored = Array.isArray(doc.problems) ? (doc.problems as unknown[]) : [];
@@ -587,7 +626,8 @@ export function revalidationPatch(
   const status = doc.status;
   if (problems.length > 0) {
     // An unknown status (a typo in the console) is itself a problem and may be taken down.
-    const markable = !isNeedStatus(status) || canTransition(status, 'invalid', 'system');
+    const markable =
+      !isNeedStatus(status) || (canTransition(status, 'invalid', 'system') && !isTakenUp(doc));
     if (markable && status !== 'invalid') return { status: 'invalid', problems: [...problems] };
     return same ? null : { problems: [...problems] };
   }

@@ -73,6 +73,26 @@ describe('need counts', () => {
     ['published → withdrawn', 'published', 'withdrawn', { publishedNeeds: -1 }],
     ['published → invalid', 'published', 'invalid', { publishedNeeds: -1 }],
     ['submitted → rejected', 'submitted', 'rejected', {}],
+    // A refund or lapse uncovers a need: it leaves the matched (and fulfilled) counts again.
+    ['matched → published (uncovered)', 'matched', 'published', { matchedNeeds: -1 }],
+    [
+      'fulfilled → published (uncovered)',
+      'fulfilled',
+      'published',
+      { matchedNeeds: -1, fulfilledNeeds: -1 },
+    ],
+    [
+      'closed → published (uncovered)',
+      'closed',
+      'published',
+      { matchedNeeds: -1, fulfilledNeeds: -1 },
+    ],
+    [
+      'fulfilled → withdrawn (found false)',
+      'fulfilled',
+      'withdrawn',
+      { publishedNeeds: -1, matchedNeeds: -1, fulfilledNeeds: -1 },
+    ],
   ])('%s', (_what, from, to, expected) => {
     const deltas = needDeltas(need(from), need(to));
     expect(Object.fromEntries(deltas)).toEqual(

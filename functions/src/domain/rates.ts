@@ -2,8 +2,8 @@
  * What the township is judged on (DOMAIN.md), defined once. Counts are stored, rates derived.
  *
  * Registration rate (注册率) = registered ÷ roster households, target 100 %.
- * Match rate (对接率) = matched ÷ published needs, target ≥ 60 %; shown beside it, the fulfilled
- * rate = fulfilled ÷ published needs (the household has confirmed receipt).
+ * Match rate (对接率) = matched (covered) ÷ published needs, target ≥ 60 %; shown beside it, the
+ * fulfilled rate = fulfilled ÷ published needs (covered, and the household has confirmed receipt).
  */
 export const countFields = [
   'rosterHouseholds',
@@ -43,8 +43,10 @@ export function householdCounts(household: HouseholdLike): HouseholdCountFields 
 /**
  * Need statuses in each count. A published need stays in the denominator through its life
  * (matched, fulfilled, closed); a withdrawn, rejected or invalid need leaves it, so withdrawing a
- * published need lowers the denominator. A need counts as matched (对接) as soon as a donor has
- * taken it up, before delivery is confirmed; fulfilled only once the household has confirmed.
+ * published need lowers the denominator. A need counts as matched (对接) only while it is covered
+ * — the accepted money reaches its target, or kept pledges cover every item: a partial gift
+ * does not count, and a refund or lapse that uncovers it takes it out again (the settlement
+ * moves it back to published). Fulfilled only once covered and the household has confirmed.
  */
 export const publishedStatuses = ['published', 'matched', 'fulfilled', 'closed'] as const;
 export const matchedStatuses = ['matched', 'fulfilled', 'closed'] as const;

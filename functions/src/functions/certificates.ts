@@ -7,7 +7,9 @@ import { logs } from '../logs';
 import { certificateSigningKey } from '../params';
 import { collections, db } from '../services/db';
 import { objectStore } from '../services/objectStore';
+import { retryOnConflict } from '../services/needs';
 import { runOnce } from '../services/requests';
+import { refundIn } from '../services/settlement';
 
 /** Download links last this long: enough to save the file, too short to pass around. */
 const fileLinkTtlMs = 10 * 60_000;
@@ -79,25 +81,20 @@ export const refundDonationInput = z.strictObject({
 
 /**
  * Ops records that a donation was refunded (returned to the donor, or the need found false): the
- * donation leaves the need's funding at the next settlement and its certificate is revoked.
+ * donation leaves the need's funding at once, in the same batch, and its certificate is revoked.
+ * A need found false is taken down.
  */
 export const refundDonation = callable({
   name: 'refundDonation',
   input: refundDonationInput,
   roles: ['ops'],
   handler: async ({ requestId, donationId, reason }, caller) => {
-    const { result } = await runOnce('refundDonation', caller.uid, requestId, async (batch) => {
-      const ref = db().collection(collections.donations).doc(donationId);
-      const donation = await ref.get();
-      if (!donation.exists) throw new HttpsError('not-found', '没有这笔捐助');
-      if (!['accepted', 'delivered', 'shipped', 'held'].includes(donation.get('status'))) {
-        throw new HttpsError('failed-precondition', '这笔捐助不能退回', {
-          status: donation.get('status'),
-        });
-      }
-      batch.update(ref, { status: 'refunded', refundReason: reason, refundedBy: caller.uid });
-      return { donationId, status: 'refunded' as const };
-    });
+    // The need's money and status move in the refund's own batch (services/settlement.ts).
+    const { result } = await retryOnConflict(() =>
+      runOnce('refundDonation', caller.uid, requestId, (batch) =>
+        refundIn(batch, donationId, reason, caller.uid),
+      ),
+    );
     return result;
   },
 });

@@ -8,7 +8,7 @@ import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { runOnce } from '../services/requests';
 import { publicNeedsCollection } from '../services/needs';
-import type { PublicNeedView } from '../domain/need';
+import { openStatuses, type PublicNeedView } from '../domain/need';
 
 export const donationsCollection = collections.donations;
 
@@ -21,9 +21,10 @@ export const donateInput = z.strictObject({
 /**
  * 帮助TA with money: the donor gives an amount in fen to a published money need. A retry with the
  * same request id returns the same donation, never a second one. A need already covered, or an
- * amount beyond what it still lacks, is refused with `failed-precondition`; donors racing for the
- * last of a need are settled by onDonationWritten, which accepts donations in the order made and
- * declines the rest — so the policy holds at rest without relying on transaction isolation.
+ * amount beyond what it still lacks, is refused with `failed-precondition`. The gift is made
+ * `pending`: onDonationWritten decides it against the need as it is when it settles — donors
+ * racing for the last of a need, or a withdrawal racing the gift, are settled there (declined
+ * `need_covered` or `need_closed`), conditionally on the need being unchanged since its read.
  */
 export const donate = callable({
   name: 'donate',
@@ -74,7 +75,7 @@ export async function needOpenForGift(needId: string, kind: 'money' | 'goods', u
     donorOf(uid),
     db().collection(publicNeedsCollection).doc(needId).get(),
   ]);
-  if (!need.exists || !['published', 'matched'].includes(need.get('status'))) {
+  if (!need.exists || !(openStatuses as readonly string[]).includes(need.get('status'))) {
     throw new HttpsError('not-found', '该需求未发布或已结束');
   }
   if (need.get('kind') !== kind) throw new HttpsError('failed-precondition', wrongKind[kind]);

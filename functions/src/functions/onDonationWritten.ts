@@ -1,6 +1,6 @@
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { functionsRegion } from '../params';
-import { settleNeed } from '../services/settlement';
+import { settleMoney, settleNeed } from '../services/settlement';
 import { donationsCollection } from './donate';
 
 /**
@@ -20,11 +20,13 @@ function isFollowUp(before: Record<string, unknown>, after: Record<string, unkno
 }
 
 /**
- * Settles a need from its donations on every donation write (services/settlement.ts): money is
- * accepted in the order given up to the target and the rest declined; goods pledges hold their
- * quantities until shipped, handed over or expired. The first accepted donation or kept pledge
- * moves a published need to matched (对接). A second delivery recomputes and finds nothing to
- * write.
+ * Settles on every donation write (services/settlement.ts). Money: a pending gift is decided
+ * once, against the need as it is now — accepted while it fits in what the need lacks, declined
+ * (`need_covered`, or `need_closed` on a need no longer open) otherwise; any other write of a
+ * money donation (its decision, certificate, refund) has nothing to settle. Goods: the need's
+ * pledges are recomputed, holding their quantities until shipped, handed over or expired. A
+ * need is matched (对接) once covered. A second delivery finds the gift decided (money) or
+ * nothing different to write (goods).
  */
 export const onDonationWritten = onDocumentWritten(
   { document: `${donationsCollection}/{donationId}`, region: functionsRegion, retry: true },
@@ -33,7 +35,11 @@ export const onDonationWritten = onDocumentWritten(
     const after = event.data?.after.data();
     const needId = (after?.needId ?? before?.needId) as string | undefined;
     if (!needId) return;
+    if ((after ?? before)?.kind !== 'goods') {
+      if (after?.status === 'pending') await settleMoney(needId, event.params.donationId);
+      return;
+    }
     if (before && after && isFollowUp(before, after)) return;
-    await settleNeed(needId, (after ?? before)?.kind === 'goods' ? 'goods' : 'money');
+    await settleNeed(needId, 'goods');
   },
 );

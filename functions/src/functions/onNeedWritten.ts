@@ -94,7 +94,13 @@ export const onNeedWritten = onDocumentWritten(
       await publicRef.delete();
       return;
     }
-    const publishedAt = (data.publishedAt as Timestamp | undefined) ?? Timestamp.now();
+    // The publication time reviewNeed stored, never this write's: a gift or a re-validation
+    // must not make a need look newly published. A need written by another path without one
+    // falls back to its review, its submission, then the document's creation.
+    const publishedAt =
+      [data.publishedAt, data.reviewedAt, data.submittedAt].find(
+        (value): value is Timestamp => value instanceof Timestamp,
+      ) ?? (current.createTime as Timestamp);
     const villageStats = await db()
       .collection(collections.stats)
       .doc(parsed.data.villageCode)

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { deny, callable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
+import { retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
 
 export const registerHouseholdInput = z.strictObject({
@@ -14,34 +15,45 @@ export const registerHouseholdInput = z.strictObject({
 /**
  * Registers a roster household on the platform (the registration-rate numerator). A village
  * administrator may register any household of their village, a helper only those assigned to them.
+ * The first registration wins: the write holds only if the household is unchanged since it was
+ * read, so of callers racing on one household exactly one is told `alreadyRegistered: false` and
+ * keeps `registeredBy`; the others read again and are told it was already registered.
  */
 export const registerHousehold = callable({
   name: 'registerHousehold',
   input: registerHouseholdInput,
   roles: ['village_admin', 'helper'],
   handler: async ({ householdId, requestId }, caller) => {
-    const { result } = await runOnce('registerHousehold', caller.uid, requestId, async (batch) => {
-      const ref = db().collection(collections.households).doc(householdId);
-      const household = await ref.get();
-      // A missing household and one of another village get the same answer.
-      const inScope =
-        household.exists &&
-        household.get('villageCode') === caller.region &&
-        (caller.role === 'village_admin' || household.get('helperUid') === caller.uid);
-      if (!inScope) deny('registerHousehold', caller.uid);
-      if (household.get('onRoster') !== true) {
-        throw new HttpsError('failed-precondition', '该户不在建档立卡名单内');
-      }
-      if (household.get('registered') === true)
-        return { householdId, registered: true, alreadyRegistered: true };
-      batch.update(ref, {
-        registered: true,
-        registeredAt: FieldValue.serverTimestamp(),
-        registeredBy: caller.uid,
-      });
-      logs.householdRegistered(householdId, caller.region, caller.uid);
-      return { householdId, registered: true, alreadyRegistered: false };
-    });
+    const { result } = await retryOnConflict(
+      () =>
+        runOnce('registerHousehold', caller.uid, requestId, async (batch) => {
+          const ref = db().collection(collections.households).doc(householdId);
+          const household = await ref.get();
+          // A missing household and one of another village get the same answer.
+          const inScope =
+            household.exists &&
+            household.get('villageCode') === caller.region &&
+            (caller.role === 'village_admin' || household.get('helperUid') === caller.uid);
+          if (!inScope) deny('registerHousehold', caller.uid);
+          if (household.get('onRoster') !== true) {
+            throw new HttpsError('failed-precondition', '该户不在建档立卡名单内');
+          }
+          if (household.get('registered') === true)
+            return { householdId, registered: true, alreadyRegistered: true };
+          batch.update(
+            ref,
+            {
+              registered: true,
+              registeredAt: FieldValue.serverTimestamp(),
+              registeredBy: caller.uid,
+            },
+            unchanged(household),
+          );
+          logs.householdRegistered(householdId, caller.region, caller.uid);
+          return { householdId, registered: true, alreadyRegistered: false };
+        }),
+      { message: '该户信息已变更，请刷新后重试' },
+    );
     return result;
   },
 });

@@ -1,12 +1,20 @@
 import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
-import { reviewDateBeforeSubmission, reviewNeedInput } from '../domain/need';
+import {
+  isTakenUp,
+  reviewDateBeforeSubmission,
+  reviewNeedInput,
+  type NeedReview,
+} from '../domain/need';
+import { moneyCovered } from '../domain/funding';
+import type { Caller } from '../domain/roles';
 import { docIdSchema, requestIdSchema } from '../domain/validation/common';
 import { callable } from '../lib/callable';
 import { logs } from '../logs';
-import { assertTransition, needForAction } from '../services/needs';
+import { assertTransition, needForAction, retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
+import { fundingOfNeed } from '../services/settlement';
 
 export const startNeedReviewInput = z.strictObject({
   requestId: requestIdSchema,
@@ -19,14 +27,27 @@ export const startNeedReview = callable({
   input: startNeedReviewInput,
   roles: ['village_admin'],
   handler: async ({ requestId, needId }, caller) => {
-    const { result } = await runOnce('startNeedReview', caller.uid, requestId, async (batch) => {
-      const { ref, status } = await needForAction('startNeedReview', caller, needId);
-      if (status === 'under_review') return { needId, status };
-      assertTransition(status, 'under_review', caller);
-      batch.update(ref, { status: 'under_review', updatedAt: FieldValue.serverTimestamp() });
-      logs.needMoved('startNeedReview', needId, caller.region, status, 'under_review', caller.uid);
-      return { needId, status: 'under_review' as const };
-    });
+    const { result } = await retryOnConflict(() =>
+      runOnce('startNeedReview', caller.uid, requestId, async (batch) => {
+        const { ref, snapshot, status } = await needForAction('startNeedReview', caller, needId);
+        if (status === 'under_review') return { needId, status };
+        assertTransition(status, 'under_review', caller);
+        batch.update(
+          ref,
+          { status: 'under_review', updatedAt: FieldValue.serverTimestamp() },
+          unchanged(snapshot),
+        );
+        logs.needMoved(
+          'startNeedReview',
+          needId,
+          caller.region,
+          status,
+          'under_review',
+          caller.uid,
+        );
+        return { needId, status: 'under_review' as const };
+      }),
+    );
     return result;
   },
 });
@@ -34,24 +55,34 @@ export const startNeedReview = callable({
 /**
  * Records the in-person review (date of the home visit, reviewer, opinion) and publishes or
  * rejects the need. Only the village's information administrator may, and only after the review
- * has been started: nothing is published unvisited.
+ * has been started: nothing is published unvisited. Every move of a need here is conditional on
+ * the need being as read (`lastUpdateTime`): a withdrawal and a publication racing cannot both
+ * be acknowledged; the loser reads again and is refused by the lifecycle table.
  */
 export const reviewNeed = callable({
   name: 'reviewNeed',
   input: reviewNeedInput,
   roles: ['village_admin'],
   handler: async (input, caller) => {
-    const { result } = await runOnce('reviewNeed', caller.uid, input.requestId, async (batch) => {
-      const { ref, snapshot, status } = await needForAction('reviewNeed', caller, input.needId);
-      const to = input.opinion === 'publish' ? 'published' : 'rejected';
-      assertTransition(status, to, caller);
-      const submittedAt = snapshot.get('submittedAt') as Timestamp | undefined;
-      if (submittedAt && reviewDateBeforeSubmission(input.reviewDate, submittedAt.toDate())) {
-        throw new HttpsError('invalid-argument', '入户审核日期不能早于提交日期', {
-          issues: [{ path: 'reviewDate', code: 'review_before_submission' }],
-        });
-      }
-      batch.update(ref, {
+    const { result } = await retryOnConflict(() => review(input, caller));
+    return result;
+  },
+});
+
+function review(input: NeedReview, caller: Caller) {
+  return runOnce('reviewNeed', caller.uid, input.requestId, async (batch) => {
+    const { ref, snapshot, status } = await needForAction('reviewNeed', caller, input.needId);
+    const to = input.opinion === 'publish' ? 'published' : 'rejected';
+    assertTransition(status, to, caller);
+    const submittedAt = snapshot.get('submittedAt') as Timestamp | undefined;
+    if (submittedAt && reviewDateBeforeSubmission(input.reviewDate, submittedAt.toDate())) {
+      throw new HttpsError('invalid-argument', '入户审核日期不能早于提交日期', {
+        issues: [{ path: 'reviewDate', code: 'review_before_submission' }],
+      });
+    }
+    batch.update(
+      ref,
+      {
         status: to,
         review: {
           date: input.reviewDate,
@@ -62,38 +93,54 @@ export const reviewNeed = callable({
         },
         reviewedBy: caller.uid,
         reviewedAt: FieldValue.serverTimestamp(),
+        // The publication time donors see and "longest waiting first" counts from; no later
+        // write (a gift, a re-validation) moves it.
         ...(to === 'published' ? { publishedAt: FieldValue.serverTimestamp() } : {}),
         updatedAt: FieldValue.serverTimestamp(),
-      });
-      logs.needMoved('reviewNeed', input.needId, caller.region, status, to, caller.uid);
-      return { needId: input.needId, status: to };
-    });
-    return result;
-  },
-});
+      },
+      unchanged(snapshot),
+    );
+    logs.needMoved('reviewNeed', input.needId, caller.region, status, to, caller.uid);
+    return { needId: input.needId, status: to };
+  });
+}
 
 export const withdrawNeedInput = z.strictObject({
   requestId: requestIdSchema,
   needId: docIdSchema,
 });
 
-/** Withdraws a need: before publication its submitter or the administrator, after it the administrator. */
+/**
+ * Withdraws a need: before publication its submitter or the administrator, after it the
+ * administrator, and only while no gift has been accepted on it (accepted gifts are final and
+ * certified: ops refunds them first). Gifts still pending when it is withdrawn are declined
+ * `need_closed` by the settlement.
+ */
 export const withdrawNeed = callable({
   name: 'withdrawNeed',
   input: withdrawNeedInput,
   roles: ['village_admin', 'helper'],
   handler: async ({ requestId, needId }, caller) => {
-    const { result } = await runOnce('withdrawNeed', caller.uid, requestId, async (batch) => {
-      const { ref, status } = await needForAction('withdrawNeed', caller, needId);
-      assertTransition(status, 'withdrawn', caller);
-      batch.update(ref, {
-        status: 'withdrawn',
-        withdrawnBy: caller.uid,
-        updatedAt: FieldValue.serverTimestamp(),
-      });
-      logs.needMoved('withdrawNeed', needId, caller.region, status, 'withdrawn', caller.uid);
-      return { needId, status: 'withdrawn' as const };
-    });
+    const { result } = await retryOnConflict(() =>
+      runOnce('withdrawNeed', caller.uid, requestId, async (batch) => {
+        const { ref, snapshot, status } = await needForAction('withdrawNeed', caller, needId);
+        assertTransition(status, 'withdrawn', caller);
+        if (isTakenUp(snapshot.data() ?? {})) {
+          throw new HttpsError(
+            'failed-precondition',
+            '该需求已有爱心人士的捐助，不能撤回；请联系运维人员先办理退款',
+            { reason: 'gifts_accepted' },
+          );
+        }
+        batch.update(
+          ref,
+          { status: 'withdrawn', withdrawnBy: caller.uid, updatedAt: FieldValue.serverTimestamp() },
+          unchanged(snapshot),
+        );
+        logs.needMoved('withdrawNeed', needId, caller.region, status, 'withdrawn', caller.uid);
+        return { needId, status: 'withdrawn' as const };
+      }),
+    );
     return result;
   },
 });
@@ -114,18 +161,30 @@ export const confirmReceipt = callable({
   input: confirmReceiptInput,
   roles: ['village_admin', 'helper'],
   handler: async ({ requestId, needId, receivedOn }, caller) => {
-    const { result } = await runOnce('confirmReceipt', caller.uid, requestId, async (batch) => {
-      const { ref, status } = await needForAction('confirmReceipt', caller, needId);
-      assertTransition(status, 'fulfilled', caller);
-      batch.update(ref, {
-        status: 'fulfilled',
-        receipt: { receivedOn, recordedBy: caller.uid },
-        fulfilledAt: FieldValue.serverTimestamp(),
-        updatedAt: FieldValue.serverTimestamp(),
-      });
-      logs.needMoved('confirmReceipt', needId, caller.region, status, 'fulfilled', caller.uid);
-      return { needId, status: 'fulfilled' as const };
-    });
+    const { result } = await retryOnConflict(() =>
+      runOnce('confirmReceipt', caller.uid, requestId, async (batch) => {
+        const { ref, snapshot, status } = await needForAction('confirmReceipt', caller, needId);
+        assertTransition(status, 'fulfilled', caller);
+        // Money: the household confirms the whole amount, accepted in full.
+        if (snapshot.get('kind') === 'money' && !moneyCovered(fundingOfNeed(snapshot))) {
+          throw new HttpsError('failed-precondition', '善款尚未筹满，不能登记为已收到', {
+            reason: 'not_covered',
+          });
+        }
+        batch.update(
+          ref,
+          {
+            status: 'fulfilled',
+            receipt: { receivedOn, recordedBy: caller.uid },
+            fulfilledAt: FieldValue.serverTimestamp(),
+            updatedAt: FieldValue.serverTimestamp(),
+          },
+          unchanged(snapshot),
+        );
+        logs.needMoved('confirmReceipt', needId, caller.region, status, 'fulfilled', caller.uid);
+        return { needId, status: 'fulfilled' as const };
+      }),
+    );
     return result;
   },
 });

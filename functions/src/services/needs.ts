@@ -35,6 +35,52 @@ export async function needForAction(fn: string, caller: Caller, needId: string) 
   return { ref, snapshot, status };
 }
 
+/** Firestore's gRPC codes for a stale `lastUpdateTime` precondition (and an aborted commit). */
+const conflictCodes = new Set([9, 10]);
+
+/** A commit refused because a document changed since it was read. */
+export function isConflict(error: unknown): boolean {
+  return conflictCodes.has((error as { code?: unknown } | null)?.code as number);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a read-check-write whose writes carry `lastUpdateTime` preconditions on what it read,
+ * again from the reads when another writer got there first, a bounded number of times (with a
+ * random pause, so racing writers spread out). A callable's last failure is told to the caller
+ * as a `failed-precondition` to refresh and retry; a trigger gets the conflict itself back, so
+ * the platform delivers the event again.
+ */
+export async function retryOnConflict<T>(
+  work: () => Promise<T>,
+  {
+    attempts = 12,
+    callable = true,
+    message = '需求状态已变更，请刷新后重试',
+  }: { attempts?: number; callable?: boolean; message?: string } = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      if (attempt >= attempts) {
+        if (!callable) throw error;
+        throw new HttpsError('failed-precondition', message, {
+          reason: 'changed_meanwhile',
+        });
+      }
+      await pause(Math.random() * Math.min(200, 5 * 2 ** attempt));
+    }
+  }
+}
+
+/** The precondition of a write that holds only if the document is still as it was read. */
+export const unchanged = (snapshot: FirebaseFirestore.DocumentSnapshot) => ({
+  lastUpdateTime: snapshot.updateTime as FirebaseFirestore.Timestamp,
+});
+
 /** Refuses a move the lifecycle table does not allow for this role. */
 export function assertTransition(from: NeedStatus, to: NeedStatus, caller: Caller): void {
   if (!canTransition(from, to, caller.role)) {

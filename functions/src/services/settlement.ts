@@ -1,136 +1,275 @@
 /**
- * Settling a need from its donations, from source, with no transaction to lean on: every run
- * reads all the need's donations, decides with a pure function (domain/funding.ts for money,
- * domain/goods.ts for goods), and writes only what differs — so concurrent runs and repeated
- * deliveries converge, and `raised == Σ accepted` (or pledged == Σ kept pledges) at rest.
+ * Settling a need's donations without transaction isolation (the local Firestore server has
+ * none): every commit is conditional on the documents it read being unchanged (`lastUpdateTime`
+ * preconditions), and a commit that loses a race reads again and decides again.
+ *
+ * Money is incremental: each pending gift is decided once, against the need as it is now
+ * (domain/funding.ts), and the decision and the need's new figures go in one batch — so
+ * `raisedFen == Σ accepted` at every moment, a decided gift is never revisited, and a gift costs
+ * a few reads whatever the number of gifts the need already has. Goods are recomputed from every
+ * pledge of the need (domain/goods.ts), under the same preconditions.
  */
 import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
-import { fundingOf } from '../domain/funding';
+import { HttpsError } from 'firebase-functions/v2/https';
+import { refundGift, settleGifts, type NeedFunding } from '../domain/funding';
 import { goodsProgressOf, type GoodsPledgeLike, type GoodsPledgeStatus } from '../domain/goods';
+import { canTransition, isNeedStatus, openStatuses, statusForCoverage } from '../domain/need';
 import { logs } from '../logs';
 import { collections, db } from './db';
+import { retryOnConflict, unchanged } from './needs';
 
 const millis = (value: unknown): number => (value as Timestamp | undefined)?.toMillis() ?? 0;
 
-function donationsOf(needId: string, kind: 'money' | 'goods') {
-  return db()
-    .collection(collections.donations)
-    .where('needId', '==', needId)
-    .where('kind', '==', kind);
+/** A batch holds at most 500 writes: the need and this many gifts per settlement run. */
+const maxGiftsPerRun = 400;
+
+/** Enough for hundreds of donors on one need at once; past it the trigger's own retry takes over. */
+const settleAttempts = 40;
+
+/** What the need's document says of its money, as the funding rules read it. */
+export function fundingOfNeed(need: FirebaseFirestore.DocumentSnapshot): NeedFunding {
+  return {
+    status: String(need.get('status')),
+    targetFen: Number(need.get('amountFen') ?? 0),
+    raisedFen: Number(need.get('raisedFen') ?? 0),
+    acceptedDonations: Number(need.get('acceptedDonations') ?? 0),
+  };
 }
 
-/** The ids a settlement read, sorted and joined: compared with a fresh read to detect a race. */
-const idsOf = (docs: FirebaseFirestore.QueryDocumentSnapshot[]) =>
-  docs
-    .map((doc) => doc.id)
-    .sort()
-    .join();
-
-/** The first accepted donation or kept pledge moves a published need to matched (对接). */
-function matchPatch(need: FirebaseFirestore.DocumentSnapshot, taken: boolean) {
-  return taken && need.get('status') === 'published'
-    ? { status: 'matched', matchedAt: FieldValue.serverTimestamp() }
-    : {};
+/** The need fields that change with its funding, for a batch update. */
+export function fundingPatch(before: NeedFunding, after: NeedFunding) {
+  const patch: Record<string, unknown> = {
+    raisedFen: after.raisedFen,
+    acceptedDonations: after.acceptedDonations,
+    updatedAt: FieldValue.serverTimestamp(),
+  };
+  if (after.status !== before.status) {
+    patch.status = after.status;
+    if (after.status === 'matched') patch.matchedAt = FieldValue.serverTimestamp();
+    // Uncovered: the receipt a household confirmed no longer stands for the whole need.
+    if (after.status === 'published') {
+      patch.receipt = FieldValue.delete();
+      patch.fulfilledAt = FieldValue.delete();
+    }
+  }
+  return patch;
 }
 
-async function settleMoney(needId: string): Promise<string> {
+/**
+ * Decides the pending money gifts of a need — `donationId`'s among them when given — in one
+ * conditional batch. Returns without reading further when that gift is already decided (a
+ * redelivery, or a run that lost to one deciding it).
+ */
+async function settleMoneyOnce(needId: string, donationId?: string): Promise<void> {
+  const donations = db().collection(collections.donations);
+  if (donationId) {
+    const own = await donations.doc(donationId).get();
+    if (!own.exists || own.get('status') !== 'pending') return;
+  }
   const needRef = db().collection(collections.needs).doc(needId);
-  const [need, donations] = await Promise.all([needRef.get(), donationsOf(needId, 'money').get()]);
-  if (!need.exists) return '';
-  const funding = fundingOf(
-    Number(need.get('amountFen') ?? 0),
-    donations.docs.map((doc) => ({
+  const [need, pending] = await Promise.all([
+    needRef.get(),
+    donations
+      .where('needId', '==', needId)
+      .where('kind', '==', 'money')
+      .where('status', '==', 'pending')
+      .get(),
+  ]);
+  if (pending.empty) return;
+  const gifts = pending.docs
+    .map((doc) => ({ doc, madeAt: millis(doc.get('madeAt')) }))
+    .sort((a, b) => a.madeAt - b.madeAt || (a.doc.id < b.doc.id ? -1 : 1))
+    .slice(0, maxGiftsPerRun);
+  const before: NeedFunding = need.exists
+    ? fundingOfNeed(need)
+    : { status: 'deleted', targetFen: 0, raisedFen: 0, acceptedDonations: 0 };
+  const settled = settleGifts(
+    before,
+    gifts.map(({ doc, madeAt }) => ({
       id: doc.id,
       amountFen: Number(doc.get('amountFen')),
-      madeAt: millis(doc.get('madeAt')),
-      status: String(doc.get('status')),
+      madeAt,
     })),
   );
   const batch = db().batch();
-  let writes = 0;
-  for (const doc of donations.docs) {
-    const decision = funding.decisions.get(doc.id);
-    if (decision && doc.get('status') !== decision) {
-      batch.update(doc.ref, {
-        status: decision,
-        ...(decision === 'declined' ? { reason: 'need_covered' } : {}),
+  let accepted = 0;
+  for (const { doc } of gifts) {
+    const decision = settled.decisions.get(doc.id);
+    if (!decision) continue;
+    if (decision.status === 'accepted') accepted++;
+    batch.update(
+      doc.ref,
+      {
+        status: decision.status,
+        ...(decision.status === 'declined' ? { reason: decision.reason } : {}),
         settledAt: FieldValue.serverTimestamp(),
-      });
-      writes++;
-    }
+      },
+      unchanged(doc),
+    );
   }
-  const needPatch: Record<string, unknown> = matchPatch(need, funding.acceptedCount > 0);
-  if (need.get('raisedFen') !== funding.raisedFen) needPatch.raisedFen = funding.raisedFen;
-  if (need.get('acceptedDonations') !== funding.acceptedCount)
-    needPatch.acceptedDonations = funding.acceptedCount;
-  if (Object.keys(needPatch).length > 0) {
-    batch.update(needRef, { ...needPatch, updatedAt: FieldValue.serverTimestamp() });
-    writes++;
-  }
-  if (writes > 0) {
-    await batch.commit();
-    logs.needFunded(needId, funding.raisedFen, funding.acceptedCount, writes);
-  }
-  return idsOf(donations.docs);
+  // A decline leaves the need as it was, so only acceptances need it unchanged since the read.
+  if (accepted > 0) batch.update(needRef, fundingPatch(before, settled.need), unchanged(need));
+  await batch.commit();
+  logs.needFunded(needId, settled.need.raisedFen, settled.need.acceptedDonations, gifts.length);
 }
 
-async function settleGoods(needId: string, nowMs: number): Promise<string> {
+/** Settles a need's pending money gifts until none is left undecided by this run's reads. */
+export async function settleMoney(needId: string, donationId?: string): Promise<void> {
+  await retryOnConflict(() => settleMoneyOnce(needId, donationId), {
+    attempts: settleAttempts,
+    callable: false,
+  });
+}
+
+/**
+ * Goods: recomputed from every pledge of the need. A need that is no longer open declines its
+ * pending pledges (`need_closed`); it is matched when the kept pledges cover every item, and back
+ * to published when a lapse or refund uncovers it.
+ */
+async function settleGoodsOnce(needId: string, nowMs: number): Promise<void> {
   const needRef = db().collection(collections.needs).doc(needId);
-  const [need, pledges] = await Promise.all([needRef.get(), donationsOf(needId, 'goods').get()]);
-  if (!need.exists || need.get('kind') !== 'goods') return '';
+  const [need, pledges] = await Promise.all([
+    needRef.get(),
+    db()
+      .collection(collections.donations)
+      .where('needId', '==', needId)
+      .where('kind', '==', 'goods')
+      .get(),
+  ]);
+  if (!need.exists || need.get('kind') !== 'goods') return;
+  const status = need.get('status');
+  const open = (openStatuses as readonly string[]).includes(status);
   const progress = goodsProgressOf(
     need.get('items') as Array<{ name: string; quantity: number; unit: string }>,
-    pledges.docs.map((doc): GoodsPledgeLike => ({
-      id: doc.id,
-      madeAt: millis(doc.get('madeAt')),
-      status: doc.get('status') as GoodsPledgeStatus,
-      items: (doc.get('items') as Array<{ itemIndex: number; quantity: number }>).map(
-        ({ itemIndex, quantity }) => ({ itemIndex, quantity }),
-      ),
-      expiresAt: millis(doc.get('expiresAt')),
-      tracking: doc.get('tracking') === true,
-    })),
+    pledges.docs
+      // A closed need takes no new pledge: its pending ones are declined below, not counted.
+      .filter((doc) => open || doc.get('status') !== 'pending')
+      .map((doc): GoodsPledgeLike => ({
+        id: doc.id,
+        madeAt: millis(doc.get('madeAt')),
+        status: doc.get('status') as GoodsPledgeStatus,
+        items: (doc.get('items') as Array<{ itemIndex: number; quantity: number }>).map(
+          ({ itemIndex, quantity }) => ({ itemIndex, quantity }),
+        ),
+        expiresAt: millis(doc.get('expiresAt')),
+        tracking: doc.get('tracking') === true,
+      })),
     nowMs,
   );
   const batch = db().batch();
   let writes = 0;
   let expired = 0;
   for (const doc of pledges.docs) {
-    const decision = progress.decisions.get(doc.id);
+    const closedOut = !open && doc.get('status') === 'pending';
+    const decision = closedOut ? 'declined' : progress.decisions.get(doc.id);
     if (!decision || doc.get('status') === decision) continue;
     if (decision === 'expired') expired++;
-    const reason = progress.declineReasons.get(doc.id);
-    batch.update(doc.ref, {
-      status: decision,
-      ...(reason ? { reason } : {}),
-      settledAt: FieldValue.serverTimestamp(),
-    });
+    const reason = closedOut ? 'need_closed' : progress.declineReasons.get(doc.id);
+    batch.update(
+      doc.ref,
+      { status: decision, ...(reason ? { reason } : {}), settledAt: FieldValue.serverTimestamp() },
+      unchanged(doc),
+    );
     writes++;
   }
   const itemProgress = progress.items.map(({ pledged, delivered }) => ({ pledged, delivered }));
-  const needPatch: Record<string, unknown> = matchPatch(need, progress.anyTaken);
+  const needPatch: Record<string, unknown> = {};
+  const covered = progress.fullyPledged;
+  const next = isNeedStatus(status) ? statusForCoverage(status, covered) : status;
+  if (next !== status) {
+    needPatch.status = next;
+    if (next === 'matched') needPatch.matchedAt = FieldValue.serverTimestamp();
+    if (next === 'published') {
+      needPatch.receipt = FieldValue.delete();
+      needPatch.fulfilledAt = FieldValue.delete();
+    }
+  }
   if (JSON.stringify(need.get('itemProgress') ?? null) !== JSON.stringify(itemProgress))
     needPatch.itemProgress = itemProgress;
   if (Object.keys(needPatch).length > 0) {
-    batch.update(needRef, { ...needPatch, updatedAt: FieldValue.serverTimestamp() });
+    batch.update(
+      needRef,
+      { ...needPatch, updatedAt: FieldValue.serverTimestamp() },
+      unchanged(need),
+    );
     writes++;
   }
   if (writes > 0) {
     await batch.commit();
     logs.goodsSettled(needId, writes, expired);
   }
-  return idsOf(pledges.docs);
 }
 
 /**
- * Settles a need's donations of one kind until the donations read before and after a commit are
- * the same set: without isolation, a run that read fewer may commit after one that read more.
+ * Settles a need's donations of one kind: for money, every pending gift; for goods, every pledge.
+ * A run that loses a race to another writer reads again (bounded), then leaves the event to the
+ * trigger's retry.
  */
 export async function settleNeed(needId: string, kind: 'money' | 'goods'): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const settled =
-      kind === 'money' ? await settleMoney(needId) : await settleGoods(needId, Date.now());
-    const now = await donationsOf(needId, kind).select().get();
-    if (idsOf(now.docs) === settled) return;
+  if (kind === 'money') return settleMoney(needId);
+  await retryOnConflict(() => settleGoodsOnce(needId, Date.now()), {
+    attempts: settleAttempts,
+    callable: false,
+  });
+}
+
+/**
+ * Ops records a refund (the money returned to its donor, or the need found false) in `batch`,
+ * conditional on the donation and the need being as read. A refunded money gift leaves the
+ * need's figures at once — an uncovered need returns to published and takes new gifts, while
+ * gifts declined earlier stay declined. A need found false is taken down (withdrawn) so nobody
+ * gives to it again; its other gifts stay accepted until ops refunds each.
+ */
+export async function refundIn(
+  batch: FirebaseFirestore.WriteBatch,
+  donationId: string,
+  reason: 'donation_refunded' | 'need_found_false',
+  uid: string,
+): Promise<{ donationId: string; status: 'refunded' }> {
+  const ref = db().collection(collections.donations).doc(donationId);
+  const donation = await ref.get();
+  if (!donation.exists) throw new HttpsError('not-found', '没有这笔捐助');
+  const status = donation.get('status');
+  if (!['accepted', 'delivered', 'shipped', 'held'].includes(status)) {
+    throw new HttpsError('failed-precondition', '这笔捐助不能退回', { status });
   }
+  batch.update(
+    ref,
+    {
+      status: 'refunded',
+      refundReason: reason,
+      refundedBy: uid,
+      refundedAt: FieldValue.serverTimestamp(),
+    },
+    unchanged(donation),
+  );
+  const needRef = db()
+    .collection(collections.needs)
+    .doc(String(donation.get('needId')));
+  const need = await needRef.get();
+  if (!need.exists) return { donationId, status: 'refunded' };
+  const needStatus = String(need.get('status'));
+  const patch: Record<string, unknown> = {};
+  if (donation.get('kind') === 'money' && status === 'accepted') {
+    const before = fundingOfNeed(need);
+    Object.assign(
+      patch,
+      fundingPatch(before, refundGift(before, Number(donation.get('amountFen')))),
+    );
+  }
+  if (
+    reason === 'need_found_false' &&
+    isNeedStatus(needStatus) &&
+    canTransition(needStatus, 'withdrawn', 'ops')
+  ) {
+    Object.assign(patch, {
+      status: 'withdrawn',
+      withdrawnBy: uid,
+      withdrawnReason: reason,
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+  }
+  // Goods: the pledge's quantities go back through the settlement its write triggers.
+  if (Object.keys(patch).length > 0) batch.update(needRef, patch, unchanged(need));
+  return { donationId, status: 'refunded' };
 }

@@ -1,0 +1,373 @@
+/**
+ * Races, as users make them: operations acknowledged at the same moment must not undo one
+ * another. Each scenario runs on needs (or households) of its own, repeated at least 20 times —
+ * the repetitions side by side, which makes the races harder — and counts violations: 0.
+ *
+ * Needs are set up directly (a copy of a seeded need of the village, in the state the scenario
+ * starts from); every action under test goes through the callables, as the web client sends it.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  adminDb,
+  call,
+  idle,
+  newRequestId,
+  signIn,
+  signInAsDonor,
+  type CallError,
+} from '../support/platform';
+
+const repetitions = 20;
+/** Village 205 (money scenarios) and 201 (its helper withdraws), 208 (registrations). */
+const moneyVillage = '520526105205';
+const reviewVillage = '520526105201';
+const registerVillage = '520526105208';
+
+const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** A money need of `village` in `status`, copied from a seeded one, with its own id. */
+async function needOf(
+  village: string,
+  status: 'under_review' | 'published',
+  over: Record<string, unknown> = {},
+): Promise<string> {
+  const seeded = await adminDb()
+    .collection('needs')
+    .where('villageCode', '==', village)
+    .where('kind', '==', 'money')
+    .limit(1)
+    .get();
+  const template = seeded.docs[0];
+  if (!template) throw new Error(`no money need in ${village}`);
+  const id = `race${randomUUID().replaceAll('-', '')}`;
+  const data = { ...template.data() };
+  for (const key of [
+    'raisedFen',
+    'acceptedDonations',
+    'matchedAt',
+    'receipt',
+    'fulfilledAt',
+    'withdrawnBy',
+    'reviewedBy',
+    'reviewedAt',
+    'publishedAt',
+  ])
+    delete data[key];
+  const now = new Date();
+  await adminDb()
+    .collection('needsPrivate')
+    .doc(id)
+    .set((await adminDb().collection('needsPrivate').doc(template.id).get()).data() ?? {});
+  await adminDb()
+    .collection('needs')
+    .doc(id)
+    .set({
+      ...data,
+      status,
+      problems: [],
+      submittedAt: now,
+      updatedAt: now,
+      review:
+        status === 'published'
+          ? { date: chinaToday(), reviewerName: String(data.adminName), opinion: 'publish' }
+          : null,
+      ...(status === 'published' ? { publishedAt: now, raisedFen: 0, acceptedDonations: 0 } : {}),
+      ...over,
+    });
+  return id;
+}
+
+async function donationsOf(needId: string) {
+  const page = await adminDb().collection('donations').where('needId', '==', needId).get();
+  return page.docs.map((doc) => ({
+    id: doc.id,
+    amountFen: Number(doc.get('amountFen')),
+    status: String(doc.get('status')),
+    reason: doc.get('reason') as string | undefined,
+    serial: doc.get('certificateSerial') as string | undefined,
+  }));
+}
+
+async function verdictOf(serial: string | undefined): Promise<string | undefined> {
+  if (!serial) return undefined;
+  const { result } = await call<{ status: string }>('verifyCertificate', { serial });
+  return result?.status;
+}
+
+const sum = (donations: Array<{ amountFen: number }>) =>
+  donations.reduce((total, donation) => total + donation.amountFen, 0);
+
+function donate(token: string, needId: string, amountFen: number) {
+  return call<{ donationId: string }>(
+    'donate',
+    { requestId: newRequestId(), needId, amountFen },
+    token,
+  );
+}
+
+describe('races', () => {
+  let donors: string[];
+  let ops: string;
+
+  beforeAll(async () => {
+    donors = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        signInAsDonor(`+86137555000${String(i).padStart(2, '0')}`, { name: `竞速捐赠人${i}` }),
+      ),
+    );
+    ops = await signIn('ops@demo.fupin.cn');
+  });
+
+  it('acknowledges only one of a withdrawal and a publication racing on one need (12.8)', async () => {
+    const admin = await signIn('v01a@demo.fupin.cn');
+    const helper = await signIn('helper2@demo.fupin.cn');
+    const violations: string[] = [];
+    let published = 0;
+    let withdrawn = 0;
+    await Promise.all(
+      Array.from({ length: repetitions }, async (_, i) => {
+        const needId = await needOf(reviewVillage, 'under_review', {
+          submittedBy: 'demo-helper2',
+          submittedRole: 'helper',
+        });
+        const [review, withdrawal] = await Promise.all([
+          call(
+            'reviewNeed',
+            {
+              requestId: newRequestId(),
+              needId,
+              reviewDate: chinaToday(),
+              reviewerName: '营盘村信息员甲',
+              opinion: 'publish',
+            },
+            admin,
+          ),
+          call('withdrawNeed', { requestId: newRequestId(), needId }, helper),
+        ]);
+        const winners = [review, withdrawal].filter((answer) => answer.result);
+        const status = (await adminDb().collection('needs').doc(needId).get()).get('status');
+        if (winners.length !== 1) violations.push(`${i}: ${winners.length} acknowledged`);
+        else if ((winners[0]?.result as { status: string }).status !== status)
+          violations.push(
+            `${i}: acknowledged ${JSON.stringify(winners[0]?.result)}, stored ${status}`,
+          );
+        const loser = [review, withdrawal].find((answer) => answer.error)?.error as CallError;
+        if (loser && loser.status !== 'FAILED_PRECONDITION')
+          violations.push(`${i}: loser told ${loser.status}`);
+        if (status === 'published') published++;
+        if (status === 'withdrawn') withdrawn++;
+      }),
+    );
+    await idle();
+    expect(violations).toEqual([]);
+    expect(published + withdrawn).toBe(repetitions);
+  });
+
+  it('accepts no gift on a need withdrawn while donors give (12.9)', async () => {
+    const admin = await signIn('v05a@demo.fupin.cn');
+    const violations: string[] = [];
+    const needs: Array<{ needId: string; withdrawnOk: boolean }> = [];
+    await Promise.all(
+      Array.from({ length: repetitions }, async (_, i) => {
+        const needId = await needOf(moneyVillage, 'published', { amountFen: 300_000 });
+        const gifts = donors.slice(0, 4).map((token, d) =>
+          // The withdrawal lands among the gifts: some pass donate's check before it.
+          new Promise((resolve) => setTimeout(resolve, d * 3)).then(() =>
+            donate(token, needId, 10_000),
+          ),
+        );
+        const withdrawal = await call('withdrawNeed', { requestId: newRequestId(), needId }, admin);
+        const late = await donate(donors[5] as string, needId, 10_000);
+        await Promise.all(gifts);
+        if (withdrawal.result && late.result) violations.push(`${i}: gift taken after withdrawal`);
+        if (withdrawal.error && withdrawal.error.status !== 'FAILED_PRECONDITION')
+          violations.push(`${i}: withdrawal told ${withdrawal.error.status}`);
+        needs.push({ needId, withdrawnOk: withdrawal.result !== undefined });
+      }),
+    );
+    await idle();
+    for (const { needId, withdrawnOk } of needs) {
+      const need = await adminDb().collection('needs').doc(needId).get();
+      const donations = await donationsOf(needId);
+      const accepted = donations.filter((donation) => donation.status === 'accepted');
+      if (withdrawnOk && accepted.length > 0)
+        violations.push(`${needId}: ${accepted.length} accepted on a withdrawn need`);
+      if (withdrawnOk !== (need.get('status') === 'withdrawn'))
+        violations.push(
+          `${needId}: withdrawal answered ${withdrawnOk}, need ${need.get('status')}`,
+        );
+      if (Number(need.get('raisedFen') ?? 0) !== sum(accepted))
+        violations.push(`${needId}: raised ${need.get('raisedFen')} ≠ Σ accepted ${sum(accepted)}`);
+      for (const donation of donations) {
+        if (donation.status === 'pending') violations.push(`${donation.id}: still pending`);
+        if (donation.status === 'declined' && donation.reason !== 'need_closed')
+          violations.push(`${donation.id}: declined ${donation.reason}`);
+        if (donation.status !== 'accepted' && donation.serial)
+          violations.push(`${donation.id}: ${donation.status} with a certificate`);
+      }
+    }
+    expect(violations).toEqual([]);
+    // Both outcomes happen: a gift accepted first blocks the withdrawal, or it comes first.
+    expect(needs.some((need) => need.withdrawnOk)).toBe(true);
+  });
+
+  it('keeps decided gifts decided through a refund, and certificates only on accepted gifts (12.10, 20.3)', async () => {
+    const violations: string[] = [];
+    await Promise.all(
+      Array.from({ length: repetitions }, async (_, i) => {
+        const needId = await needOf(moneyVillage, 'published', { amountFen: 30_000 });
+        const [a, b] = await Promise.all([
+          donate(donors[0] as string, needId, 15_000),
+          donate(donors[1] as string, needId, 25_000),
+        ]);
+        await idle();
+        const first = await donationsOf(needId);
+        const accepted = first.filter((donation) => donation.status === 'accepted');
+        const declined = first.filter((donation) => donation.status === 'declined');
+        if (!a.result || !b.result || accepted.length !== 1 || declined.length !== 1) {
+          violations.push(`${i}: A and B gave ${JSON.stringify(first)}`);
+          return;
+        }
+        const refunded = accepted[0] as (typeof accepted)[number];
+        const c = await donate(donors[2] as string, needId, 30_000 - refunded.amountFen);
+        await idle();
+        const refund = await call(
+          'refundDonation',
+          { requestId: newRequestId(), donationId: refunded.id, reason: 'donation_refunded' },
+          ops,
+        );
+        if (!c.result || !refund.result) violations.push(`${i}: C or the refund refused`);
+        await idle();
+        const after = new Map((await donationsOf(needId)).map((d) => [d.id, d]));
+        const need = await adminDb().collection('needs').doc(needId).get();
+        const cId = c.result?.donationId as string;
+        const declinedId = (declined[0] as { id: string }).id;
+        if (after.get(declinedId)?.status !== 'declined')
+          violations.push(`${i}: declined gift became ${after.get(declinedId)?.status}`);
+        if (after.get(cId)?.status !== 'accepted')
+          violations.push(`${i}: C became ${after.get(cId)?.status}`);
+        if (after.get(refunded.id)?.status !== 'refunded')
+          violations.push(`${i}: refunded gift is ${after.get(refunded.id)?.status}`);
+        if (need.get('raisedFen') !== after.get(cId)?.amountFen)
+          violations.push(`${i}: raised ${need.get('raisedFen')} after the refund`);
+        if (need.get('status') !== 'published')
+          violations.push(`${i}: uncovered need is ${need.get('status')}`);
+        for (const donation of after.values()) {
+          const verdict = await verdictOf(donation.serial);
+          if (donation.status !== 'accepted' && verdict === 'genuine')
+            violations.push(`${i}: ${donation.status} gift with a genuine certificate`);
+          if (donation.status === 'accepted' && verdict !== 'genuine')
+            violations.push(`${i}: accepted gift certificate ${verdict}`);
+        }
+        // The refund freed room for a new gift.
+        const d = await donate(donors[3] as string, needId, refunded.amountFen);
+        await idle();
+        const last = await donationsOf(needId);
+        if (last.find((donation) => donation.id === d.result?.donationId)?.status !== 'accepted')
+          violations.push(`${i}: a gift after the refund was not accepted`);
+        const covered = await adminDb().collection('needs').doc(needId).get();
+        if (covered.get('status') !== 'matched' || covered.get('raisedFen') !== 30_000)
+          violations.push(`${i}: covered again, need ${covered.get('status')}`);
+      }),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps raised == Σ accepted at every moment with many donors on one need', async () => {
+    const violations: string[] = [];
+    const perNeed = 8;
+    const needIds: string[] = [];
+    await Promise.all(
+      Array.from({ length: repetitions }, async (_, i) => {
+        // Room for 5 of the 8 gifts: the rest are declined, whoever settles first.
+        const needId = await needOf(moneyVillage, 'published', { amountFen: 5 * 1_000 });
+        needIds.push(needId);
+        let settled = false;
+        const gifts = Promise.all(
+          donors.slice(0, perNeed).map((token) => donate(token, needId, 1_000)),
+        ).finally(() => (settled = true));
+        // Sampled while the gifts settle: the need's total is never behind or ahead of its gifts.
+        while (!settled) {
+          const before = Number(
+            (await adminDb().collection('needs').doc(needId).get()).get('raisedFen') ?? 0,
+          );
+          const accepted = sum(
+            (await donationsOf(needId)).filter((donation) => donation.status === 'accepted'),
+          );
+          const after = Number(
+            (await adminDb().collection('needs').doc(needId).get()).get('raisedFen') ?? 0,
+          );
+          if (accepted < before || accepted > after)
+            violations.push(`${i}: Σ accepted ${accepted} outside raised ${before}…${after}`);
+        }
+        await gifts;
+      }),
+    );
+    await idle();
+    for (const need of await adminDb().getAll(
+      ...needIds.map((id) => adminDb().collection('needs').doc(id)),
+    )) {
+      const donations = await donationsOf(need.id);
+      const accepted = donations.filter((donation) => donation.status === 'accepted');
+      if (need.get('raisedFen') !== sum(accepted))
+        violations.push(
+          `${need.id}: raised ${need.get('raisedFen')} ≠ Σ accepted ${sum(accepted)}`,
+        );
+      if (sum(accepted) > 5_000) violations.push(`${need.id}: past its target`);
+      if (donations.some((donation) => donation.status === 'pending'))
+        violations.push(`${need.id}: gifts left pending`);
+      if (need.get('acceptedDonations') !== accepted.length)
+        violations.push(`${need.id}: acceptedDonations ${need.get('acceptedDonations')}`);
+      const covered = sum(accepted) === 5_000;
+      if (covered !== (need.get('status') === 'matched'))
+        violations.push(`${need.id}: ${sum(accepted)} raised, status ${need.get('status')}`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('tells exactly one of 20 parallel registrations of a household that it registered it (20.11)', async () => {
+    const admins = await Promise.all([signIn('v08a@demo.fupin.cn'), signIn('v08b@demo.fupin.cn')]);
+    const uids = ['demo-v08a', 'demo-v08b'];
+    const seeded = await adminDb()
+      .collection('households')
+      .where('villageCode', '==', registerVillage)
+      .limit(1)
+      .get();
+    const template = seeded.docs[0]?.data() ?? {};
+    const violations: string[] = [];
+    await Promise.all(
+      Array.from({ length: repetitions }, async (_, i) => {
+        const householdId = `race${randomUUID().replaceAll('-', '')}`;
+        await adminDb()
+          .collection('households')
+          .doc(householdId)
+          .set({
+            ...template,
+            onRoster: true,
+            registered: false,
+            helperUid: null,
+            registeredAt: null,
+            registeredBy: null,
+          });
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, (_, caller) =>
+            call<{ alreadyRegistered: boolean }>(
+              'registerHousehold',
+              { householdId, requestId: newRequestId() },
+              admins[caller % 2],
+            ).then((answer) => ({ caller, answer })),
+          ),
+        );
+        const first = answers.filter(({ answer }) => answer.result?.alreadyRegistered === false);
+        const refused = answers.filter(({ answer }) => answer.error);
+        if (first.length !== 1) violations.push(`${i}: ${first.length} told they registered it`);
+        if (refused.length > 0) violations.push(`${i}: ${refused.length} refused`);
+        const stored = await adminDb().collection('households').doc(householdId).get();
+        const winner = first[0]?.caller;
+        if (winner !== undefined && stored.get('registeredBy') !== uids[winner % 2])
+          violations.push(`${i}: registeredBy ${stored.get('registeredBy')}`);
+      }),
+    );
+    expect(violations).toEqual([]);
+  });
+});
