@@ -5,7 +5,7 @@
  * Cloud Run invokes them. Also serves signed Storage reads and a small control API for tests
  * (`/__platform/…`), which exists only here.
  */
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import type { FolderObjectStore } from './folderObjectStore';
 import type { TriggerDispatcher } from './triggers';
@@ -39,6 +39,10 @@ export function createFunctionsHost(options: {
   functions: Record<string, unknown>;
   store: FolderObjectStore;
   dispatcher: TriggerDispatcher;
+  /** Identifies this run, so a readiness check cannot be answered by another instance's host. */
+  instance?: string;
+  /** Told of unexpected errors (the answer itself stays opaque). */
+  onError?: (error: unknown) => void;
 }): express.Express {
   const { projectId, region, store, dispatcher } = options;
   const handlers = httpFunctionsOf(options.functions);
@@ -62,7 +66,14 @@ export function createFunctionsHost(options: {
     Promise.resolve(handler(request, response)).catch(next);
   });
 
-  app.get('/storage/:bucket/*', async (request, response) => {
+  app.get('/storage/:bucket/*', async (request, response, next) => {
+    try {
+      await serveSignedRead(request, response);
+    } catch (error) {
+      next(error);
+    }
+  });
+  const serveSignedRead = async (request: Request, response: Response) => {
     const name = (request.params as Record<string, string>)[0] ?? '';
     const valid =
       request.params.bucket === store.bucket &&
@@ -78,6 +89,10 @@ export function createFunctionsHost(options: {
     response.setHeader('Cache-Control', 'private, max-age=300');
     response.setHeader('Access-Control-Allow-Origin', '*');
     response.send(await store.read(name));
+  };
+
+  app.get('/__platform/health', (_request, response) => {
+    response.json({ ok: true, instance: options.instance });
   });
 
   app.post('/__platform/idle', async (_request, response) => {
@@ -124,7 +139,56 @@ export function createFunctionsHost(options: {
     }
   });
 
+  // Express would answer an HTML page (with a stack trace and server paths outside production)
+  // for anything unrouted or thrown; clients get the callable protocol's JSON error instead.
+  app.use((_request: Request, response: Response) => {
+    response.status(404).json(callableError('NOT_FOUND', '没有这个接口 (no such function)'));
+  });
+  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) return next(error);
+    const { status, body } = errorAnswerOf(error);
+    if (status >= 500) options.onError?.(error);
+    response.status(status).json(body);
+  });
+
   return app;
+}
+
+const callableError = (status: string, message: string) => ({ error: { status, message } });
+
+/** body-parser marks its errors with a `type`; anything else is unexpected and stays opaque. */
+function errorAnswerOf(error: unknown): { status: number; body: ReturnType<typeof callableError> } {
+  switch ((error as { type?: string } | undefined)?.type) {
+    case 'entity.parse.failed':
+      return {
+        status: 400,
+        body: callableError(
+          'INVALID_ARGUMENT',
+          '请求内容不是有效的 JSON (request body is not valid JSON)',
+        ),
+      };
+    case 'entity.too.large':
+      return {
+        status: 413,
+        body: callableError('INVALID_ARGUMENT', '请求内容过大 (request body too large)'),
+      };
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return {
+        status: 415,
+        body: callableError('INVALID_ARGUMENT', '请求编码不受支持，请用 UTF-8 (use UTF-8)'),
+      };
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'stream.not.readable':
+      return {
+        status: 400,
+        body: callableError('INVALID_ARGUMENT', '请求不完整，请重试 (incomplete request, retry)'),
+      };
+    default:
+      return { status: 500, body: callableError('INTERNAL', 'INTERNAL') };
+  }
 }
 
 export function listen(app: express.Express, port: number, host = '127.0.0.1'): Promise<Server> {

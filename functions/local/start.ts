@@ -1,13 +1,16 @@
 /**
  * `npm start`: the platform locally, offline. Prints the URLs, the demo logins and `READY` once
  * everything answers. `--seed-only` (npm run seed) wipes the local data, seeds the demo township
- * and exits. Options: --data-dir DIR (default .data/local), --base-port N.
+ * and exits. Options: --data-dir DIR (default .data/local), --base-port N, --host ADDR (default
+ * 127.0.0.1; 0.0.0.0 exposes the platform to the network), --no-seed (start empty).
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { parseArgs } from 'node:util';
-import { startPlatform } from './platform';
+import { spawnSync } from 'node:child_process';
+import { defaultFontDir, fontManifestFile } from '../src/domain/certificate/fonts';
+import { PortInUseError, startPlatform } from './platform';
 import { demoAccounts, demoPassword } from './demoTownship';
 
 async function main(): Promise<void> {
@@ -16,24 +19,47 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string', default: resolve(__dirname, '../../.data/local') },
       'base-port': { type: 'string' },
       'seed-only': { type: 'boolean', default: false },
+      'no-seed': { type: 'boolean', default: false },
+      host: { type: 'string', default: '127.0.0.1' },
       verbose: { type: 'boolean', default: false },
     },
   });
   const seedOnly = values['seed-only'] === true;
   const dataDir = values['data-dir'] as string;
   const functionLog = join(dataDir, 'functions.log');
+  ensureFonts();
   if (!values.verbose) routeFunctionLogs(dataDir, functionLog);
+  const ancestors = ancestorsOf(process.pid);
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping: saving data…');
+    const killer = setTimeout(() => process.exit(code || 1), 20_000);
+    killer.unref();
+    await platform.stop().catch((error: unknown) => console.error(error));
+    process.exit(code);
+  };
   const platform = await startPlatform({
     dataDir,
     basePort: values['base-port'] ? Number(values['base-port']) : undefined,
-    seed: seedOnly ? 'fresh' : 'if-empty',
+    host: values.host as string,
+    seed: seedOnly ? 'fresh' : values['no-seed'] ? 'never' : 'if-empty',
     log: values.verbose ? (line) => process.stderr.write(line) : undefined,
+    onBroken: (reason) => {
+      console.error(`ERROR ${reason}: stopping the platform`);
+      void stop(1);
+    },
   });
   if (seedOnly) {
     await platform.stop();
     console.log(`seeded the demo township into ${values['data-dir']}`);
     return;
   }
+  if (platform.host !== '127.0.0.1' && platform.host !== '::1')
+    console.log(
+      `WARNING listening on ${platform.host}: anyone on the network can reach this platform, which has no security rules and demo accounts with a known password`,
+    );
   console.log(`web: ${platform.urls.web}`);
   console.log(`functions: ${platform.urls.functions}/demo-fupin/asia-east2/{name}`);
   console.log(`auth emulator: ${platform.urls.auth}   firestore: ${platform.urls.firestore}`);
@@ -48,16 +74,69 @@ async function main(): Promise<void> {
   }
   console.log('READY');
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('stopping: saving data…');
-    await platform.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void stop(0));
+  // npm and tsx run this process under two or three parents; `kill` of npm or `kill -9` of any of
+  // them would leave it running and holding the ports. It stops, saving, when one of them goes.
+  setInterval(() => {
+    if (ancestors.some((pid) => !alive(pid))) void stop(0);
+  }, 500).unref();
+}
+
+/**
+ * The certificate fonts are generated (gitignored), and without them no gift ever gets its
+ * certificate: `npm install && npm start` must build them, as `npm test` does.
+ */
+function ensureFonts(): void {
+  if (existsSync(join(defaultFontDir, fontManifestFile))) return;
+  console.log('building the certificate fonts (first start)…');
+  const built = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), resolve(__dirname, '../scripts/buildFont.ts')],
+    { stdio: 'inherit' },
+  );
+  if (built.status !== 0) throw new Error('could not build the certificate fonts');
+}
+
+/**
+ * The processes that launched this one for `npm start` (tsx, the script's `sh -c`, npm), nearest
+ * first, up to the first that is something else (the user's shell, a supervisor), which may
+ * legitimately exit and leave the platform running in the background.
+ */
+function ancestorsOf(pid: number): number[] {
+  const chain: number[] = [];
+  let current = pid;
+  for (let depth = 0; depth < 6; depth++) {
+    const stat = `/proc/${current}/stat`;
+    if (!existsSync(stat)) break;
+    // Fields after the command (which may hold spaces) start after the last ')'.
+    const parent = Number(readFileSync(stat, 'utf8').split(')').pop()?.trim().split(' ')[1]);
+    if (!parent || parent <= 1 || !isLauncher(parent)) break;
+    chain.push(parent);
+    current = parent;
+  }
+  if (chain.length === 0 && !existsSync('/proc') && process.ppid > 1) chain.push(process.ppid);
+  return chain;
+}
+
+function isLauncher(pid: number): boolean {
+  try {
+    const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (comm === 'node' || comm.startsWith('npm') || comm.startsWith('tsx')) return true;
+    return /(^|\/)(sh|dash|bash)$/.test(argv[0] ?? '') && argv[1] === '-c';
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -79,6 +158,6 @@ function routeFunctionLogs(dataDir: string, file: string): void {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof PortInUseError ? `ERROR ${error.message}` : error);
   process.exit(1);
 });
