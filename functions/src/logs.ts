@@ -175,6 +175,30 @@ export const logs = {
   certificateIssued(serial: string, donationId: string, uid: string) {
     logger.info('certificate issued', { event: 'certificate_issued', serial, donationId, uid });
   },
+  /**
+   * An ops alert: a donation that earned a certificate did not get one. `reason` is a code
+   * (`record_invalid`, `need_missing`, `fonts_missing`, `error`); `missing` names what was not
+   * found (a document or file path), `fields` the record's fields that were refused (names, not
+   * values); `retrying` false means the trigger gave up on it.
+   */
+  certificateFailed(
+    donationId: string,
+    reason: string,
+    detail: {
+      missing?: string;
+      fields?: string;
+      errorName?: string;
+      errorCode?: unknown;
+      retrying: boolean;
+    },
+  ) {
+    logger.error('certificate not issued', {
+      event: 'certificate_failed',
+      donationId,
+      reason,
+      ...detail,
+    });
+  },
   certificateRevoked(serial: string, reason: string) {
     logger.warn('certificate revoked', { event: 'certificate_revoked', serial, reason });
   },

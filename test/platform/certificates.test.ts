@@ -4,6 +4,7 @@
  * its serial without signing in, and a tampered or refunded one says so.
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -19,6 +20,7 @@ import {
   signInAsDonor,
   signInByPhone,
 } from '../support/platform';
+import { maskName } from '../../functions/src/domain/need';
 
 interface MyDonation {
   id: string;
@@ -87,15 +89,29 @@ describe('honour certificates', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });
 
-  it('lets anyone verify the serial without signing in', async () => {
+  it('lets anyone verify the serial without signing in, and tells them only what the paper says', async () => {
     const { result } = await call<{
       status: string;
-      record: { donorName: string; gift: unknown; householdMasked: string };
+      record: Record<string, unknown>;
+      previewUrl: string;
     }>('verifyCertificate', { serial: serial.toLowerCase() });
     expect(result?.status).toBe('genuine');
+    expect(Object.keys(result?.record ?? {}).sort()).toEqual([
+      'donorName',
+      'gift',
+      'householdMasked',
+      'issuedAt',
+      'serial',
+      'villageName',
+    ]);
     expect(result?.record.donorName).toBe('威宁县赟犇农业发展有限公司');
     expect(result?.record.gift).toEqual({ kind: 'money', amountFen: 12_345 });
     expect(result?.record.householdMasked).toContain('*');
+    // No need or donation id: the demo's need ids carry the village's division code.
+    const answer = JSON.stringify(result);
+    expect(answer).not.toContain(needId);
+    expect(answer).not.toContain(donationId);
+    expect(answer).not.toContain('520526');
     const unknown = await call('verifyCertificate', { serial: 'FP-2026-0000-0000-0000' });
     expect(unknown.error?.status).toBe('NOT_FOUND');
     const malformed = await call('verifyCertificate', { serial: 'FP-2026-1' });
@@ -192,6 +208,197 @@ describe('honour certificates', () => {
     expect((await adminDb().collection('needs').doc(needId).get()).get('raisedFen')).toBe(
       raisedBefore,
     );
+
+    expect(
+      (await adminDb().collection('certificateRevocations').doc(refundedSerial).get()).exists,
+    ).toBe(true);
+
+    // An insider tries to un-revoke it: clears the certificate document's revocation…
+    const verdictOf = async () =>
+      (
+        await call<{ status: string; revocation?: unknown }>('verifyCertificate', {
+          serial: refundedSerial,
+        })
+      ).result;
+    await adminDb()
+      .collection('certificates')
+      .doc(refundedSerial)
+      .update({ revocation: null, revocationSignature: null });
+    // …and the signed revocation record still answers, with its reason and date.
+    expect(await verdictOf()).toMatchObject({ status: 'revoked', revocation: result?.revocation });
+    // …then deletes the signed revocation record as well: the refunded gift still says revoked.
+    await adminDb().collection('certificateRevocations').doc(refundedSerial).delete();
+    expect((await verdictOf())?.status).toBe('revoked');
+    // A forged revocation record (no key, no valid signature) is seen as tampering.
+    await adminDb()
+      .collection('certificateRevocations')
+      .doc(refundedSerial)
+      .set({
+        revocation: { reason: 'need_found_false', revokedAt: new Date().toISOString() },
+        signature: 'A'.repeat(43),
+      });
+    expect(await verdictOf()).toEqual({ status: 'tampered' });
+  });
+
+  it('finds a certificate from its serial as people type it from paper', async () => {
+    const fullWidth = (text: string) =>
+      text.replace(/[0-9A-Z-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    // O for 0 and l for 1 (even where the serial has neither, the year has a 0), no dashes,
+    // spaces, full-width characters and lower case, as a phone's Chinese keyboard gives them.
+    const mistyped = [
+      `${fullWidth(serial.slice(0, 7).replace('0', 'O'))} `,
+      serial.slice(8, 12).replace(/0/g, 'O').replace(/1/g, 'l').toLowerCase(),
+      '—',
+      serial.slice(13, 17).replace(/0/g, 'o').replace(/1/g, 'I'),
+      ' ',
+      fullWidth(serial.slice(18).replace(/0/g, 'O').replace(/1/g, 'L')).toLowerCase(),
+    ].join('');
+    expect(mistyped).not.toBe(serial);
+    const { result, error } = await call<{ status: string; record: { serial: string } }>(
+      'verifyCertificate',
+      { serial: mistyped },
+    );
+    expect(error).toBeUndefined();
+    expect(result?.status).toBe('genuine');
+    expect(result?.record.serial).toBe(serial);
+    // U is no Crockford symbol: refused, not guessed.
+    const withU = await call('verifyCertificate', { serial: `${serial.slice(0, -1)}U` });
+    expect(withU.error?.status).toBe('INVALID_ARGUMENT');
+    expect(withU.error?.details).toEqual({ issues: [{ path: 'serial', code: 'serial_invalid' }] });
+  });
+
+  it('certifies gifts made the moment a need is published, naming household and village', async () => {
+    const village = '520526105201';
+    const helper = await signIn('helper2@demo.fupin.cn');
+    const admin = await signIn('v01a@demo.fupin.cn');
+    const villageName = String(
+      (await adminDb().collection('regions').doc(village).get()).get('name'),
+    );
+    const households = await adminDb()
+      .collection('households')
+      .where('villageCode', '==', village)
+      .where('helperUid', '==', 'demo-helper2')
+      .get();
+    const needs = await adminDb().collection('needs').where('villageCode', '==', village).get();
+    const taken = new Set(needs.docs.map((doc) => doc.get('householdId')));
+    const household = households.docs.find(
+      (doc) =>
+        doc.get('registered') === true && doc.get('status') !== 'stably_out' && !taken.has(doc.id),
+    );
+    if (!household) throw new Error('no household of helper2 without a need');
+    const idNumber = String(
+      (await adminDb().collection('householdsPrivate').doc(household.id).get()).get('idNumber'),
+    );
+    const photoId = randomUUID();
+    await adminDb()
+      .collection('evidencePhotos')
+      .doc(photoId)
+      .set({ villageCode: village, status: 'processed', uploaderUid: 'demo-helper2' });
+    const submitted = await call<{ needId: string }>(
+      'submitNeed',
+      {
+        requestId: newRequestId(),
+        householdId: household.id,
+        category: 'education',
+        kind: 'money',
+        amountFen: 300_000,
+        headName: household.get('headName'),
+        idNumber,
+        address: household.get('address'),
+        reason: '孩子考上高中，学杂费和住宿费需要资助',
+        evidencePhotoIds: [photoId],
+        bankAccount: '6222020200112233445',
+        adminName: `${villageName}信息员甲`,
+      },
+      helper,
+    );
+    const freshNeed = submitted.result?.needId as string;
+    expect(freshNeed).toBeDefined();
+    await call('startNeedReview', { requestId: newRequestId(), needId: freshNeed }, admin);
+    const donors = await Promise.all(
+      ['+8613700000871', '+8613700000872', '+8613700000873'].map((phone, index) =>
+        signInAsDonor(phone, { name: ['赵爱华', '钱慧敏', '孙志强'][index] as string }),
+      ),
+    );
+    await idle();
+    const published = await call(
+      'reviewNeed',
+      {
+        requestId: newRequestId(),
+        needId: freshNeed,
+        reviewDate: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+        reviewerName: `${villageName}信息员甲`,
+        opinion: 'publish',
+      },
+      admin,
+    );
+    expect(published.result).toEqual({ needId: freshNeed, status: 'published' });
+    // At once, before the public projection is written.
+    const gifts = await Promise.all(
+      donors.map((token) =>
+        call<{ donationId: string }>(
+          'donate',
+          { requestId: newRequestId(), needId: freshNeed, amountFen: 10_000 },
+          token,
+        ),
+      ),
+    );
+    await idle();
+    const masked = maskName(String(household.get('headName')));
+    for (const [index, gift] of gifts.entries()) {
+      const giftId = gift.result?.donationId as string;
+      expect(giftId).toBeDefined();
+      const token = donors[index] as string;
+      const certificate = await myCertificate(token, giftId);
+      const verified = await call<{
+        status: string;
+        record: { householdMasked: string; villageName: string };
+      }>('verifyCertificate', { serial: certificate });
+      expect(verified.result?.status).toBe('genuine');
+      expect(verified.result?.record).toMatchObject({ householdMasked: masked, villageName });
+      const files = await call<{ pdfUrl: string }>(
+        'getCertificateFiles',
+        { serial: certificate },
+        token,
+      );
+      const pdf = Buffer.from(await (await fetch(files.result?.pdfUrl as string)).arrayBuffer());
+      const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString();
+      expect(text.replace(/\s+/g, '')).toContain(`${villageName}${masked}户`);
+    }
+    const failed = (await functionLogs()).filter(
+      (line) =>
+        line.event === 'certificate_failed' &&
+        gifts.some((gift) => gift.result?.donationId === line.donationId),
+    );
+    expect(failed).toEqual([]);
+  });
+
+  it('logs an ERROR naming why when a certificate cannot be issued, and does not retry in vain', async () => {
+    // A gift recorded by another path, for a need that does not exist: nothing to print.
+    const orphan = await adminDb().collection('donations').add({
+      needId: 'no-such-need',
+      donorUid: 'demo-donor1',
+      kind: 'money',
+      amountFen: 1_000,
+      status: 'accepted',
+      donorName: '李爱心',
+      donorUnit: '',
+      maskedName: '',
+      villageName: '',
+      madeAt: new Date(),
+    });
+    await idle();
+    const failed = (await functionLogs()).filter(
+      (line) => line.event === 'certificate_failed' && line.donationId === orphan.id,
+    );
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      severity: 'ERROR',
+      reason: 'need_missing',
+      missing: 'needs/{needId}',
+      retrying: false,
+    });
+    expect((await orphan.get()).get('certificateSerial')).toBeUndefined();
   });
 
   it('shows the demo township’s donors the certificates of their seeded gifts', async () => {

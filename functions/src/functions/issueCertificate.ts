@@ -1,14 +1,20 @@
 import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
+import { ZodError } from 'zod';
 import {
   chinaDateOf,
+  FontsMissingError,
+  maskedNameSchema,
   renderCertificate,
+  revocationReasons,
   serialFor,
   signCertificate,
+  signRevocation,
   type CertificateGift,
   type CertificateRecord,
-  type RevocationReason,
+  type Revocation,
 } from '../domain/certificate';
+import { maskName } from '../domain/need';
 import { logs } from '../logs';
 import { certificateSigningKey, functionsRegion, publicOrigin } from '../params';
 import { collections, db, isAlreadyExists } from '../services/db';
@@ -19,10 +25,16 @@ export function certificatePaths(serial: string) {
   return { pdfPath: `certificates/${serial}.pdf`, pngPath: `certificates/${serial}.png` };
 }
 
+/**
+ * Signed revocations, one per serial, created once and never updated: the record verification
+ * consults beside the certificate document (see domain/certificate/signing.ts).
+ */
+export const certificateRevocationsCollection = 'certificateRevocations';
+
 type DonationData = FirebaseFirestore.DocumentData;
 
 /** A donation earns its certificate when money is accepted, or goods are delivered. */
-function earnsCertificate(donation: DonationData): boolean {
+export function earnsCertificate(donation: DonationData): boolean {
   return (
     (donation.kind === 'money' && donation.status === 'accepted') ||
     (donation.kind === 'goods' && donation.status === 'delivered')
@@ -43,6 +55,88 @@ function givenOn(donation: DonationData): string {
   const at = (donation.kind === 'goods' ? donation.deliveredAt : donation.madeAt) as
     Timestamp | undefined;
   return chinaDateOf(at?.toDate() ?? new Date());
+}
+
+/** A certificate that cannot be issued from what is stored: retrying will not change that. */
+class CannotIssue extends Error {
+  constructor(
+    readonly reason: 'need_missing' | 'record_invalid',
+    readonly missing?: string,
+  ) {
+    super(reason);
+    this.name = 'CannotIssue';
+  }
+}
+
+/**
+ * The household (masked) and village the certificate names. The donation's snapshot when it
+ * holds them; otherwise the need itself, masked by the function the public projection uses — a
+ * gift made before the projection existed carries an empty snapshot, and must not go without.
+ */
+async function recipientOf(
+  donation: DonationData,
+): Promise<{ householdMasked: string; villageName: string }> {
+  const snapshotName = maskedNameSchema.safeParse(donation.maskedName);
+  const snapshotVillage = typeof donation.villageName === 'string' ? donation.villageName : '';
+  if (snapshotName.success && snapshotVillage.trim()) {
+    return { householdMasked: snapshotName.data, villageName: snapshotVillage };
+  }
+  const need = await db().collection(collections.needs).doc(String(donation.needId)).get();
+  if (!need.exists) throw new CannotIssue('need_missing', 'needs/{needId}');
+  const [household, village] = await Promise.all([
+    db()
+      .collection(collections.households)
+      .doc(String(need.get('householdId')))
+      .get(),
+    db()
+      .collection(collections.regions)
+      .doc(String(need.get('villageCode')))
+      .get(),
+  ]);
+  const headName = household.get('headName') ?? need.get('headName');
+  const villageName = village.get('name');
+  if (typeof headName !== 'string' || !headName) {
+    throw new CannotIssue('need_missing', 'households/{householdId}.headName');
+  }
+  if (typeof villageName !== 'string' || !villageName) {
+    throw new CannotIssue('need_missing', 'regions/{villageCode}.name');
+  }
+  return { householdMasked: maskName(headName), villageName };
+}
+
+/**
+ * What to log of a failure, and whether a retry may help. Never the error's message: it may carry
+ * a name. A record the schema refuses names the field paths that failed, not their values.
+ */
+function failureOf(error: unknown): {
+  reason: string;
+  missing?: string;
+  fields?: string;
+  errorName?: string;
+  errorCode?: unknown;
+  retrying: boolean;
+} {
+  if (error instanceof CannotIssue) {
+    return {
+      reason: error.reason,
+      ...(error.missing ? { missing: error.missing } : {}),
+      retrying: false,
+    };
+  }
+  if (error instanceof ZodError) {
+    const paths = [...new Set(error.issues.map((issue) => issue.path.join('.') || '(record)'))];
+    return { reason: 'record_invalid', fields: paths.join(','), retrying: false };
+  }
+  // Retried: in production a redeployment that ships the fonts lets the pending event through.
+  if (error instanceof FontsMissingError) {
+    return { reason: 'fonts_missing', missing: error.missing, retrying: true };
+  }
+  return {
+    reason: 'error',
+    errorName: (error as Error | undefined)?.name,
+    errorCode: (error as { code?: unknown } | undefined)?.code,
+    retrying: true,
+  };
 }
 
 /**
@@ -66,89 +160,125 @@ export const issueCertificate = onDocumentWritten(
     const donationId = event.params.donationId;
     const donation = event.data?.after.data();
     if (!donation) return;
-    if (donation.status === 'refunded') {
-      await revoke(donation, (donation.refundReason as RevocationReason) ?? 'donation_refunded');
-      return;
-    }
-    if (!earnsCertificate(donation) || donation.certificateSerial) return;
-
-    const key = certificateSigningKey.value();
-    const issuedAt = givenOn(donation);
-    const serial = serialFor(donationId, issuedAt, key);
-    const certificateRef = db().collection(collections.certificates).doc(serial);
-    const donationRef = db().collection(collections.donations).doc(donationId);
-    const existing = await certificateRef.get();
-    if (existing.exists) {
-      // A run that stored the record and died before marking the donation, or a concurrent one.
-      if (existing.get('donationId') === donationId) {
-        await donationRef.update({ certificateSerial: serial });
-      }
-      return;
-    }
-    const record: CertificateRecord = {
-      serial,
-      donorName: String(donation.donorName),
-      ...(donation.donorUnit && donation.donorUnit !== donation.donorName
-        ? { donorUnit: String(donation.donorUnit) }
-        : {}),
-      householdMasked: String(donation.maskedName),
-      villageName: String(donation.villageName),
-      gift: giftOf(donation),
-      issuedAt,
-      donationId,
-      needId: String(donation.needId),
-    };
-    const signature = signCertificate(record, key);
-    const started = Date.now();
-    const rendered = await renderCertificate(record, { origin: publicOrigin.value() });
-    logs.certificateRendered(
-      serial,
-      Date.now() - started,
-      rendered.pdf.length,
-      rendered.png.length,
-      rendered.missingCharacters.length,
-    );
-    const paths = certificatePaths(serial);
-    // Files first: a record is never visible without the files it points to.
-    await Promise.all([
-      objectStore().write(paths.pdfPath, rendered.pdf, {
-        contentType: 'application/pdf',
-        metadata: { serial },
-      }),
-      objectStore().write(paths.pngPath, rendered.png, {
-        contentType: 'image/png',
-        metadata: { serial },
-      }),
-    ]);
-    const batch = db().batch();
-    batch.create(certificateRef, {
-      record,
-      signature,
-      revocation: null,
-      donorUid: donation.donorUid,
-      donationId,
-      ...paths,
-      issuedAt: FieldValue.serverTimestamp(),
-    });
-    batch.update(donationRef, { certificateSerial: serial });
     try {
-      await batch.commit();
+      if (donation.certificateSerial && !earnsCertificate(donation)) {
+        await revoke(donation);
+      } else if (earnsCertificate(donation) && !donation.certificateSerial) {
+        await issue(donationId, donation);
+      }
     } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-      await donationRef.update({ certificateSerial: serial });
-      return;
+      // Every failure is an ERROR naming why; one a retry cannot mend is not retried.
+      const failure = failureOf(error);
+      const { reason, ...detail } = failure;
+      logs.certificateFailed(donationId, reason, detail);
+      if (failure.retrying) throw error;
     }
-    logs.certificateIssued(serial, donationId, String(donation.donorUid));
   },
 );
 
-/** Marks a donation's certificate revoked (once: the first reason and date stand). */
-async function revoke(donation: DonationData, reason: RevocationReason): Promise<void> {
-  const serial = donation.certificateSerial as string | undefined;
-  if (!serial) return;
-  const ref = db().collection(collections.certificates).doc(serial);
-  const certificate = await ref.get();
-  if (!certificate.exists || certificate.get('revocation')) return;
-  await ref.update({ revocation: { reason, revokedAt: new Date().toISOString() } });
+async function issue(donationId: string, donation: DonationData): Promise<void> {
+  const key = certificateSigningKey.value();
+  const issuedAt = givenOn(donation);
+  const serial = serialFor(donationId, issuedAt, key);
+  const certificateRef = db().collection(collections.certificates).doc(serial);
+  const donationRef = db().collection(collections.donations).doc(donationId);
+  const existing = await certificateRef.get();
+  if (existing.exists) {
+    // A run that stored the record and died before marking the donation, or a concurrent one.
+    if (existing.get('donationId') === donationId) {
+      await donationRef.update({ certificateSerial: serial });
+    }
+    return;
+  }
+  const record: CertificateRecord = {
+    serial,
+    donorName: String(donation.donorName),
+    ...(donation.donorUnit && donation.donorUnit !== donation.donorName
+      ? { donorUnit: String(donation.donorUnit) }
+      : {}),
+    ...(await recipientOf(donation)),
+    gift: giftOf(donation),
+    issuedAt,
+    donationId,
+    needId: String(donation.needId),
+  };
+  const signature = signCertificate(record, key);
+  const started = Date.now();
+  const rendered = await renderCertificate(record, { origin: publicOrigin.value() });
+  logs.certificateRendered(
+    serial,
+    Date.now() - started,
+    rendered.pdf.length,
+    rendered.png.length,
+    rendered.missingCharacters.length,
+  );
+  const paths = certificatePaths(serial);
+  // Files first: a record is never visible without the files it points to.
+  await Promise.all([
+    objectStore().write(paths.pdfPath, rendered.pdf, {
+      contentType: 'application/pdf',
+      metadata: { serial },
+    }),
+    objectStore().write(paths.pngPath, rendered.png, {
+      contentType: 'image/png',
+      metadata: { serial },
+    }),
+  ]);
+  const batch = db().batch();
+  batch.create(certificateRef, {
+    record,
+    signature,
+    revocation: null,
+    donorUid: donation.donorUid,
+    donationId,
+    ...paths,
+    issuedAt: FieldValue.serverTimestamp(),
+  });
+  batch.update(donationRef, { certificateSerial: serial });
+  try {
+    await batch.commit();
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw error;
+    await donationRef.update({ certificateSerial: serial });
+    return;
+  }
+  logs.certificateIssued(serial, donationId, String(donation.donorUid));
+}
+
+/**
+ * Revokes a donation's certificate once it no longer stands (refunded, or any other way out of
+ * accepted or delivered): a signed revocation created once in its own collection and copied onto
+ * the certificate document in the same batch. The first reason and date stand: a second delivery
+ * finds the record and stops.
+ */
+async function revoke(donation: DonationData): Promise<void> {
+  const serial = String(donation.certificateSerial);
+  const certificateRef = db().collection(collections.certificates).doc(serial);
+  const revocationRef = db().collection(certificateRevocationsCollection).doc(serial);
+  const [certificate, existing] = await Promise.all([certificateRef.get(), revocationRef.get()]);
+  if (!certificate.exists || existing.exists) return;
+  const reason = (revocationReasons as readonly string[]).includes(donation.refundReason)
+    ? (donation.refundReason as Revocation['reason'])
+    : 'donation_refunded';
+  const revocation: Revocation = { reason, revokedAt: new Date().toISOString() };
+  const signature = signRevocation(serial, revocation, certificateSigningKey.value());
+  const batch = db().batch();
+  batch.create(revocationRef, {
+    revocation,
+    signature,
+    donationId: certificate.get('donationId'),
+    createdAt: FieldValue.serverTimestamp(),
+  });
+  batch.update(
+    certificateRef,
+    { revocation, revocationSignature: signature },
+    { lastUpdateTime: certificate.updateTime },
+  );
+  try {
+    await batch.commit();
+  } catch (error) {
+    if (isAlreadyExists(error)) return;
+    throw error;
+  }
   logs.certificateRevoked(serial, reason);
 }

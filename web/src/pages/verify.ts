@@ -7,6 +7,7 @@ import { call, type CallError } from '../firebase';
 import { errorCard, h, mount } from '../dom';
 import { chinaDate, errorText } from '../format';
 import { giftText, revocationLabel, verifyLabel, type VerifyStatus } from '../giving';
+import { normalizeSerial } from '../../../functions/src/domain/certificate/serial';
 
 interface Verdict {
   status: 'genuine' | 'revoked' | 'tampered';
@@ -25,6 +26,7 @@ interface Verdict {
 }
 
 function lookUpForm(serial: string): HTMLElement {
+  const hint = h('p', { class: 'warn', 'data-testid': 'verify-typed-invalid', hidden: true });
   const input = h('input', {
     type: 'text',
     placeholder: 'FP-2026-XXXX-XXXX-XXXX',
@@ -38,12 +40,22 @@ function lookUpForm(serial: string): HTMLElement {
       class: 'card stack',
       onsubmit: (event: Event) => {
         event.preventDefault();
-        const typed = input.value.trim().toUpperCase();
-        if (typed) location.assign(`/verify/${encodeURIComponent(typed)}`);
+        if (!input.value.trim()) return;
+        // Read as Crockford base-32 allows (O for 0, I or L for 1, full-width, no dashes), so
+        // a serial typed from paper finds its certificate.
+        const typed = normalizeSerial(input.value);
+        if (!typed) {
+          hint.textContent =
+            '证书编号应为 FP-年份-XXXX-XXXX-XXXX（字母不含 U），请核对后重新输入。';
+          hint.hidden = false;
+          return;
+        }
+        location.assign(`/verify/${typed}`);
       },
     },
     h('h2', {}, '查验其他证书'),
     input,
+    hint,
     h('button', { type: 'submit', class: 'secondary' }, '查验'),
   );
 }
@@ -73,7 +85,8 @@ function recordList(record: NonNullable<Verdict['record']>): HTMLElement {
   );
 }
 
-export async function verifyPage(serial: string): Promise<void> {
+export async function verifyPage(typed: string): Promise<void> {
+  const serial = normalizeSerial(typed) ?? typed;
   // Links in the header lead back into the app, not to `/verify/…#/`.
   document.querySelector('.brand')?.setAttribute('href', '/');
   if (!serial) return mount(lookUpForm(''));
@@ -89,7 +102,7 @@ export async function verifyPage(serial: string): Promise<void> {
         lookUpForm(serial),
       );
     }
-    return mount(errorCard(errorText(error as CallError), () => void verifyPage(serial)));
+    return mount(errorCard(errorText(error as CallError), () => void verifyPage(typed)));
   }
   const record = verdict.record;
   const shown = record?.serial ?? serial;

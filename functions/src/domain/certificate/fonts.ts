@@ -4,7 +4,7 @@
  * by our own TrueType reader (see ttf.ts), which reads tables in place as it needs them.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { TrueTypeFont } from './ttf';
 
 export type Font = TrueTypeFont;
@@ -27,6 +27,22 @@ export const fontManifestFile = 'manifest.json';
 
 /** functions/assets/fonts, from src/domain/certificate and from lib/domain/certificate alike. */
 export const defaultFontDir = resolve(__dirname, '../../../assets/fonts');
+
+/**
+ * The fonts are not there (not built, or not deployed): nothing can be printed until they are.
+ * `missing` names the file looked for, relative to the functions folder — a path, never data.
+ */
+export class FontsMissingError extends Error {
+  constructor(readonly missing: string) {
+    super(`certificate fonts missing (${missing}): run \`npx tsx functions/scripts/buildFont.ts\``);
+    this.name = 'FontsMissingError';
+  }
+}
+
+/** Where a file of the font folder is, as the log names it: from the functions folder. */
+function shownPath(dir: string, file: string): string {
+  return relative(resolve(__dirname, '../../..'), join(dir, file)) || file;
+}
 
 /** One font that can print a run of text, named by its file. */
 export interface LoadedFont {
@@ -54,9 +70,7 @@ export class FontSet {
     try {
       manifest = JSON.parse(readFileSync(join(dir, fontManifestFile), 'utf8')) as FontManifest;
     } catch {
-      throw new Error(
-        `certificate fonts missing in ${dir}: run \`npx tsx functions/scripts/buildFont.ts\``,
-      );
+      throw new FontsMissingError(shownPath(dir, fontManifestFile));
     }
     const set = new FontSet(dir, manifest);
     for (const weight of [400, 700] as const) set.primary(weight);
@@ -66,7 +80,13 @@ export class FontSet {
   private load(file: string): LoadedFont {
     let loaded = this.loaded.get(file);
     if (!loaded) {
-      loaded = { id: file, font: new TrueTypeFont(readFileSync(join(this.dir, file))) };
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(join(this.dir, file));
+      } catch {
+        throw new FontsMissingError(shownPath(this.dir, file));
+      }
+      loaded = { id: file, font: new TrueTypeFont(bytes) };
       this.loaded.set(file, loaded);
     }
     return loaded;

@@ -5,7 +5,8 @@
  * (`publicOrigin.value()`), storage and revocation status.
  */
 export { gb2312Level1, rareNameCharacters } from './charsets';
-export { defaultFontDir, fontSet } from './fonts';
+export { defaultFontDir, fontSet, FontsMissingError } from './fonts';
+export { crockfordAlphabet, normalizeSerial, serialPattern } from './serial';
 export {
   certificateGiftSchema,
   certificateRecordSchema,
@@ -16,6 +17,7 @@ export {
   maskedNameSchema,
   serialFor,
   serialSchema,
+  typedSerialSchema,
   yuanInCapitals,
   type CertificateGift,
   type CertificateRecord,
@@ -34,8 +36,12 @@ export {
   revocationSchema,
   signatureSchema,
   signCertificate,
+  signRevocation,
   verifyCertificate,
+  verifyRevocation,
   type CertificateVerdict,
   type Revocation,
   type RevocationReason,
+  type StoredCertificate,
+  type StoredRevocation,
 } from './signing';

@@ -8,11 +8,7 @@ import { docIdSchema } from '../validation/common';
 import { chinaDateOf } from '../validation/idNumber';
 import { amountFenSchema, formatYuan } from '../validation/money';
 import { budgets, checkFreeText, type TextBudget } from '../validation/text';
-
-// Crockford's base-32 alphabet: no I, L, O or U, so a serial read aloud or typed from paper is
-// not mistaken (0/O, 1/I/L).
-const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const group = `[${crockford}]{4}`;
+import { crockfordAlphabet as crockford, normalizeSerial, serialPattern } from './serial';
 
 /**
  * Serial number format: `FP-<year of issue>-XXXX-XXXX-XXXX`, twelve Crockford base-32 symbols
@@ -21,7 +17,28 @@ const group = `[${crockford}]{4}`;
  * donor's name, so serials must not be enumerable; and derived from the donation, so a trigger
  * delivered twice issues the same serial.
  */
-export const serialSchema = z.string().regex(new RegExp(`^FP-\\d{4}-${group}-${group}-${group}$`));
+export const serialSchema = z.string().regex(serialPattern);
+
+/**
+ * A serial as a person may type it from paper (O for 0, I or L for 1, full-width characters,
+ * lower case, spaces or no dashes), read as the serial meant; refused with `serial_invalid` when
+ * it cannot be one. See {@link normalizeSerial}.
+ */
+export const typedSerialSchema = z
+  .string()
+  .max(80)
+  .transform((typed, context) => {
+    const serial = normalizeSerial(typed);
+    if (serial === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: 'serial_invalid',
+        params: { code: 'serial_invalid' },
+      });
+      return z.NEVER;
+    }
+    return serial;
+  });
 
 /**
  * The serial of a donation's certificate: HMAC-SHA256(key, donation id), 60 bits. Collisions are

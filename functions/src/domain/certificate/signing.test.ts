@@ -1,5 +1,11 @@
 import { serialFor } from './record';
-import { certificateVerdict, signCertificate, verifyCertificate } from './signing';
+import {
+  certificateVerdict,
+  signCertificate,
+  signRevocation,
+  verifyCertificate,
+  verifyRevocation,
+} from './signing';
 
 const key = 'test-only-certificate-signing-key-0123456789';
 const record = {
@@ -96,44 +102,167 @@ describe('signing', () => {
   });
 });
 
-describe('what the verification endpoint reports', () => {
-  const signature = signCertificate(record, key);
+describe('revocations', () => {
+  const revocation = { reason: 'donation_refunded' as const, revokedAt: '2026-12-01T08:00:00Z' };
 
-  test('genuine: signed and not revoked', () => {
-    expect(certificateVerdict(record.serial, { record, signature }, key)).toEqual({
-      status: 'genuine',
-      record,
-    });
+  test('a signed revocation verifies for its serial only, with its reason and date', () => {
+    const signature = signRevocation(record.serial, revocation, key);
+    expect(verifyRevocation(record.serial, revocation, signature, key)).toBe(true);
+    const other = serialFor('donation-999', '2026-11-23', key);
+    expect(verifyRevocation(other, revocation, signature, key)).toBe(false);
+    expect(
+      verifyRevocation(
+        record.serial,
+        { ...revocation, reason: 'need_found_false' },
+        signature,
+        key,
+      ),
+    ).toBe(false);
+    expect(
+      verifyRevocation(
+        record.serial,
+        { ...revocation, revokedAt: '2026-12-02T08:00:00Z' },
+        signature,
+        key,
+      ),
+    ).toBe(false);
+    expect(verifyRevocation(record.serial, revocation, signature, `${key}!`)).toBe(false);
+    expect(verifyRevocation(record.serial, revocation, undefined, key)).toBe(false);
   });
 
-  test('revoked: genuine but withdrawn, with the reason', () => {
-    const revocation = { reason: 'donation_refunded', revokedAt: '2026-12-01T08:00:00Z' };
-    expect(certificateVerdict(record.serial, { record, signature, revocation }, key)).toEqual({
+  test('a revocation signature is not a certificate signature, nor the other way round', () => {
+    const certificateSignature = signCertificate(record, key);
+    expect(verifyRevocation(record.serial, revocation, certificateSignature, key)).toBe(false);
+    const revocationSignature = signRevocation(record.serial, revocation, key);
+    expect(verifyCertificate(record, revocationSignature, key)).toBe(false);
+  });
+});
+
+describe('what the verification endpoint reports', () => {
+  const signature = signCertificate(record, key);
+  const revocation = { reason: 'donation_refunded' as const, revokedAt: '2026-12-01T08:00:00Z' };
+  const revocationSignature = signRevocation(record.serial, revocation, key);
+  const accepted = { earnsCertificate: true, changedAt: '2026-11-23T08:00:00.000Z' };
+  const refunded = {
+    earnsCertificate: false,
+    refundReason: 'need_found_false',
+    changedAt: '2026-12-01T09:00:00.000Z',
+  };
+  const revokedBoth = {
+    record,
+    signature,
+    revocation,
+    revocationSignature,
+    revocationRecord: { revocation, signature: revocationSignature },
+  };
+
+  test('genuine: signed, revoked nowhere, its gift still standing', () => {
+    expect(
+      certificateVerdict(record.serial, { record, signature, donation: accepted }, key),
+    ).toEqual({ status: 'genuine', record });
+  });
+
+  test('revoked: a signed revocation in either place, with its reason and date', () => {
+    const revoked = { status: 'revoked', record, revocation };
+    expect(certificateVerdict(record.serial, { ...revokedBoth, donation: refunded }, key)).toEqual(
+      revoked,
+    );
+    // An insider sets the document's revocation back to null: the record still says revoked.
+    expect(
+      certificateVerdict(
+        record.serial,
+        { ...revokedBoth, revocation: null, revocationSignature: undefined, donation: refunded },
+        key,
+      ),
+    ).toEqual(revoked);
+    // … or deletes the revocation record: the document still says revoked.
+    expect(
+      certificateVerdict(
+        record.serial,
+        { ...revokedBoth, revocationRecord: undefined, donation: refunded },
+        key,
+      ),
+    ).toEqual(revoked);
+    // Even with the donation put back as accepted, one signed revocation is enough.
+    expect(
+      certificateVerdict(
+        record.serial,
+        { ...revokedBoth, revocation: null, donation: accepted },
+        key,
+      ),
+    ).toEqual(revoked);
+  });
+
+  test('revoked: no revocation anywhere, but the donation no longer stands', () => {
+    expect(
+      certificateVerdict(record.serial, { record, signature, donation: refunded }, key),
+    ).toEqual({
       status: 'revoked',
       record,
-      revocation,
+      revocation: { reason: 'need_found_false', revokedAt: refunded.changedAt },
     });
+    const declined = { earnsCertificate: false, changedAt: refunded.changedAt };
+    expect(
+      certificateVerdict(record.serial, { record, signature, donation: declined }, key),
+    ).toMatchObject({ status: 'revoked', revocation: { reason: 'donation_refunded' } });
+  });
+
+  test('tampered: a revocation that is not the platform’s, or a donation that vanished', () => {
+    const forged = { reason: 'need_found_false' as const, revokedAt: revocation.revokedAt };
+    expect(
+      certificateVerdict(
+        record.serial,
+        {
+          ...revokedBoth,
+          revocationRecord: { revocation: forged, signature: revocationSignature },
+          donation: refunded,
+        },
+        key,
+      ),
+    ).toEqual({ status: 'tampered' });
+    expect(
+      certificateVerdict(
+        record.serial,
+        {
+          record,
+          signature,
+          revocation: null,
+          revocationRecord: { revocation: 'x', signature: 1 },
+          donation: accepted,
+        },
+        key,
+      ),
+    ).toEqual({ status: 'tampered' });
+    const unreadable = { reason: 'changed_my_mind', revokedAt: 'yesterday' };
+    expect(
+      certificateVerdict(
+        record.serial,
+        { record, signature, revocation: unreadable, donation: accepted },
+        key,
+      ).status,
+    ).toBe('tampered');
+    expect(
+      certificateVerdict(record.serial, { record, signature, donation: undefined }, key),
+    ).toEqual({ status: 'tampered' });
   });
 
   test('tampered: a changed record, even one also revoked, shows no contents', () => {
     const changed = { ...record, gift: { kind: 'money', amountFen: 1234500 } };
-    expect(certificateVerdict(record.serial, { record: changed, signature }, key)).toEqual({
-      status: 'tampered',
-    });
-    const revocation = { reason: 'need_found_false', revokedAt: '2026-12-01T08:00:00Z' };
     expect(
-      certificateVerdict(record.serial, { record: changed, signature, revocation }, key),
+      certificateVerdict(record.serial, { record: changed, signature, donation: accepted }, key),
+    ).toEqual({ status: 'tampered' });
+    expect(
+      certificateVerdict(
+        record.serial,
+        { ...revokedBoth, record: changed, donation: refunded },
+        key,
+      ),
     ).toEqual({ status: 'tampered' });
   });
 
   test('tampered: a genuine record stored under another serial', () => {
     const other = serialFor('donation-999', '2026-11-23', key);
-    expect(certificateVerdict(other, { record, signature }, key).status).toBe('tampered');
-  });
-
-  test('an unreadable revocation is never reported as genuine', () => {
-    const revocation = { reason: 'changed_my_mind', revokedAt: 'yesterday' };
-    expect(certificateVerdict(record.serial, { record, signature, revocation }, key).status).toBe(
+    expect(certificateVerdict(other, { record, signature, donation: accepted }, key).status).toBe(
       'tampered',
     );
   });
