@@ -18,6 +18,10 @@ export const logs = {
       errorCode: (error as { code?: unknown } | undefined)?.code,
     });
   },
+  /** A raw request refused before the SDK decoded it: its body is never logged. */
+  callableMalformed(fn: string, code: string) {
+    logger.warn('callable request malformed', { event: 'callable_malformed', fn, code });
+  },
   callableReplayed(fn: string, uid: string) {
     logger.info('callable replayed a stored result', { event: 'callable_replayed', fn, uid });
   },

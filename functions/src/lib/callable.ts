@@ -3,7 +3,12 @@
  * unauthenticated requests by itself), claims re-checked against the staff record, strict input
  * validation with field paths and codes only, and opaque errors for anything unexpected.
  */
-import { HttpsError, onCall, type CallableRequest } from 'firebase-functions/v2/https';
+import {
+  HttpsError,
+  onCall,
+  type CallableRequest,
+  type HttpsFunction,
+} from 'firebase-functions/v2/https';
 import type { SecretParam } from 'firebase-functions/params';
 import type { z } from 'zod';
 import { claimsAreConsistent, isStaffRole, type Caller, type Role } from '../domain/roles';
@@ -88,20 +93,120 @@ async function guarded<R>(
   }
 }
 
+/** Deeper than any form the web client sends; far below where the SDK's recursive decode overflows. */
+export const maxRequestDepth = 64;
+
+export type RawRequestProblem =
+  | 'request_method'
+  | 'request_content_type'
+  | 'request_shape'
+  | 'request_type_key'
+  | 'request_reserved_key'
+  | 'request_too_deep'
+  | 'request_lone_surrogate';
+
+/**
+ * What is wrong with a callable's raw HTTP request, checked before firebase-functions sees it: the
+ * SDK logs a body without `data` whole, copies the keys of an `@type` object into the top level of
+ * an ERROR entry and answers 500, overflows its stack decoding deep nesting, and lone surrogates
+ * hang later string handling. Walks the body with its own stack, so no depth overflows it.
+ */
+export function rawRequestProblem(request: {
+  method?: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+}): RawRequestProblem | undefined {
+  if (request.method !== 'POST') return 'request_method';
+  const contentType = String(request.headers['content-type'] ?? '');
+  if (contentType.split(';')[0]?.trim().toLowerCase() !== 'application/json')
+    return 'request_content_type';
+  const body = request.body;
+  if (!isPlainObject(body)) return 'request_shape';
+  const keys = Object.keys(body);
+  if (keys.length !== 1 || keys[0] !== 'data' || body.data === undefined) return 'request_shape';
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: body.data, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value === 'string') {
+      if (loneSurrogate.test(value)) return 'request_lone_surrogate';
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= maxRequestDepth) return 'request_too_deep';
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push({ value: item, depth: depth + 1 });
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (key === '@type') return 'request_type_key';
+      // JSON.parse keeps `__proto__` as an own key; the SDK's decode would make it the prototype.
+      if (key === '__proto__') return 'request_reserved_key';
+      if (loneSurrogate.test(key)) return 'request_lone_surrogate';
+      stack.push({ value: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+type Request = Parameters<HttpsFunction>[0];
+type Response = Parameters<HttpsFunction>[1];
+
+/**
+ * Puts `rawRequestProblem` in front of an onCall function. The returned handler carries every
+ * property of the SDK's (`__endpoint`, `__trigger`, `run`…), which deploy and the local host read.
+ */
+function withRawRequestGuard<F extends HttpsFunction>(name: string, sdkHandler: F): F {
+  const guarded = (request: Request, response: Response): void | Promise<void> => {
+    // A CORS preflight carries no body: the SDK's CORS handling answers it.
+    if (request.method === 'OPTIONS') return sdkHandler(request, response);
+    const problem = rawRequestProblem(request);
+    if (!problem) return sdkHandler(request, response);
+    logs.callableMalformed(name, problem);
+    // As the SDK's `cors: true` would, so that a browser can read the refusal.
+    const origin = request.headers.origin;
+    if (origin) {
+      response.setHeader('Access-Control-Allow-Origin', origin);
+      response.setHeader('Vary', 'Origin');
+    }
+    response.status(400).json({
+      error: {
+        status: 'INVALID_ARGUMENT',
+        message: '请求格式有误，请刷新页面后重试',
+        details: { issues: [{ path: '', code: problem }] },
+      },
+    });
+    return undefined;
+  };
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(sdkHandler))) {
+    if (key !== 'length' && key !== 'prototype') Object.defineProperty(guarded, key, descriptor);
+  }
+  return guarded as unknown as F;
+}
+
 export function callable<S extends z.ZodType, R>(spec: CallableSpec<S, R>) {
-  return onCall(
-    {
-      region: functionsRegion,
-      memory: spec.memory ?? '256MiB',
-      cors: true,
-      secrets: spec.secrets ?? [],
-    },
-    async (request): Promise<R> => {
-      const caller = await callerOf(spec.name, request);
-      if (!spec.roles.includes(caller.role)) deny(spec.name, caller.uid);
-      const input = parsedInput(spec, request.data, caller.uid);
-      return guarded(spec.name, caller.uid, () => spec.handler(input, caller, request));
-    },
+  return withRawRequestGuard(
+    spec.name,
+    onCall(
+      {
+        region: functionsRegion,
+        memory: spec.memory ?? '256MiB',
+        cors: true,
+        secrets: spec.secrets ?? [],
+      },
+      async (request): Promise<R> => {
+        const caller = await callerOf(spec.name, request);
+        if (!spec.roles.includes(caller.role)) deny(spec.name, caller.uid);
+        const input = parsedInput(spec, request.data, caller.uid);
+        return guarded(spec.name, caller.uid, () => spec.handler(input, caller, request));
+      },
+    ),
   );
 }
 
@@ -118,11 +223,14 @@ export interface PublicCallableSpec<S extends z.ZodType, R> {
  * its QR code, the list of regions): the same validation and error discipline, no caller.
  */
 export function publicCallable<S extends z.ZodType, R>(spec: PublicCallableSpec<S, R>) {
-  return onCall(
-    { region: functionsRegion, memory: '256MiB', cors: true, secrets: spec.secrets ?? [] },
-    async (request): Promise<R> => {
-      const input = parsedInput(spec, request.data, request.auth?.uid);
-      return guarded(spec.name, request.auth?.uid, () => spec.handler(input));
-    },
+  return withRawRequestGuard(
+    spec.name,
+    onCall(
+      { region: functionsRegion, memory: '256MiB', cors: true, secrets: spec.secrets ?? [] },
+      async (request): Promise<R> => {
+        const input = parsedInput(spec, request.data, request.auth?.uid);
+        return guarded(spec.name, request.auth?.uid, () => spec.handler(input));
+      },
+    ),
   );
 }

@@ -4,8 +4,15 @@ import { chinaDateOf } from './idNumber';
 /** A client request id: one per user action, reused on retry, so the action takes effect once. */
 export const requestIdSchema = z.uuid();
 
-/** A Firestore document id the client names (household, need). */
-export const docIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/**
+ * A Firestore document id the client names (household, need). Firestore reserves ids matching
+ * `__.*__` (it answers them slowly, then with an error), so they are refused here; `.`, `..` and
+ * `/` never match the alphabet.
+ */
+export const docIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/)
+  .refine((id) => !/^__.*__$/.test(id), { params: { code: 'reserved_id' } });
 
 /** An uploaded evidence photo's id (the uploads collection uses UUIDs). */
 export const photoIdSchema = z.uuid();
