@@ -63,6 +63,16 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
         fullName,
         level: region.level,
         parentCode: ancestorsOf(region.code)[0] ?? null,
+        // Where donors send goods and whom they meet (setVillageReceiving): the village office.
+        ...(region.level === 'village'
+          ? {
+              receiving: {
+                address: `${fullName}村民委员会`,
+                contactName: `${region.name}信息员甲`,
+                phone: `0857-6${region.code.slice(-3)}000`,
+              },
+            }
+          : {}),
       }),
     );
   }

@@ -40,6 +40,10 @@ export {
   pledgeGoods,
   recordShipment,
   recordHandover,
+  confirmHandover,
+  getGoodsContact,
+  setVillageReceiving,
+  getVillageReceiving,
   attachGoodsPhoto,
   expireGoodsPledges,
 } from './functions/goods';

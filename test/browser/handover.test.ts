@@ -1,13 +1,15 @@
 /**
  * In Debian's Chromium on a 360 px phone: a village information administrator opens a goods
- * need's 捐助情况, records a face-to-face hand-over confirmed by both sides, and the donor's honour
- * certificate follows.
+ * need's 捐助情况, sees the face-to-face donor's phone and records that the household received the
+ * goods; the donor, in 我的捐助, sees where to meet and confirms the hand-over with their own tap;
+ * the donation is delivered and the donor's honour certificate follows.
  */
 import type { Browser, Page } from 'playwright-core';
 import { call, idle, pledgeGoods, publishedNeedIn, signInAsDonor } from '../support/platform';
 import { launchBrowser, phonePage, webUrl } from '../support/browser';
 
 const village = '520526105206'; // 泉发村
+const phone = '+8613700000861';
 
 let browser: Browser;
 let page: Page;
@@ -19,15 +21,21 @@ afterAll(async () => {
   await browser?.close();
 });
 
-it('records a face-to-face hand-over and the donor gets a certificate', async () => {
+const narrow = async (on: Page) =>
+  expect(Number(await on.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+    360,
+  );
+
+it('records a face-to-face hand-over confirmed by both sides and the donor gets a certificate', async () => {
   const need = await publishedNeedIn(village, 'goods');
-  const donor = await signInAsDonor('+8613700000861', { name: '褚当面' });
+  const donor = await signInAsDonor(phone, { name: '褚当面' });
   const pledged = await pledgeGoods(donor, need.id, [{ itemIndex: 0, quantity: 1 }], {
     method: 'in_person',
   });
   const donationId = pledged.result?.donationId as string;
   await idle();
 
+  // The village side: the donor's phone on request, then the household's receipt.
   await page.goto(webUrl());
   await page.locator('[data-testid="demo-account"][data-email="v06a@demo.fupin.cn"]').click();
   await page.getByTestId('village-name').waitFor();
@@ -38,24 +46,46 @@ it('records a face-to-face hand-over and the donor gets a certificate', async ()
   await donation.waitFor();
   expect(await donation.textContent()).toContain('褚当面');
   expect(await donation.textContent()).toContain('当面交接');
+  expect(await donation.getByTestId('donor-confirmed').count()).toBe(0);
+  await donation.getByTestId('donor-contact-open').click();
+  await donation.getByTestId('donor-contact').getByText('13700000861').waitFor();
 
   await donation.getByTestId('recipient-confirmed').check();
-  await donation.getByTestId('donor-confirmed').check();
   await donation.getByTestId('record-handover').click();
   await row
-    .locator(`[data-testid="need-donation"][data-id="${donationId}"][data-status="delivered"]`)
+    .locator(`[data-testid="need-donation"][data-id="${donationId}"][data-status="shipped"]`)
+    .getByText('等待捐赠人')
     .waitFor();
-  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
-    360,
-  );
+  await narrow(page);
+
+  // The donor side, on their own phone: where to meet, and their own confirmation.
+  const donorPage = await phonePage(browser);
+  await donorPage.goto(webUrl());
+  await donorPage.getByTestId('phone-input').fill(phone.replace('+86', ''));
+  await donorPage.getByTestId('phone-send').click();
+  const hint = donorPage.getByTestId('demo-code').filter({ hasText: '本地演示验证码：' });
+  await hint.waitFor();
+  const code = /(\d{6})/.exec((await hint.textContent()) ?? '')?.[1] as string;
+  await donorPage.getByTestId('code-input').fill(code);
+  await donorPage.getByTestId('phone-sign-in').click();
+  await donorPage.getByTestId('nav-mine').click();
+  const mine = donorPage.locator(`[data-testid="my-donation"][data-id="${donationId}"]`);
+  await mine.waitFor();
+  expect(await mine.getByTestId('handover-state').textContent()).toContain('请您点击');
+  await mine.getByTestId('goods-contact-open').click();
+  await mine.getByTestId('receiving-address').getByText('泉发村村民委员会').waitFor();
+  donorPage.once('dialog', (dialog) => void dialog.accept());
+  await mine.getByTestId('confirm-handover').click();
+  await donorPage
+    .locator(`[data-testid="my-donation"][data-id="${donationId}"][data-status="delivered"]`)
+    .waitFor();
+  await narrow(donorPage);
 
   await idle();
-  const mine = await call<{ donations: Array<{ id: string; certificateSerial: string | null }> }>(
-    'listMyDonations',
-    {},
-    donor,
-  );
-  expect(mine.result?.donations.find((d) => d.id === donationId)?.certificateSerial).toMatch(
+  const listed = await call<{
+    donations: Array<{ id: string; certificateSerial: string | null }>;
+  }>('listMyDonations', {}, donor);
+  expect(listed.result?.donations.find((d) => d.id === donationId)?.certificateSerial).toMatch(
     /^FP-/,
   );
 });

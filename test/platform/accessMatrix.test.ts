@@ -225,9 +225,35 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
       donationId: 'no-such-donation',
       receivedOn: '2026-11-20',
       recipientConfirmed: true,
-      donorConfirmed: true,
     }),
     // Past the role check, the donation's own village decides (see goods.test.ts).
+    allowed: ['villageAdmin', 'otherVillageAdmin', 'helper', 'otherVillageHelper'],
+  },
+  {
+    name: 'confirmHandover',
+    input: () => ({ requestId: newRequestId(), donationId: 'no-such-donation' }),
+    allowed: ['donor'],
+  },
+  {
+    name: 'getGoodsContact',
+    input: () => ({ donationId: 'no-such-donation' }),
+    // Past the role check, the donation decides: its donor, or its village's staff.
+    allowed: ['villageAdmin', 'otherVillageAdmin', 'helper', 'otherVillageHelper', 'donor'],
+  },
+  {
+    name: 'setVillageReceiving',
+    // A phone no one can have: the allowed cells stop at validation and nothing is written.
+    input: () => ({
+      requestId: newRequestId(),
+      address: '村委会',
+      contactName: '张三',
+      phone: 'x',
+    }),
+    allowed: ['villageAdmin', 'otherVillageAdmin'],
+  },
+  {
+    name: 'getVillageReceiving',
+    input: () => ({}),
     allowed: ['villageAdmin', 'otherVillageAdmin', 'helper', 'otherVillageHelper'],
   },
   {

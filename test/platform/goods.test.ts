@@ -35,7 +35,7 @@ describe('goods donations', () => {
     donor = await signInAsDonor('+8613700000841', { name: '钱物资' });
   });
 
-  it('takes part of an item once per request, ships it with an SF number, and matches the need', async () => {
+  it('takes part of an item once per request, ships it with an SF number, and keeps the need findable', async () => {
     const item = need.items[0] as GoodsNeed['items'][number];
     const part = Math.max(1, Math.floor(item.quantity / 2));
     const pledge = {
@@ -59,7 +59,10 @@ describe('goods donations', () => {
       trackingNumber: 'SF1234567890123',
     });
     expect((await progressOf(need.id))[0]).toEqual({ pledged: part, delivered: 0 });
-    expect((await adminDb().collection('needs').doc(need.id).get()).get('status')).toBe('matched');
+    // Matched (对接) only once every item is pledged: a part leaves the need findable.
+    expect((await adminDb().collection('needs').doc(need.id).get()).get('status')).toBe(
+      'published',
+    );
     const listed = await call<{ items: Array<{ pledged: number }> }>(
       'getPublicNeed',
       { needId: need.id },
@@ -203,25 +206,44 @@ describe('a face-to-face hand-over', () => {
 
     const otherVillage = await call(
       'recordHandover',
-      { ...handover, requestId: newRequestId(), donorConfirmed: true },
+      { ...handover, requestId: newRequestId() },
       await signIn('v04a@demo.fupin.cn'),
     );
     expect(otherVillage.error?.status).toBe('PERMISSION_DENIED');
+    // The cadre can no longer tick the donor's side for them.
     const admin = await signIn('v08a@demo.fupin.cn');
-    const oneSided = await call(
-      'recordHandover',
-      { ...handover, requestId: newRequestId(), donorConfirmed: false },
-      admin,
-    );
-    expect(oneSided.error?.details?.issues).toEqual([
-      { path: 'donorConfirmed', code: 'donor_confirmation_required' },
-    ]);
-    const recorded = await call(
+    const ticked = await call(
       'recordHandover',
       { ...handover, requestId: newRequestId(), donorConfirmed: true },
       admin,
     );
-    expect(recorded.result).toEqual({ donationId, status: 'delivered' });
+    expect(ticked.error?.details?.issues).toEqual([
+      { path: 'donorConfirmed', code: 'unrecognized_keys' },
+    ]);
+    const recorded = await call(
+      'recordHandover',
+      { ...handover, requestId: newRequestId() },
+      admin,
+    );
+    expect(recorded.result).toEqual({ donationId, status: 'shipped', awaiting: 'donor' });
+    await idle();
+    expect(await statusOf(donationId)).toBe('shipped');
+    expect((await progressOf(need.id))[0]?.delivered).toBe(0);
+    // Only the donor confirms their side, from 我的捐助; a second tap answers the same.
+    const notTheirs = await call(
+      'confirmHandover',
+      { requestId: newRequestId(), donationId },
+      stranger,
+    );
+    expect(notTheirs.error?.status).toBe('NOT_FOUND');
+    const confirmed = await call(
+      'confirmHandover',
+      { requestId: newRequestId(), donationId },
+      donor,
+    );
+    expect(confirmed.result).toEqual({ donationId, status: 'delivered', awaiting: null });
+    const again = await call('confirmHandover', { requestId: newRequestId(), donationId }, donor);
+    expect(again.result).toEqual({ donationId, status: 'delivered', awaiting: null });
     await idle();
     expect((await progressOf(need.id))[0]?.delivered).toBe(1);
 
@@ -240,5 +262,244 @@ describe('a face-to-face hand-over', () => {
       kind: 'goods',
       items: [{ name: need.items[0]?.name, quantity: 1, unit: need.items[0]?.unit }],
     });
+  });
+});
+
+/** A published goods need of 开阳村 (v09) asking for `itemName`: the two there are this file's. */
+async function kaiyangNeed(itemName: string) {
+  const page = await adminDb()
+    .collection('needs')
+    .where('villageCode', '==', '520526105209')
+    .where('status', '==', 'published')
+    .get();
+  const need = page.docs.find(
+    (doc) =>
+      doc.get('kind') === 'goods' &&
+      (doc.get('items') as Array<{ name: string }>).some((item) => item.name === itemName),
+  );
+  if (!need) throw new Error(`no published need for ${itemName} in 开阳村`);
+  return { id: need.id, items: need.get('items') as Array<{ name: string; quantity: number }> };
+}
+
+const myStatus = async (donor: string, donationId: string) =>
+  (
+    await call<{ donations: Array<{ id: string; status: string }> }>('listMyDonations', {}, donor)
+  ).result?.donations.find((d) => d.id === donationId)?.status;
+
+describe('a pledge past its time', () => {
+  it('is lapsed everywhere at once, before any job has written it', async () => {
+    const need = await kaiyangNeed('马铃薯良种');
+    const quantity = need.items[0]?.quantity as number;
+    const slow = await signInAsDonor('+8613700000871', { name: '卫迟寄' });
+    const meeting = await signInAsDonor('+8613700000872', { name: '蒋迟见' });
+    const express = await pledgeGoods(slow, need.id, [{ itemIndex: 0, quantity: quantity - 100 }], {
+      method: 'express',
+      courier: 'ems',
+    });
+    const inPerson = await pledgeGoods(meeting, need.id, [{ itemIndex: 0, quantity: 100 }], {
+      method: 'in_person',
+    });
+    await idle();
+    const expressId = express.result?.donationId as string;
+    const inPersonId = inPerson.result?.donationId as string;
+    expect(await statusOf(expressId)).toBe('held');
+    expect(await statusOf(inPersonId)).toBe('held');
+
+    // Their 72 hours end in a moment; no scheduler runs and nothing writes them afterwards.
+    const soon = new Date(Date.now() + 2500);
+    for (const id of [expressId, inPersonId]) {
+      await adminDb().collection('donations').doc(id).update({ expiresAt: soon });
+    }
+    await idle();
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, soon.getTime() - Date.now() + 300)),
+    );
+    expect(await statusOf(expressId)).toBe('held');
+
+    // The donor, the village and the hand-over all see the lapse.
+    expect(await myStatus(slow, expressId)).toBe('expired');
+    const admin = await signIn('v09a@demo.fupin.cn');
+    const listed = await call<{ donations: Array<{ id: string; status: string }> }>(
+      'listNeedDonations',
+      { needId: need.id },
+      admin,
+    );
+    const statuses = new Map(listed.result?.donations.map((d) => [d.id, d.status]));
+    expect(statuses.get(expressId)).toBe('expired');
+    expect(statuses.get(inPersonId)).toBe('expired');
+    const shipped = await call(
+      'recordShipment',
+      {
+        requestId: newRequestId(),
+        donationId: expressId,
+        courier: 'sf',
+        trackingNumber: 'SF123456789012',
+      },
+      slow,
+    );
+    expect(shipped.error?.status).toBe('FAILED_PRECONDITION');
+    expect(shipped.error?.details).toEqual({ status: 'expired' });
+    const handedOver = await call(
+      'recordHandover',
+      {
+        requestId: newRequestId(),
+        donationId: inPersonId,
+        receivedOn: '2026-11-20',
+        recipientConfirmed: true,
+      },
+      admin,
+    );
+    expect(handedOver.error?.status).toBe('FAILED_PRECONDITION');
+    const donorSide = await call(
+      'confirmHandover',
+      { requestId: newRequestId(), donationId: inPersonId },
+      meeting,
+    );
+    expect(donorSide.error?.status).toBe('FAILED_PRECONDITION');
+
+    // Another donor may give the whole quantity at once.
+    const other = await signInAsDonor('+8613700000873', { name: '沈补位' });
+    const taken = await pledgeGoods(other, need.id, [{ itemIndex: 0, quantity }], {
+      method: 'express',
+      courier: 'sf',
+    });
+    expect(taken.error).toBeUndefined();
+    await idle();
+    expect(await statusOf(taken.result?.donationId as string)).toBe('held');
+    expect(await statusOf(expressId)).toBe('expired');
+    expect((await progressOf(need.id))[0]?.pledged).toBe(quantity);
+  });
+});
+
+describe('where the goods go, and when a need is fulfilled', () => {
+  it('tells only the pledging donor the village office, the village only a face-to-face donor, and logs each', async () => {
+    const need = await kaiyangNeed('棉被');
+    const blankets = need.items.findIndex((item) => item.name === '棉被');
+    const coats = need.items.findIndex((item) => item.name === '冬衣');
+    const meeting = await signInAsDonor('+8613700000881', { name: '韩当面' });
+    const courier = await signInAsDonor('+8613700000882', { name: '杨快递' });
+    const stranger = await signInAsDonor('+8613700000883', { name: '朱路过' });
+    const admin = await signIn('v09a@demo.fupin.cn');
+    const face = await pledgeGoods(
+      meeting,
+      need.id,
+      [{ itemIndex: blankets, quantity: need.items[blankets]?.quantity as number }],
+      { method: 'in_person' },
+    );
+    const sent = await pledgeGoods(
+      courier,
+      need.id,
+      [{ itemIndex: coats, quantity: need.items[coats]?.quantity as number }],
+      { method: 'express', courier: 'sf' },
+    );
+    await idle();
+    const faceId = face.result?.donationId as string;
+    const sentId = sent.result?.donationId as string;
+
+    // The donor who pledged by express learns where to send: the village office, not a home.
+    type Contact = {
+      receiving: { address: string; contactName: string; phone: string } | null;
+      donor: { name: string; phone: string } | null;
+    };
+    const address = await call<Contact>('getGoodsContact', { donationId: sentId }, courier);
+    expect(address.result?.receiving).toEqual({
+      address: expect.stringContaining('开阳村村民委员会'),
+      contactName: '开阳村信息员甲',
+      phone: '0857-6209000',
+    });
+    const household = await adminDb().collection('needs').doc(need.id).get();
+    expect(address.result?.receiving?.address).not.toContain(String(household.get('address')));
+    // Nobody else: another donor, an anonymous caller.
+    const other = await call('getGoodsContact', { donationId: sentId }, stranger);
+    expect(other.error?.status).toBe('NOT_FOUND');
+    const anonymous = await call('getGoodsContact', { donationId: sentId });
+    expect(anonymous.error?.status).toBe('UNAUTHENTICATED');
+    // Face to face, the village sees the donor's phone; an express donor's is not theirs to see.
+    const donorContact = await call<Contact>('getGoodsContact', { donationId: faceId }, admin);
+    expect(donorContact.result?.donor).toEqual({ name: '韩当面', phone: '13700000881' });
+    const meetingSide = await call<Contact>('getGoodsContact', { donationId: faceId }, meeting);
+    expect(meetingSide.result?.receiving?.contactName).toBe('开阳村信息员甲');
+    const expressDonor = await call('getGoodsContact', { donationId: sentId }, admin);
+    expect(expressDonor.error?.status).toBe('FAILED_PRECONDITION');
+    const audit = await adminDb()
+      .collection('auditLog')
+      .where('resource', 'in', [`donations/${sentId}`, `donations/${faceId}`])
+      .get();
+    const entries = audit.docs.map((doc) => `${doc.get('field')}:${doc.get('outcome')}`).sort();
+    expect(entries).toEqual(
+      [
+        'donorContact:denied',
+        'donorContact:granted',
+        'receivingContact:denied',
+        'receivingContact:granted',
+        'receivingContact:granted',
+      ].sort(),
+    );
+
+    // The household received the blankets; the coats are on their way: not fulfilled.
+    const blanketsIn = await call(
+      'recordHandover',
+      {
+        requestId: newRequestId(),
+        donationId: faceId,
+        receivedOn: '2026-11-20',
+        recipientConfirmed: true,
+      },
+      admin,
+    );
+    expect(blanketsIn.result).toMatchObject({ status: 'shipped', awaiting: 'donor' });
+    await call('confirmHandover', { requestId: newRequestId(), donationId: faceId }, meeting);
+    const shipped = await call(
+      'recordShipment',
+      {
+        requestId: newRequestId(),
+        donationId: sentId,
+        courier: 'sf',
+        trackingNumber: 'SF1234567890128',
+      },
+      courier,
+    );
+    expect(shipped.result).toEqual({ donationId: sentId, status: 'shipped' });
+    await idle();
+    expect(
+      await adminDb()
+        .collection('needs')
+        .doc(need.id)
+        .get()
+        .then((d) => d.get('status')),
+    ).toBe('matched');
+    const early = await call(
+      'confirmReceipt',
+      { requestId: newRequestId(), needId: need.id, receivedOn: '2026-11-20' },
+      admin,
+    );
+    expect(early.error?.status).toBe('FAILED_PRECONDITION');
+    expect(early.error?.message).toContain('冬衣');
+    expect(early.error?.details).toMatchObject({
+      reason: 'goods_undelivered',
+      undelivered: [{ itemIndex: coats, missing: need.items[coats]?.quantity }],
+    });
+
+    const coatsIn = await call(
+      'recordHandover',
+      {
+        requestId: newRequestId(),
+        donationId: sentId,
+        receivedOn: '2026-11-21',
+        recipientConfirmed: true,
+      },
+      admin,
+    );
+    expect(coatsIn.result).toMatchObject({ status: 'delivered' });
+    await idle();
+    const done = await call(
+      'confirmReceipt',
+      { requestId: newRequestId(), needId: need.id, receivedOn: '2026-11-21' },
+      admin,
+    );
+    expect(done.result).toEqual({ needId: need.id, status: 'fulfilled' });
+    // Once delivered, nobody is shown a contact any more.
+    const after = await call('getGoodsContact', { donationId: sentId }, courier);
+    expect(after.error?.status).toBe('FAILED_PRECONDITION');
   });
 });

@@ -272,6 +272,107 @@ describe('the roster and the ledger', () => {
     expect(found.size).toBe(0);
   });
 
+  describe('removals need the whole-roster choice', () => {
+    const rosterVillage = '520526105210';
+    type ImportAnswer = {
+      ok: boolean;
+      mode: string;
+      dryRun: boolean;
+      created: number;
+      updated: number;
+      leftRoster: number;
+    };
+    const importCsv = async (lines: string[], extra: Record<string, unknown> = {}) => {
+      const csv = [`${header},脱贫年度`, ...lines].join('\n');
+      const { result, error } = await call<ImportAnswer>(
+        'importRoster',
+        {
+          requestId: newRequestId(),
+          format: 'csv',
+          dataBase64: Buffer.from(csv).toString('base64'),
+          ...extra,
+        },
+        await signIn('v10b@demo.fupin.cn'),
+      );
+      expect(error).toBeUndefined();
+      return result as ImportAnswer;
+    };
+    const onRosterIds = async () =>
+      (
+        await adminDb()
+          .collection('households')
+          .where('villageCode', '==', rosterVillage)
+          .where('onRoster', '==', true)
+          .get()
+      ).docs
+        .map((doc) => doc.id)
+        .sort();
+    /** A household's row as the national system would export it, rebuilt from its records. */
+    const rowOf = async (id: string) => {
+      const [doc, secret] = await Promise.all([
+        adminDb().collection('households').doc(id).get(),
+        adminDb().collection('householdsPrivate').doc(id).get(),
+      ]);
+      const status = { not_out: '未脱贫', out: '已脱贫', returned: '返贫', stably_out: '稳定脱贫' }[
+        doc.get('status') as string
+      ];
+      return [
+        doc.get('headName'),
+        secret.get('idNumber'),
+        doc.get('address'),
+        doc.get('members'),
+        (doc.get('causes') as string[]).join('、'),
+        (Number(doc.get('annualIncomeFen')) / 100).toFixed(2),
+        status,
+        doc.get('helperName') ?? '',
+        doc.get('outYear') ?? '',
+      ].join(',');
+    };
+
+    it('adds and updates only, unless the file is said to be the whole roster', async () => {
+      const before = await onRosterIds();
+      expect(before.length).toBeGreaterThan(10);
+      // A 3-row file once took 55 households off: now it adds them and takes none off.
+      const partial = await importCsv([
+        `${row('杨补一', '520526198001010016')},`,
+        `${row('杨补二', '520526198001010040')},`,
+        `${await rowOf(before[0] as string)}`,
+      ]);
+      expect(partial).toMatchObject({ ok: true, mode: 'partial', created: 2, updated: 1 });
+      expect(partial.leftRoster).toBe(0);
+      await idle();
+      const withNew = await onRosterIds();
+      expect(withNew.length).toBe(before.length + 2);
+      const stats = await adminDb().collection('stats').doc(rosterVillage).get();
+      expect(stats.get('rosterHouseholds')).toBe(withNew.length);
+
+      // The whole roster but two: a dry run names the two and writes nothing.
+      const [gone1, gone2, ...kept] = withNew;
+      const whole = await Promise.all(kept.map(rowOf));
+      const preview = await importCsv(whole, { mode: 'full', dryRun: true });
+      expect(preview).toMatchObject({ ok: true, mode: 'full', dryRun: true, leftRoster: 2 });
+      await idle();
+      expect(await onRosterIds()).toEqual(withNew);
+
+      const full = await importCsv(whole, { mode: 'full' });
+      expect(full).toMatchObject({ ok: true, mode: 'full', created: 0, leftRoster: 2 });
+      await idle();
+      expect(await onRosterIds()).toEqual(kept);
+
+      // 返贫再进: a partial file brings the two back.
+      const back = await importCsv([await rowOf(gone1 as string), await rowOf(gone2 as string)]);
+      expect(back).toMatchObject({ created: 0, updated: 2, leftRoster: 0 });
+      await idle();
+      expect(await onRosterIds()).toEqual(withNew);
+
+      // The village as it was, for the tests after this one: the two added leave again.
+      const restored = await importCsv(await Promise.all(before.map(rowOf)), { mode: 'full' });
+      expect(restored.leftRoster).toBe(2);
+      await idle();
+      expect(await onRosterIds()).toEqual(before);
+    });
+  });
+
   it('exports the village need ledger with masked ID numbers', async () => {
     const admin = await signIn('v02b@demo.fupin.cn');
     const { result } = await call<{ filename: string; dataBase64: string; entries: number }>(

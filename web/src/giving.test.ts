@@ -7,7 +7,9 @@ import {
   deliveryOf,
   donationStatuses,
   donationStatusLabel,
+  donorMayConfirmHandover,
   giftText,
+  handoverText,
   needStatusLabel,
   pledgeItems,
   progressLines,
@@ -166,5 +168,31 @@ describe('waiting for certificates', () => {
     expect(awaitingCertificate([row('goods', 'delivered')])).toBe(true);
     expect(awaitingCertificate([row('goods', 'held'), row('goods', 'shipped')])).toBe(false);
     expect(awaitingCertificate([row('money', 'declined'), row('money', 'refunded')])).toBe(false);
+  });
+});
+
+describe('a face-to-face hand-over', () => {
+  const pledge = (status: string, recipientConfirmed: boolean, donorConfirmed: boolean) => ({
+    kind: 'goods',
+    status,
+    delivery: 'in_person',
+    handover: { recipientConfirmed, donorConfirmed },
+  });
+
+  it('asks the donor for their own tap until they have given it', () => {
+    expect(donorMayConfirmHandover(pledge('held', false, false))).toBe(true);
+    expect(donorMayConfirmHandover(pledge('shipped', true, false))).toBe(true);
+    expect(donorMayConfirmHandover(pledge('shipped', false, true))).toBe(false);
+    expect(donorMayConfirmHandover(pledge('expired', false, false))).toBe(false);
+    expect(donorMayConfirmHandover({ ...pledge('held', false, false), delivery: 'express' })).toBe(
+      false,
+    );
+  });
+
+  it('says in Chinese which side is still to confirm', () => {
+    expect(handoverText(pledge('shipped', true, false))).toContain('请您点击');
+    expect(handoverText(pledge('held', false, true))).toContain('等待村里登记');
+    expect(handoverText(pledge('delivered', true, true))).toBeNull();
+    expect(hasChinese(handoverText(pledge('held', false, false)) ?? '')).toBe(true);
   });
 });

@@ -210,3 +210,44 @@ export function awaitingCertificate(
         (donation.kind === 'goods' && donation.status === 'delivered')),
   );
 }
+
+/** Both sides of a goods hand-over, as the donation records them. */
+export interface HandoverState {
+  recipientConfirmed: boolean;
+  donorConfirmed: boolean;
+}
+
+/**
+ * Where a face-to-face hand-over stands, for the donor: both sides confirm — the household
+ * through the village, the donor with their own tap — and only then is it delivered. Null when
+ * there is nothing to say (express, or a pledge that ended).
+ */
+export function handoverText(donation: {
+  kind: string;
+  status: string;
+  delivery: string | null;
+  handover?: HandoverState | null;
+}): string | null {
+  if (donation.kind !== 'goods' || donation.delivery !== 'in_person') return null;
+  if (!['held', 'shipped'].includes(donation.status)) return null;
+  const { recipientConfirmed = false, donorConfirmed = false } = donation.handover ?? {};
+  if (recipientConfirmed && !donorConfirmed)
+    return '村里已登记受助户收到物品，请您点击“我已当面交付”确认';
+  if (donorConfirmed && !recipientConfirmed) return '您已确认交付，等待村里登记受助户收到后即完成';
+  return '当面交付物品后，请点击“我已当面交付”；村里也会登记受助户收到';
+}
+
+/** The donor's own tap is asked for: a live face-to-face pledge the donor has not confirmed. */
+export function donorMayConfirmHandover(donation: {
+  kind: string;
+  status: string;
+  delivery: string | null;
+  handover?: HandoverState | null;
+}): boolean {
+  return (
+    donation.kind === 'goods' &&
+    donation.delivery === 'in_person' &&
+    ['held', 'shipped'].includes(donation.status) &&
+    donation.handover?.donorConfirmed !== true
+  );
+}

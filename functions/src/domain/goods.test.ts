@@ -2,6 +2,7 @@ import {
   checkTrackingNumber,
   courierIds,
   couriers,
+  effectiveStatus,
   goodsPledgeInput,
   goodsProgressOf,
   normalizeTrackingNumber,
@@ -715,5 +716,41 @@ describe('goodsProgressOf', () => {
       const last = goodsProgressOf(items, stored, now);
       expect(goodsProgressOf(items, applied(stored, last), now)).toEqual(last);
     });
+  });
+});
+
+describe('effectiveStatus', () => {
+  const made = Date.UTC(2026, 10, 20, 8);
+  const expiresAt = made + pledgeHoldMs;
+
+  it('calls a waiting pledge expired from the moment its time runs out, before any job writes it', () => {
+    for (const status of ['pending', 'held']) {
+      expect(effectiveStatus({ status, expiresAt }, expiresAt - 1)).toBe(status);
+      expect(effectiveStatus({ status, expiresAt }, expiresAt)).toBe('expired');
+      expect(effectiveStatus({ status, expiresAt }, expiresAt + 3600_000)).toBe('expired');
+    }
+  });
+
+  it('leaves a pledge with a tracking number or hand-over, and every other status, as stored', () => {
+    const late = expiresAt + 1;
+    expect(effectiveStatus({ status: 'held', expiresAt, tracking: true }, late)).toBe('held');
+    for (const status of ['shipped', 'delivered', 'declined', 'refunded', 'expired', 'accepted']) {
+      expect(effectiveStatus({ status, expiresAt }, late)).toBe(status);
+    }
+    expect(effectiveStatus({ status: 'pending', expiresAt: null }, late)).toBe('pending');
+  });
+
+  it('agrees with settlement on which pledges lapsed', () => {
+    const pledge = {
+      id: 'p',
+      madeAt: made,
+      status: 'held' as const,
+      items: [{ itemIndex: 0, quantity: 1 }],
+      expiresAt,
+    };
+    for (const now of [expiresAt - 1, expiresAt, expiresAt + 1]) {
+      const settled = goodsProgressOf([{ name: '棉被', quantity: 2, unit: '床' }], [pledge], now);
+      expect(effectiveStatus(pledge, now)).toBe(settled.decisions.get('p'));
+    }
   });
 });

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { maxGoodsItems } from './need';
 import { docIdSchema, requestIdSchema } from './validation/common';
+import { addressSchema, personNameSchema } from './validation/text';
 
 // ---------------------------------------------------------------------------------------------
 // Couriers and tracking numbers
@@ -264,6 +265,49 @@ export type ShipmentInput = z.input<typeof shipmentInput>;
 export type ShipmentRequest = z.output<typeof shipmentInput>;
 
 // ---------------------------------------------------------------------------------------------
+// Where goods go: the village office's receiving address and contact
+
+/**
+ * A phone a donor can call: a mobile (11 digits from 13–19) or a landline with its area code
+ * (0857-1234567). Spaces, dashes and full-width digits as typed are accepted and dropped, but
+ * the area code keeps its dash so the number reads as a landline.
+ */
+export function normalizeContactPhone(raw: string): string | null {
+  const ascii = raw
+    .normalize('NFKC')
+    .replace(/[\s\-\u2010-\u2015\u2212]/g, '')
+    .replace(/^\+?86/, '');
+  if (/^1[3-9]\d{9}$/.test(ascii)) return ascii;
+  const landline = /^(0\d{2,3})([2-9]\d{6,7})$/.exec(ascii);
+  return landline ? `${landline[1]}-${landline[2]}` : null;
+}
+
+export const contactPhoneSchema = z
+  .string()
+  .max(32)
+  .transform((raw, ctx) => {
+    const phone = normalizeContactPhone(raw);
+    if (phone === null) {
+      ctx.addIssue({ code: 'custom', message: 'phone_format', params: { code: 'phone_format' } });
+      return z.NEVER;
+    }
+    return phone;
+  });
+
+/**
+ * The village office's receiving address and contact (村委会 or 村级服务中心), kept by the
+ * village's administrator: where donors send goods by express and whom they meet face to face.
+ * Never a household's home: the household's address stays inside the village.
+ */
+export const villageReceivingInput = z.strictObject({
+  requestId: requestIdSchema,
+  address: addressSchema,
+  contactName: personNameSchema,
+  phone: contactPhoneSchema,
+});
+export type VillageReceivingInput = z.input<typeof villageReceivingInput>;
+
+// ---------------------------------------------------------------------------------------------
 // Which pledges a need keeps
 
 /**
@@ -330,6 +374,37 @@ export interface GoodsProgress {
   anyTaken: boolean;
   /** When the next held pledge lapses, for the scheduler; null when none can. */
   nextExpiryMs: number | null;
+}
+
+/** What a stored pledge is at `nowMs`, for every read and check (see effectiveStatus). */
+export interface PledgeClock {
+  status: string;
+  /** Milliseconds since the epoch; null for a donation that never expires (money). */
+  expiresAt: number | null;
+  tracking?: boolean;
+}
+
+/**
+ * A pledge's status as of `nowMs`: a pending or held pledge with no tracking number or hand-over
+ * whose time ran out is expired now, whether or not settlement (the 15-minute job or the need's
+ * next donation) has written it yet. Every read and check goes through this, so the donor, the
+ * village, other donors and the hand-over all see the lapse at the same moment.
+ */
+export function effectiveStatus(pledge: PledgeClock, nowMs: number): string {
+  const waiting = pledge.status === 'pending' || pledge.status === 'held';
+  return waiting && !pledge.tracking && pledge.expiresAt !== null && nowMs >= pledge.expiresAt
+    ? 'expired'
+    : pledge.status;
+}
+
+/** What effectiveStatus needs of a stored donation (a Firestore snapshot or any `get`). */
+export function pledgeClockOf(doc: { get(field: string): unknown }): PledgeClock {
+  const expiresAt = doc.get('expiresAt') as { toMillis?: () => number } | undefined;
+  return {
+    status: String(doc.get('status')),
+    expiresAt: expiresAt?.toMillis?.() ?? null,
+    tracking: doc.get('tracking') === true,
+  };
 }
 
 /** A refund, a lapse or a refusal is told to the donor and never undone. */

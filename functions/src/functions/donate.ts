@@ -7,6 +7,7 @@ import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { runOnce } from '../services/requests';
+import { effectiveStatus, pledgeClockOf } from '../domain/goods';
 import { publicNeedsCollection } from '../services/needs';
 import { openStatuses, type PublicNeedView } from '../domain/need';
 
@@ -139,14 +140,23 @@ export const listMyDonations = callable({
       .collection(donationsCollection)
       .where('donorUid', '==', caller.uid)
       .get();
+    const nowMs = Date.now();
     const donations = page.docs
       .map((doc) => ({
         id: doc.id,
         needId: String(doc.get('needId')),
         ...giftOf(doc),
-        status: String(doc.get('status')),
+        // A goods pledge past its time reads as lapsed at once (domain/goods.ts effectiveStatus).
+        status: effectiveStatus(pledgeClockOf(doc), nowMs),
         expiresAt: doc.get('expiresAt')?.toMillis?.() ?? null,
         delivery: (doc.get('delivery.method') as 'express' | 'in_person' | undefined) ?? null,
+        handover:
+          doc.get('kind') === 'goods'
+            ? {
+                recipientConfirmed: doc.get('handover.recipientConfirmed') === true,
+                donorConfirmed: doc.get('handover.donorConfirmed') === true,
+              }
+            : null,
         madeAt: doc.get('madeAt')?.toMillis?.() ?? 0,
         maskedName: String(doc.get('maskedName') ?? ''),
         villageName: String(doc.get('villageName') ?? ''),

@@ -2,7 +2,18 @@ import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { z } from 'zod';
-import { couriers, goodsPledgeInput, pledgeHoldMs, shipmentInput } from '../domain/goods';
+import {
+  couriers,
+  effectiveStatus,
+  goodsPledgeInput,
+  pledgeClockOf,
+  goodsProgressOf,
+  pledgeHoldMs,
+  shipmentInput,
+  villageReceivingInput,
+  type GoodsPledgeLike,
+  type GoodsPledgeStatus,
+} from '../domain/goods';
 import { acceptedContentTypes, maxUploadBytes } from '../domain/photos/plan';
 import { processPhoto } from '../domain/photos/process';
 import { reasonLabels } from '../domain/photos/sniff';
@@ -10,10 +21,12 @@ import { objectStore } from '../services/objectStore';
 import type { GoodsItem } from '../domain/need';
 import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
 import { callable, publicCallable } from '../lib/callable';
+import { appendAudit } from '../services/audit';
+import { getAuth } from 'firebase-admin/auth';
 import { logs } from '../logs';
 import { functionsRegion } from '../params';
 import { collections, db } from '../services/db';
-import { needForAction } from '../services/needs';
+import { needForAction, retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
 import { settleNeed } from '../services/settlement';
 import { needOpenForGift } from './donate';
@@ -37,10 +50,20 @@ export const pledgeGoods = callable({
   input: goodsPledgeInput,
   roles: ['donor'],
   handler: async ({ requestId, needId, items, delivery }, caller) => {
+    let lapsedSeen = false;
     const { result } = await runOnce('pledgeGoods', caller.uid, requestId, async (batch) => {
       const { need, giver } = await needOpenForGift(needId, 'goods', caller.uid);
       const asked = need.get('items') as GoodsItem[];
-      const progress = (need.get('itemProgress') ?? []) as Array<{ pledged?: number }>;
+      // What is free now, from the pledges themselves: one whose time ran out frees its quantity
+      // at once, not when the 15-minute job or the next settlement writes it.
+      const nowMs = Date.now();
+      const pledges = await goodsDonationsOf(needId);
+      const progress = goodsProgressOf(asked, pledges.map(pledgeOf), nowMs);
+      lapsedSeen = pledges.some(
+        (doc) =>
+          ['pending', 'held'].includes(doc.get('status')) &&
+          effectiveStatus(pledgeClockOf(doc), nowMs) === 'expired',
+      );
       const lines = items.map(({ itemIndex, quantity }, index) => {
         const item = asked[itemIndex];
         if (!item) {
@@ -48,11 +71,13 @@ export const pledgeGoods = callable({
             issues: [{ path: `items.${index}.itemIndex`, code: 'item_unknown' }],
           });
         }
-        const remaining = item.quantity - Number(progress[itemIndex]?.pledged ?? 0);
+        const remaining = item.quantity - Number(progress.items[itemIndex]?.pledged ?? 0);
         if (quantity > remaining) {
           throw new HttpsError(
             'failed-precondition',
-            `${item.name}只还缺 ${remaining}${item.unit}`,
+            remaining > 0
+              ? `${item.name}只还缺 ${remaining}${item.unit}，请减少数量后再认捐`
+              : `${item.name}已有爱心人士认捐，请选择其他物品或需求`,
             {
               itemIndex,
               remaining: Math.max(0, remaining),
@@ -86,9 +111,88 @@ export const pledgeGoods = callable({
         expiresAt: expiresAt.toMillis(),
       };
     });
+    // The lapse is written now, so the need's public progress shows the freed quantity too.
+    if (lapsedSeen) await settleNeed(needId, 'goods');
     return result;
   },
 });
+
+/** Every goods donation of a need, as settlement reads them. */
+async function goodsDonationsOf(needId: string) {
+  const page = await db()
+    .collection(collections.donations)
+    .where('needId', '==', needId)
+    .where('kind', '==', 'goods')
+    .get();
+  return page.docs;
+}
+
+const millisOf = (value: unknown): number => (value as Timestamp | undefined)?.toMillis?.() ?? 0;
+
+/** A stored pledge as goodsProgressOf reads it. */
+function pledgeOf(doc: FirebaseFirestore.DocumentSnapshot): GoodsPledgeLike {
+  return {
+    id: doc.id,
+    madeAt: millisOf(doc.get('madeAt')),
+    status: doc.get('status') as GoodsPledgeStatus,
+    items: ((doc.get('items') ?? []) as Array<{ itemIndex: number; quantity: number }>).map(
+      ({ itemIndex, quantity }) => ({ itemIndex, quantity }),
+    ),
+    expiresAt: millisOf(doc.get('expiresAt')),
+    tracking: doc.get('tracking') === true,
+  };
+}
+
+/** A need still taking gifts: goods are neither sent to nor handed over on any other. */
+async function assertNeedOpen(needId: string) {
+  const need = await db().collection(collections.needs).doc(needId).get();
+  if (!['published', 'matched'].includes(need.get('status'))) {
+    throw new HttpsError(
+      'failed-precondition',
+      '该需求已完成或已结束，请不要再寄出物品；如已寄出，请联系村里',
+      { needStatus: String(need.get('status') ?? '') },
+    );
+  }
+}
+
+/**
+ * What the household has not yet received of a goods need, item by item, from the delivered
+ * pledges themselves (not the settled figures, which may trail by a moment).
+ */
+export async function undeliveredGoodsOf(
+  needId: string,
+  items: readonly GoodsItem[],
+): Promise<Array<{ itemIndex: number; name: string; unit: string; missing: number }>> {
+  const progress = goodsProgressOf(
+    items,
+    (await goodsDonationsOf(needId)).map(pledgeOf),
+    Date.now(),
+  );
+  return progress.items
+    .map((item, itemIndex) => ({
+      itemIndex,
+      name: item.name,
+      unit: item.unit,
+      missing: Math.max(0, item.quantity - item.delivered),
+    }))
+    .filter((item) => item.missing > 0);
+}
+
+/**
+ * confirmReceipt on a goods need: fulfilled means everything asked for has arrived. The household
+ * confirms what arrived pledge by pledge (recordHandover); the need is fulfilled only once every
+ * item is delivered in full, and goods still on their way keep it open.
+ */
+export async function assertGoodsArrived(need: FirebaseFirestore.DocumentSnapshot): Promise<void> {
+  if (need.get('kind') !== 'goods') return;
+  const missing = await undeliveredGoodsOf(need.id, need.get('items') as GoodsItem[]);
+  if (missing.length === 0) return;
+  throw new HttpsError(
+    'failed-precondition',
+    `还有物品未送达：${missing.map((item) => `${item.name} ${item.missing}${item.unit}`).join('、')}。请在“捐助情况”中逐笔登记送达，全部送达后再确认收到`,
+    { reason: 'goods_undelivered', undelivered: missing },
+  );
+}
 
 /** One of the donor's own goods donations; anyone else's, or none, is the same `not-found`. */
 async function ownGoodsDonation(uid: string, donationId: string) {
@@ -109,12 +213,17 @@ export const recordShipment = callable({
       const donation = await ownGoodsDonation(caller.uid, donationId);
       const ref = donation.ref;
       // A late scheduler must not let a lapsed pledge take back quantities given to others.
-      const lapsed = (donation.get('expiresAt') as Timestamp).toMillis() <= Date.now();
-      if (!['pending', 'held'].includes(donation.get('status')) || lapsed) {
-        throw new HttpsError('failed-precondition', '该捐助已过期或已处理，不能再填写快递单号', {
-          status: lapsed ? 'expired' : donation.get('status'),
-        });
+      const status = effectiveStatus(pledgeClockOf(donation), Date.now());
+      if (!['pending', 'held'].includes(status)) {
+        throw new HttpsError(
+          'failed-precondition',
+          status === 'expired'
+            ? '该认捐已过期，物品已释放给其他爱心人士，请不要寄出；如仍想帮助，请重新认捐'
+            : '该捐助已处理，不能再填写快递单号',
+          { status },
+        );
       }
+      await assertNeedOpen(String(donation.get('needId')));
       batch.update(ref, {
         delivery: { method: 'express', courier, trackingNumber },
         tracking: true,
@@ -127,54 +236,296 @@ export const recordShipment = callable({
   },
 });
 
-export const recordHandoverInput = z
-  .strictObject({
-    requestId: requestIdSchema,
-    donationId: docIdSchema,
-    receivedOn: pastDateSchema,
-    /** The household confirmed it received the goods. */
-    recipientConfirmed: z.literal(true),
-    /** Face to face: the donor confirmed the hand-over too. */
-    donorConfirmed: z.boolean(),
-  })
-  .strict();
+export const recordHandoverInput = z.strictObject({
+  requestId: requestIdSchema,
+  donationId: docIdSchema,
+  receivedOn: pastDateSchema,
+  /** The household confirmed it received the goods. */
+  recipientConfirmed: z.literal(true),
+});
+
+/** Whether a face-to-face hand-over still waits for the donor's own confirmation. */
+function awaitingDonor(donation: FirebaseFirestore.DocumentSnapshot, donorConfirmed: boolean) {
+  const inPerson = donation.get('delivery.method') === 'in_person';
+  return inPerson && !donorConfirmed;
+}
 
 /**
- * The village administrator (or the household's helper) records that goods arrived: by express,
- * on the household's confirmation; face to face, on both the household's and the donor's. The
- * donation is delivered, counts as delivered on the need, and earns its honour certificate.
+ * The village administrator (or the household's helper) records that the household received the
+ * goods. By express that delivers them. Face to face it is one side: the donation is delivered
+ * when the donor, in 我的捐助, has confirmed too (confirmHandover), whichever comes first; until
+ * then the hand-over is recorded and the pledge stops expiring. A delivered donation counts as
+ * delivered on the need and earns its honour certificate.
  */
 export const recordHandover = callable({
   name: 'recordHandover',
   input: recordHandoverInput,
   roles: ['village_admin', 'helper'],
-  handler: async ({ requestId, donationId, receivedOn, donorConfirmed }, caller) => {
-    const { result } = await runOnce('recordHandover', caller.uid, requestId, async (batch) => {
-      const ref = db().collection(collections.donations).doc(donationId);
-      const donation = await ref.get();
-      if (!donation.exists || donation.get('kind') !== 'goods') {
-        throw new HttpsError('not-found', '没有这笔物资捐助');
-      }
-      await needForAction('recordHandover', caller, String(donation.get('needId')));
-      const inPerson = (donation.get('delivery') as { method: string }).method === 'in_person';
-      if (inPerson && !donorConfirmed) {
-        throw new HttpsError('invalid-argument', '当面交接需要捐赠人和受助户双方确认', {
-          issues: [{ path: 'donorConfirmed', code: 'donor_confirmation_required' }],
-        });
-      }
-      if (!['pending', 'held', 'shipped'].includes(donation.get('status'))) {
-        throw new HttpsError('failed-precondition', '这笔捐助不能登记为已送达', {
-          status: donation.get('status'),
-        });
-      }
-      batch.update(ref, {
-        status: 'delivered',
-        handover: { receivedOn, recordedBy: caller.uid, recipientConfirmed: true, donorConfirmed },
-        deliveredAt: FieldValue.serverTimestamp(),
+  handler: async ({ requestId, donationId, receivedOn }, caller) =>
+    retryOnConflict(async () => {
+      const { result } = await runOnce('recordHandover', caller.uid, requestId, async (batch) => {
+        const ref = db().collection(collections.donations).doc(donationId);
+        const donation = await ref.get();
+        if (!donation.exists || donation.get('kind') !== 'goods') {
+          throw new HttpsError('not-found', '没有这笔物资捐助');
+        }
+        await needForAction('recordHandover', caller, String(donation.get('needId')));
+        const status = effectiveStatus(pledgeClockOf(donation), Date.now());
+        if (status === 'pending') {
+          throw new HttpsError('failed-precondition', '这笔认捐还在确认中，请稍后再登记', {
+            status,
+          });
+        }
+        if (!['held', 'shipped'].includes(status)) {
+          throw new HttpsError(
+            'failed-precondition',
+            status === 'expired'
+              ? '这笔认捐已过期，物品已释放给其他爱心人士，不能登记送达；请请捐赠人重新认捐'
+              : '这笔捐助不能登记为已送达',
+            { status },
+          );
+        }
+        const donorConfirmed = donation.get('handover.donorConfirmed') === true;
+        const waiting = awaitingDonor(donation, donorConfirmed);
+        batch.update(
+          ref,
+          {
+            'handover.receivedOn': receivedOn,
+            'handover.recordedBy': caller.uid,
+            'handover.recipientConfirmed': true,
+            'handover.recipientConfirmedAt': FieldValue.serverTimestamp(),
+            // The goods are with the household: the pledge no longer lapses.
+            tracking: true,
+            ...(waiting
+              ? { status: 'shipped' }
+              : { status: 'delivered', deliveredAt: FieldValue.serverTimestamp() }),
+          },
+          unchanged(donation),
+        );
+        return {
+          donationId,
+          status: waiting ? ('shipped' as const) : ('delivered' as const),
+          awaiting: waiting ? ('donor' as const) : null,
+        };
       });
-      return { donationId, status: 'delivered' as const };
-    });
+      return result;
+    }),
+});
+
+export const confirmHandoverInput = z.strictObject({
+  requestId: requestIdSchema,
+  donationId: docIdSchema,
+});
+
+/**
+ * The donor's own confirmation of a face-to-face hand-over (我的捐助 → 我已当面交付): the donor's
+ * side, which no cadre can tick for them. Delivered once the household's side is recorded too
+ * (recordHandover), whichever comes first. Idempotent: a second tap answers the same.
+ */
+export const confirmHandover = callable({
+  name: 'confirmHandover',
+  input: confirmHandoverInput,
+  roles: ['donor'],
+  handler: async ({ requestId, donationId }, caller) =>
+    retryOnConflict(async () => {
+      const { result } = await runOnce('confirmHandover', caller.uid, requestId, async (batch) => {
+        const donation = await ownGoodsDonation(caller.uid, donationId);
+        if (donation.get('delivery.method') !== 'in_person') {
+          throw new HttpsError(
+            'failed-precondition',
+            '快递寄出的物品由村里登记收货，无需您确认交接',
+          );
+        }
+        const status = effectiveStatus(pledgeClockOf(donation), Date.now());
+        const recipientConfirmed = donation.get('handover.recipientConfirmed') === true;
+        if (status === 'delivered' || donation.get('handover.donorConfirmed') === true) {
+          return {
+            donationId,
+            status: status as 'delivered' | 'held' | 'shipped',
+            awaiting: status === 'delivered' ? null : ('recipient' as const),
+          };
+        }
+        if (status === 'pending') {
+          throw new HttpsError('failed-precondition', '这笔认捐还在确认中，请稍后再试', {
+            status,
+          });
+        }
+        if (!['held', 'shipped'].includes(status)) {
+          throw new HttpsError(
+            'failed-precondition',
+            status === 'expired'
+              ? '这笔认捐已过期，不能再确认交接；如仍想帮助，请重新认捐'
+              : '这笔捐助已结束，不能确认交接',
+            { status },
+          );
+        }
+        await assertNeedOpen(String(donation.get('needId')));
+        batch.update(
+          donation.ref,
+          {
+            'handover.donorConfirmed': true,
+            'handover.donorConfirmedAt': FieldValue.serverTimestamp(),
+            ...(recipientConfirmed
+              ? { status: 'delivered', deliveredAt: FieldValue.serverTimestamp() }
+              : {}),
+          },
+          unchanged(donation),
+        );
+        return {
+          donationId,
+          status: recipientConfirmed ? ('delivered' as const) : (status as 'held' | 'shipped'),
+          awaiting: recipientConfirmed ? null : ('recipient' as const),
+        };
+      });
+      return result;
+    }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Where goods go
+
+/** The village office's receiving address and contact, as its administrator keeps it. */
+async function receivingOf(villageCode: string) {
+  const village = await db().collection(collections.regions).doc(villageCode).get();
+  const receiving = village.get('receiving') as
+    { address: string; contactName: string; phone: string } | undefined;
+  return {
+    villageName: String(village.get('name') ?? ''),
+    receiving: receiving
+      ? { address: receiving.address, contactName: receiving.contactName, phone: receiving.phone }
+      : null,
+  };
+}
+
+/** The village administrator sets where donors send goods and whom they meet: the village office. */
+export const setVillageReceiving = callable({
+  name: 'setVillageReceiving',
+  input: villageReceivingInput,
+  roles: ['village_admin'],
+  handler: async ({ requestId, address, contactName, phone }, caller) => {
+    const { result } = await runOnce(
+      'setVillageReceiving',
+      caller.uid,
+      requestId,
+      async (batch) => {
+        batch.update(db().collection(collections.regions).doc(caller.region), {
+          receiving: { address, contactName, phone, updatedBy: caller.uid },
+          receivingUpdatedAt: FieldValue.serverTimestamp(),
+        });
+        return { villageCode: caller.region, saved: true };
+      },
+    );
     return result;
+  },
+});
+
+/** What the village's administrator and helpers see of their own receiving address. */
+export const getVillageReceiving = callable({
+  name: 'getVillageReceiving',
+  input: z.strictObject({}),
+  roles: ['village_admin', 'helper'],
+  handler: async (_input, caller) =>
+    (await receivingOf(caller.region)).receiving ?? { address: '', contactName: '', phone: '' },
+});
+
+export const getGoodsContactInput = z.strictObject({ donationId: docIdSchema });
+
+/** Pledges whose goods are still to travel: only these disclose a contact. */
+const contactStatuses = ['pending', 'held', 'shipped'];
+
+/**
+ * Who to send to or meet, disclosed only to the two sides of one live goods pledge and logged
+ * like a reveal (auditLog, granted or denied): the donor gets the village office's receiving
+ * address and contact (never the household's home); for a face-to-face hand-over the village's
+ * administrator or the household's helper gets the donor's name and phone.
+ */
+export const getGoodsContact = callable({
+  name: 'getGoodsContact',
+  input: getGoodsContactInput,
+  roles: ['donor', 'village_admin', 'helper'],
+  handler: async ({ donationId }, caller) => {
+    const resource = `${collections.donations}/${donationId}`;
+    const field = caller.role === 'donor' ? 'receivingContact' : 'donorContact';
+    const audit = (outcome: 'granted' | 'denied') =>
+      appendAudit({
+        uid: caller.uid,
+        role: caller.role,
+        action: 'reveal',
+        resource,
+        field,
+        reason: 'goods_pledge',
+        outcome,
+      });
+    const refuse = async (error: HttpsError): Promise<never> => {
+      await audit('denied');
+      logs.revealDenied(caller.uid, resource, field);
+      throw error;
+    };
+    const donation = await db().collection(collections.donations).doc(donationId).get();
+    const isGoods = donation.exists && donation.get('kind') === 'goods';
+    if (caller.role === 'donor') {
+      if (!isGoods || donation.get('donorUid') !== caller.uid) {
+        return refuse(new HttpsError('not-found', '没有这笔物资捐助'));
+      }
+    } else {
+      if (!isGoods) return refuse(new HttpsError('not-found', '没有这笔物资捐助'));
+      try {
+        await needForAction('getGoodsContact', caller, String(donation.get('needId')));
+      } catch (error) {
+        return refuse(error as HttpsError);
+      }
+      if (donation.get('delivery.method') !== 'in_person') {
+        return refuse(
+          new HttpsError('failed-precondition', '快递寄出的物品无需联系捐赠人，请按快递单号查收'),
+        );
+      }
+    }
+    const status = effectiveStatus(pledgeClockOf(donation), Date.now());
+    if (!contactStatuses.includes(status)) {
+      return refuse(
+        new HttpsError(
+          'failed-precondition',
+          status === 'delivered'
+            ? '物品已送达，联系方式不再显示'
+            : '这笔认捐已过期或已结束，联系方式不再显示',
+          { status },
+        ),
+      );
+    }
+    const method = String(donation.get('delivery.method'));
+    if (caller.role === 'donor') {
+      const { villageName, receiving } = await receivingOf(String(donation.get('villageCode')));
+      if (!receiving) {
+        await audit('denied');
+        logs.revealDenied(caller.uid, resource, field);
+        throw new HttpsError(
+          'failed-precondition',
+          '村里还没有登记收件地址，请稍后再查看，或在需求页面联系平台客服',
+          { reason: 'receiving_missing' },
+        );
+      }
+      await audit('granted');
+      logs.revealGranted(caller.uid, resource, field);
+      return { method, villageName, receiving, donor: null };
+    }
+    const donorUid = String(donation.get('donorUid'));
+    const profile = await db().collection(collections.donors).doc(donorUid).get();
+    let phone = String(profile.get('phone') ?? '');
+    if (!phone)
+      phone =
+        (
+          await getAuth()
+            .getUser(donorUid)
+            .catch(() => null)
+        )?.phoneNumber ?? '';
+    await audit('granted');
+    logs.revealGranted(caller.uid, resource, field);
+    return {
+      method,
+      villageName: null,
+      receiving: null,
+      donor: { name: String(donation.get('donorName') ?? ''), phone: phone.replace(/^\+86/, '') },
+    };
   },
 });
 

@@ -22,6 +22,14 @@ export const importRosterInput = z.strictObject({
     .regex(/^[A-Za-z0-9+/=]*$/),
   /** The latest poverty-exit year: households out in that year get the red contact card. */
   latestExitYear: z.number().int().min(2014).max(2030).default(2020),
+  /**
+   * `partial` (the default) adds and updates only; `full` says the file is the village's whole
+   * roster, so households it does not list leave the roster. A 3-row file once took 55 off
+   * because removal was implied: it must be chosen.
+   */
+  mode: z.enum(['partial', 'full']).default('partial'),
+  /** Answers what the import would do (counts and report) without writing anything. */
+  dryRun: z.boolean().default(false),
 });
 
 type Write = { path: string; data: Record<string, unknown>; merge: boolean };
@@ -45,8 +53,10 @@ function householdFields(row: RosterHousehold) {
 /**
  * Imports a village's 建档立卡 roster (CSV or XLSX, as the national system exports it). A file
  * with any refused row imports nothing and answers the row-by-row report. An accepted file
- * updates the village's households matched by ID number, adds new ones, and takes off the
- * roster those the file no longer lists (yearly adjustment: 脱贫则出，返贫再进).
+ * updates the village's households matched by ID number and adds new ones; only when the cadre
+ * says the file is the whole roster (`mode: 'full'`) does it also take off the roster those the
+ * file no longer lists (yearly adjustment: 脱贫则出，返贫再进). A dry run answers the same counts
+ * without writing, so the page can name how many would leave before the cadre confirms.
  *
  * Nothing is half-imported: a village that fits one batch is written atomically; a larger one is
  * written in batches under an import record, with deterministic document ids and idempotent
@@ -57,11 +67,11 @@ export const importRoster = callable({
   input: importRosterInput,
   roles: ['village_admin'],
   memory: '512MiB',
-  handler: async ({ requestId, format, dataBase64, latestExitYear }, caller) => {
+  handler: async ({ requestId, format, dataBase64, latestExitYear, mode, dryRun }, caller) => {
     const villageCode = caller.region;
     const recordRef = db().collection(rosterImportsCollection).doc(`${caller.uid}_${requestId}`);
-    const record = await recordRef.get();
-    if (record.get('status') === 'done') return record.get('result');
+    const record = dryRun ? null : await recordRef.get();
+    if (record?.get('status') === 'done') return record.get('result');
 
     const parsed = await parseRoster(
       { kind: format, data: Buffer.from(dataBase64, 'base64') },
@@ -77,10 +87,17 @@ export const importRoster = callable({
       };
     }
 
-    const existing = await db()
-      .collection(collections.householdsPrivate)
-      .where('villageCode', '==', villageCode)
-      .get();
+    const [existing, onRoster] = await Promise.all([
+      db().collection(collections.householdsPrivate).where('villageCode', '==', villageCode).get(),
+      mode === 'full'
+        ? db()
+            .collection(collections.households)
+            .where('villageCode', '==', villageCode)
+            .where('onRoster', '==', true)
+            .select()
+            .get()
+        : null,
+    ]);
     const idByNumber = new Map(existing.docs.map((doc) => [String(doc.get('idNumber')), doc.id]));
     const writes: Write[] = [];
     let created = 0;
@@ -119,7 +136,8 @@ export const importRoster = callable({
       }
     }
     let leftRoster = 0;
-    for (const doc of existing.docs) {
+    // Only households still on the roster leave it: one already off is not counted again.
+    for (const doc of onRoster?.docs ?? []) {
       if (listed.has(doc.id)) continue;
       leftRoster++;
       writes.push({
@@ -133,10 +151,13 @@ export const importRoster = callable({
       report: parsed.report,
       accepted: parsed.accepted,
       refused: 0,
+      mode,
+      dryRun,
       created,
       updated,
       leftRoster,
     };
+    if (dryRun) return result;
 
     const stamp = { importedBy: caller.uid, importedAt: FieldValue.serverTimestamp() };
     const addTo = (batch: FirebaseFirestore.WriteBatch, write: Write) =>

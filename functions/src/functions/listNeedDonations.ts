@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { couriers } from '../domain/goods';
+import { couriers, effectiveStatus, pledgeClockOf } from '../domain/goods';
 import { docIdSchema } from '../domain/validation/common';
 import { callable } from '../lib/callable';
 import { giftOf } from './donate';
@@ -14,7 +14,8 @@ const photoLinkTtlMs = 10 * 60_000;
 
 /**
  * What donors gave to one of the village's needs, for the cadres who receive it: who (name and
- * unit, as printed on certificates — never a phone), what, how it travels, and where it stands, so
+ * unit, as printed on certificates — never a phone: a face-to-face donor's phone is asked for one
+ * by one through getGoodsContact, which logs it), what, how it travels, and where it stands, so
  * they can record the hand-over (recordHandover) and the household's receipt (confirmReceipt).
  */
 export const listNeedDonations = callable({
@@ -25,6 +26,7 @@ export const listNeedDonations = callable({
     await needForAction('listNeedDonations', caller, needId);
     const page = await db().collection(collections.donations).where('needId', '==', needId).get();
     const courierLabel = new Map(couriers.map((courier) => [courier.id, courier.label]));
+    const nowMs = Date.now();
     const donations = await Promise.all(
       page.docs.map(async (doc) => {
         const delivery = doc.get('delivery') as
@@ -34,7 +36,12 @@ export const listNeedDonations = callable({
         return {
           id: doc.id,
           ...giftOf(doc),
-          status: String(doc.get('status')),
+          // A pledge past its time is shown lapsed at once, as every other read shows it.
+          status: effectiveStatus(pledgeClockOf(doc), nowMs),
+          handover: {
+            recipientConfirmed: doc.get('handover.recipientConfirmed') === true,
+            donorConfirmed: doc.get('handover.donorConfirmed') === true,
+          },
           donorName: String(doc.get('donorName') ?? ''),
           donorUnit: String(doc.get('donorUnit') ?? ''),
           delivery: delivery

@@ -15,6 +15,7 @@ import { logs } from '../logs';
 import { assertTransition, needForAction, retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
 import { fundingOfNeed } from '../services/settlement';
+import { assertGoodsArrived } from './goods';
 
 export const startNeedReviewInput = z.strictObject({
   requestId: requestIdSchema,
@@ -165,6 +166,8 @@ export const confirmReceipt = callable({
       runOnce('confirmReceipt', caller.uid, requestId, async (batch) => {
         const { ref, snapshot, status } = await needForAction('confirmReceipt', caller, needId);
         assertTransition(status, 'fulfilled', caller);
+        // Goods: fulfilled only when every item asked for has arrived (recorded pledge by pledge).
+        await assertGoodsArrived(snapshot);
         // Money: the household confirms the whole amount, accepted in full.
         if (snapshot.get('kind') === 'money' && !moneyCovered(fundingOfNeed(snapshot))) {
           throw new HttpsError('failed-precondition', '善款尚未筹满，不能登记为已收到', {

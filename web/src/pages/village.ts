@@ -541,6 +541,7 @@ interface NeedDonation {
     trackingNumber: string | null;
   } | null;
   photoUrl: string | null;
+  handover?: { recipientConfirmed: boolean; donorConfirmed: boolean };
 }
 
 const donationLabels: Record<string, string> = {
@@ -612,11 +613,27 @@ function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLE
       ? h('img', { src: donation.photoUrl, alt: '物品照片', class: 'thumb' })
       : null,
   );
-  if (donation.kind === 'goods' && ['pending', 'held', 'shipped'].includes(donation.status)) {
+  const inPerson = donation.delivery?.method === 'in_person';
+  const live =
+    donation.kind === 'goods' && ['pending', 'held', 'shipped'].includes(donation.status);
+  const recipientDone = donation.handover?.recipientConfirmed === true;
+  if (live && inPerson) {
+    row.append(
+      h(
+        'div',
+        { class: 'muted', 'data-testid': 'handover-state' },
+        recipientDone
+          ? '已登记受助户收到，等待捐赠人在“我的捐助”中确认交付'
+          : donation.handover?.donorConfirmed
+            ? '捐赠人已确认交付，请登记受助户收到'
+            : '当面交接：受助户收到后请在此登记，捐赠人在“我的捐助”中自行确认',
+      ),
+      donorContactBlock(donation),
+    );
+  }
+  if (live && !recipientDone) {
     const receivedOn = dateUpToToday('送达日期');
     const recipient = h('input', { type: 'checkbox', 'data-testid': 'recipient-confirmed' });
-    const donor = h('input', { type: 'checkbox', 'data-testid': 'donor-confirmed' });
-    const inPerson = donation.delivery?.method === 'in_person';
     const host = h('div');
     const submit = h('button', { type: 'submit', 'data-testid': 'record-handover' }, '登记送达');
     row.append(
@@ -627,20 +644,22 @@ function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLE
           onsubmit: async (event: Event) => {
             event.preventDefault();
             if (!recipient.checked) return void toast('请先确认受助户已收到物品');
-            if (inPerson && !donor.checked) return void toast('当面交接需要捐赠人也确认');
             submit.disabled = true;
-            await submitSafely<{ status: string }>(
+            await submitSafely<{ status: string; awaiting: string | null }>(
               `recordHandover.${donation.id}`,
               'recordHandover',
               {
                 donationId: donation.id,
                 receivedOn: receivedOn.value,
                 recipientConfirmed: true,
-                donorConfirmed: donor.checked,
               },
               host,
-              () => {
-                toast('已登记送达');
+              (result) => {
+                toast(
+                  result.status === 'delivered'
+                    ? '已登记送达'
+                    : '已登记受助户收到，等待捐赠人确认交付',
+                );
                 void reload();
               },
             );
@@ -649,13 +668,50 @@ function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLE
         },
         receivedOn,
         h('label', { class: 'check' }, recipient, '受助户已确认收到'),
-        inPerson ? h('label', { class: 'check' }, donor, '捐赠人已确认交付') : null,
         submit,
         host,
       ),
     );
   }
   return row;
+}
+
+/**
+ * The face-to-face donor's name and phone, asked for one donation at a time when the cadre needs
+ * to arrange the meeting (each look is logged on the server like a reveal).
+ */
+function donorContactBlock(donation: NeedDonation): HTMLElement {
+  const host = h('div', { 'data-testid': 'donor-contact' });
+  const open = h(
+    'button',
+    { type: 'button', class: 'link', 'data-testid': 'donor-contact-open' },
+    '查看捐赠人联系方式',
+  );
+  open.addEventListener('click', async () => {
+    open.disabled = true;
+    try {
+      const contact = await call<{ donor: { name: string; phone: string } | null }>(
+        'getGoodsContact',
+        { donationId: donation.id },
+      );
+      open.remove();
+      host.append(
+        contact.donor?.phone
+          ? h(
+              'span',
+              {},
+              `${contact.donor.name}　电话：`,
+              h('a', { href: `tel:${contact.donor.phone}` }, contact.donor.phone),
+            )
+          : h('span', { class: 'muted' }, '捐赠人没有登记电话'),
+      );
+    } catch (error) {
+      open.disabled = false;
+      showError(error);
+    }
+  });
+  host.append(open);
+  return host;
 }
 
 interface CaptureDraft {
@@ -931,6 +987,7 @@ interface ImportAnswer {
   created?: number;
   updated?: number;
   leftRoster?: number;
+  mode?: 'partial' | 'full';
   report: Array<{
     row: number;
     status: string;
@@ -938,22 +995,108 @@ interface ImportAnswer {
   }>;
 }
 
+/**
+ * Where donors send goods and whom they meet: the village office, never a household's home.
+ * Shown to a donor only once they have pledged goods to this village.
+ */
+async function receivingCard(): Promise<HTMLElement> {
+  const kept = await call<{ address: string; contactName: string; phone: string }>(
+    'getVillageReceiving',
+    {},
+  );
+  const field = (placeholder: string, value: string, testId: string) =>
+    h('input', {
+      type: 'text',
+      placeholder,
+      'aria-label': placeholder,
+      value,
+      'data-testid': testId,
+    });
+  const address = field('收件地址（村委会或村级服务中心）', kept.address, 'receiving-address');
+  const contactName = field('联系人姓名', kept.contactName, 'receiving-contact-name');
+  const phone = field('联系电话（手机或带区号的座机）', kept.phone, 'receiving-phone');
+  const host = h('div');
+  return h(
+    'form',
+    {
+      class: 'card stack',
+      'data-testid': 'receiving-form',
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        if (!address.value.trim() || !contactName.value.trim() || !phone.value.trim())
+          return void toast('请填写收件地址、联系人和电话');
+        await sendSafely<{ saved: boolean }>(
+          'setVillageReceiving',
+          'setVillageReceiving',
+          { address: address.value, contactName: contactName.value, phone: phone.value },
+          host,
+          () => void toast('已保存，认捐物资的爱心人士将看到此地址'),
+          undefined,
+          { address: '收件地址', contactName: '联系人', phone: '联系电话' },
+        );
+      },
+    },
+    h('h2', {}, '物资收件信息'),
+    h(
+      'p',
+      { class: 'muted' },
+      '爱心人士认捐物资后才能看到：快递寄到这里，当面交接也在这里。请填写村委会的地址，不要填写受助户家庭住址。',
+    ),
+    address,
+    contactName,
+    phone,
+    h('button', { type: 'submit', 'data-testid': 'receiving-save' }, '保存'),
+    host,
+  );
+}
+
 async function importTab(): Promise<void> {
   const overview = await call<Overview>('getVillageOverview', { pageSize: 1 });
   const file = h('input', { type: 'file', accept: '.csv,.xlsx', 'data-testid': 'import-file' });
+  const whole = h('input', { type: 'checkbox', 'data-testid': 'import-full' });
   const report = h('div', { 'data-testid': 'import-report' });
   const retryHost = h('div');
   file.addEventListener('change', async () => {
     const chosen = file.files?.[0];
     if (!chosen) return;
     const format = chosen.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
+    const dataBase64 = await base64Of(chosen);
+    const mode = whole.checked ? 'full' : 'partial';
+    if (mode === 'full') {
+      // Removals are named before anything is written: the dry run answers the same counts.
+      let preview: ImportAnswer;
+      try {
+        preview = await call<ImportAnswer>('importRoster', {
+          requestId: crypto.randomUUID(),
+          format,
+          dataBase64,
+          mode,
+          dryRun: true,
+        });
+      } catch (error) {
+        file.value = '';
+        return void showError(error);
+      }
+      if (!preview.ok) {
+        file.value = '';
+        return showImport(preview);
+      }
+      const sure = window.confirm(
+        `按完整名单导入后，本村有 ${preview.leftRoster ?? 0} 户不在文件中，将被移出建档立卡名单（新增 ${preview.created} 户，更新 ${preview.updated} 户）。确定导入吗？`,
+      );
+      if (!sure) {
+        file.value = '';
+        return void toast('未导入。如只想新增和更新，请取消勾选“完整名单”后重新选择文件。');
+      }
+    }
     await submitSafely<ImportAnswer>(
-      `import.${chosen.name}.${chosen.size}`,
+      `import.${mode}.${chosen.name}.${chosen.size}`,
       'importRoster',
-      { format, dataBase64: await base64Of(chosen) },
+      { format, dataBase64, mode },
       retryHost,
       (result) => showImport(result),
     );
+    file.value = '';
   });
   const showImport = (result: ImportAnswer) => {
     const refused = result.report.filter((row) => row.status === 'refused');
@@ -962,7 +1105,7 @@ async function importTab(): Promise<void> {
         'p',
         {},
         result.ok
-          ? `已导入：新增 ${result.created} 户，更新 ${result.updated} 户，移出名单 ${result.leftRoster} 户`
+          ? `已导入：新增 ${result.created} 户，更新 ${result.updated} 户${result.mode === 'full' ? `，移出名单 ${result.leftRoster} 户` : '（未移出任何户）'}`
           : `未导入：${result.refused} 行有问题，请改正后重新导入（整个文件未写入）`,
       ),
       refused.length
@@ -980,6 +1123,7 @@ async function importTab(): Promise<void> {
         : '',
     );
   };
+  const receiving = await receivingCard();
   const exportLedger = async (format: 'csv' | 'xlsx') => {
     try {
       const file = await call<{ filename: string; contentType: string; dataBase64: string }>(
@@ -1003,10 +1147,22 @@ async function importTab(): Promise<void> {
         { class: 'muted' },
         '支持全国扶贫开发信息系统导出的 CSV 或 Excel（.xlsx）。有任何一行不合格时整个文件都不会导入，并逐行说明原因。',
       ),
+      h(
+        'label',
+        { class: 'check' },
+        whole,
+        '此文件是本村完整的建档立卡名单（文件中没有的户将移出名单）',
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        '不勾选时只新增和更新文件中的户，不移出任何户。勾选后，导入前会先告诉您将移出多少户，确认后才导入。',
+      ),
       file,
       report,
       retryHost,
     ),
+    receiving,
     h(
       'section',
       { class: 'card stack' },

@@ -6,7 +6,14 @@
 import { chinaDate, chinaDateTime } from '../../format';
 import { call } from '../../firebase';
 import { errorCard, h, mount, toast } from '../../dom';
-import { awaitingCertificate, donationStatusLabel, giftText } from '../../giving';
+import {
+  awaitingCertificate,
+  donationStatusLabel,
+  donorMayConfirmHandover,
+  giftText,
+  handoverText,
+  type HandoverState,
+} from '../../giving';
 import { pollUntil } from '../../poll';
 import { pending, submitSafely } from '../../submit';
 import { showError, type Session } from '../../app';
@@ -14,6 +21,84 @@ import { donorNav, type MyDonation } from './common';
 import { courierList, courierSelect } from './need';
 
 const certificatePoll = { attempts: 10, delayMs: 1500 };
+
+/** A donation as listMyDonations answers it, with both sides of a goods hand-over. */
+type Donation = MyDonation & { handover?: HandoverState | null };
+
+interface GoodsContact {
+  method: 'express' | 'in_person';
+  villageName: string | null;
+  receiving: { address: string; contactName: string; phone: string } | null;
+}
+
+/**
+ * Where to send the goods, or whom to meet: the village office's address and contact, shown
+ * only for the donor's own live pledge and asked for when the donor wants it (each look is logged).
+ */
+function contactBlock(donation: Donation): HTMLElement {
+  const host = h('div', { class: 'stack', 'data-testid': 'goods-contact' });
+  const open = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-testid': 'goods-contact-open' },
+    donation.delivery === 'in_person' ? '查看交接地点和联系人' : '查看收件地址和联系人',
+  );
+  open.addEventListener('click', async () => {
+    open.disabled = true;
+    try {
+      const contact = await call<GoodsContact>('getGoodsContact', { donationId: donation.id });
+      const receiving = contact.receiving;
+      if (!receiving) throw new Error('村里还没有登记收件地址');
+      open.remove();
+      host.append(
+        h(
+          'div',
+          { class: 'muted' },
+          donation.delivery === 'in_person'
+            ? `请到${contact.villageName ?? '村'}村委会与联系人当面交接：`
+            : '请寄到以下地址（村委会代收，不是受助户家中）：',
+        ),
+        h('div', { 'data-testid': 'receiving-address' }, receiving.address),
+        h(
+          'div',
+          { 'data-testid': 'receiving-contact' },
+          `联系人：${receiving.contactName}　电话：`,
+          h('a', { href: `tel:${receiving.phone.replace(/-/g, '')}` }, receiving.phone),
+        ),
+      );
+    } catch (error) {
+      open.disabled = false;
+      showError(error);
+    }
+  });
+  host.append(open);
+  return host;
+}
+
+/** The donor's own confirmation of a face-to-face hand-over: a tap, never a cadre's tick. */
+function confirmHandoverButton(donation: Donation, reload: () => void): HTMLElement {
+  const retryHost = h('div');
+  const button = h('button', { type: 'button', 'data-testid': 'confirm-handover' }, '我已当面交付');
+  button.addEventListener('click', async () => {
+    if (!window.confirm('确认您已把物品当面交给村里或受助户了吗？')) return;
+    button.disabled = true;
+    await submitSafely<{ status: string }>(
+      `confirmHandover.${donation.id}`,
+      'confirmHandover',
+      { donationId: donation.id },
+      retryHost,
+      (result) => {
+        toast(
+          result.status === 'delivered'
+            ? '双方已确认，交接完成，感谢您的爱心！'
+            : '已确认，等待村里登记受助户收到',
+        );
+        reload();
+      },
+    );
+    button.disabled = false;
+  });
+  return h('div', { class: 'stack' }, button, retryHost);
+}
 
 function certificateBlock(serial: string): HTMLElement {
   const files = h('div', { class: 'stack' });
@@ -125,9 +210,13 @@ function shipmentForm(donation: MyDonation, reload: () => void): HTMLElement {
   );
 }
 
-function donationRow(donation: MyDonation, reload: () => void): HTMLElement {
+function donationRow(donation: Donation, reload: () => void): HTMLElement {
   const waiting =
     donation.kind === 'goods' && (donation.status === 'held' || donation.status === 'pending');
+  const live =
+    donation.kind === 'goods' && ['pending', 'held', 'shipped'].includes(donation.status);
+  const handover = handoverText(donation);
+  const recipientDone = donation.handover?.recipientConfirmed === true;
   const earns =
     !donation.certificateSerial &&
     ((donation.kind === 'money' && donation.status === 'accepted') ||
@@ -155,7 +244,7 @@ function donationRow(donation: MyDonation, reload: () => void): HTMLElement {
       h('div', {}, giftText(donation)),
       h('div', { class: 'muted' }, chinaDate(donation.madeAt)),
     ),
-    waiting && donation.expiresAt
+    waiting && donation.expiresAt && !recipientDone
       ? h(
           'p',
           { class: 'muted', 'data-testid': 'pledge-expires' },
@@ -164,6 +253,9 @@ function donationRow(donation: MyDonation, reload: () => void): HTMLElement {
             : `请在 ${chinaDateTime(donation.expiresAt)} 前填写快递单号，逾期将释放给其他爱心人士`,
         )
       : null,
+    live ? contactBlock(donation) : null,
+    handover ? h('p', { class: 'muted', 'data-testid': 'handover-state' }, handover) : null,
+    donorMayConfirmHandover(donation) ? confirmHandoverButton(donation, reload) : null,
     waiting && donation.delivery === 'express' ? shipmentForm(donation, reload) : null,
     donation.certificateSerial ? certificateBlock(donation.certificateSerial) : null,
     earns ? h('p', { class: 'muted' }, '荣誉证书生成中…') : null,
@@ -179,9 +271,9 @@ export async function minePage(session: Session): Promise<void> {
   const rows = new Map<string, { key: string; row: HTMLElement }>();
 
   /** Rows whose status or certificate changed are drawn again; the others keep what is open. */
-  const render = (donations: MyDonation[]) => {
+  const render = (donations: Donation[]) => {
     for (const donation of donations) {
-      const key = `${donation.status}|${donation.certificateSerial ?? ''}`;
+      const key = `${donation.status}|${donation.certificateSerial ?? ''}|${donation.handover?.recipientConfirmed}|${donation.handover?.donorConfirmed}`;
       const shown = rows.get(donation.id);
       if (shown?.key === key) continue;
       const row = donationRow(donation, reload);
@@ -196,7 +288,7 @@ export async function minePage(session: Session): Promise<void> {
     const { value, settled } = await pollUntil(
       async () => {
         if (!list.isConnected) throw new Error('page left');
-        return (await call<{ donations: MyDonation[] }>('listMyDonations', {})).donations;
+        return (await call<{ donations: Donation[] }>('listMyDonations', {})).donations;
       },
       (donations) => {
         render(donations);
@@ -212,7 +304,7 @@ export async function minePage(session: Session): Promise<void> {
   };
 
   try {
-    const { donations } = await call<{ donations: MyDonation[] }>('listMyDonations', {});
+    const { donations } = await call<{ donations: Donation[] }>('listMyDonations', {});
     render(donations);
     mount(
       nav,
