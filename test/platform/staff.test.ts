@@ -203,6 +203,6 @@ describe('revealing a full ID number', () => {
       { resource: { kind: 'household', id: household }, field: 'idNumber', reason: '' },
       token,
     );
-    expect(error?.details?.issues).toEqual([{ path: 'reason', code: 'too_small' }]);
+    expect(error?.details?.issues).toEqual([{ path: 'reason', code: 'reason_empty' }]);
   });
 });

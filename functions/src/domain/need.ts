@@ -13,6 +13,7 @@ import { amountFenSchema, formatYuan } from './validation/money';
 import {
   addressSchema,
   itemNameSchema,
+  maskPersonalNumbers,
   noteSchema,
   personNameSchema,
   reasonSchema,
@@ -720,10 +721,6 @@ export function maskName(name: string): string {
   return chars.slice(0, surnameLength).join('') + '*'.repeat(chars.length - surnameLength);
 }
 
-// Defence in depth for the published reason: validation refuses runs of ≥ 11 digits, but a
-// document written by another path is masked here rather than trusted.
-const longDigitRun = /\d(?:[ \-\u3000]?\d){10,}[\dXx]?/gu;
-
 /** The public view of a need: what a donor needs to help and to trust, and nothing else. */
 export interface PublicNeedView {
   id: string;
@@ -772,7 +769,9 @@ export function publicNeedView(
     category: need.category,
     categoryLabel: needCategoryLabels[need.category],
     guaranteeLabel: guaranteeLabels[need.guarantee],
-    reason: need.reason.replace(longDigitRun, (run) => '*'.repeat(run.length)),
+    // Validation refuses personal numbers; a reason written by another path (an import, an old
+    // document) is masked by the same check rather than trusted.
+    reason: maskPersonalNumbers(need.reason),
     kind: need.kind,
     amountFen: need.kind === 'money' ? need.amountFen : null,
     raisedFen: need.kind === 'money' ? countOf(need.raisedFen) : 0,

@@ -10,8 +10,14 @@ export interface AuditEntry {
   /** e.g. `households/abc`; never the value revealed. */
   resource: string;
   field: string;
-  reason: string;
-  outcome: 'granted' | 'denied';
+  /** Absent when the reason itself was refused (it may hold the very number to protect). */
+  reason?: string;
+  /**
+   * `not_found`: no such household or need (the caller was answered permission-denied all the
+   * same); `absent`: in scope, but the value is not held; `refused_reason`: the reason failed the
+   * free-text check.
+   */
+  outcome: 'granted' | 'denied' | 'not_found' | 'absent' | 'refused_reason';
 }
 
 /**

@@ -41,9 +41,144 @@ const nameChar = /^[\p{Unified_Ideograph}\u3007\u00B7]$/u;
 // Spaces inside a name are padding (rosters align two-character names as "黄  聃"). Listed
 // explicitly: `\s` would also swallow U+FEFF, which must be refused, not silently dropped.
 const ordinarySpace = /[ \t\r\n\u3000\u00A0\u2000-\u200A\u202F\u205F]+/gu;
-// Runs of 11 or more digits, possibly grouped by spaces or hyphens, are ID, bank or phone
-// numbers: they must not travel in free text that is published or exported.
-const longNumber = /\d(?:[ \-\u3000]?\d){10,}/u;
+
+/**
+ * Personal numbers (ID, bank and phone numbers) in free text, however they are written. An ID
+ * number has 18 characters, a bank card 12–19 digits, a mobile 11; nothing a reason, a note or an
+ * address legitimately says needs 11 digits in a row. Disguises seen from input methods and from
+ * people working around a check: full-width digits (what Chinese IMEs type in full-width mode),
+ * circled or superscript digits, other scripts' decimal digits (٣, ३), digits grouped by spaces,
+ * dots, dashes, slashes or commas (138.0013.8000, 138 0013 8000), and Chinese numerals read out
+ * digit by digit (幺三八〇〇一三八〇〇〇). Ordinary text keeps its short numbers: 2025年3月, 3000元,
+ * 2 口人, 一二年级, and lists of dates (2023.09-2026.06, 2019，2020，2021年).
+ */
+export const minPersonalNumberDigits = 11;
+
+/** Chinese numerals as a number is read out digit by digit; 幺 is how 1 is said in phone numbers. */
+const chineseDigitValues: Record<string, string> = {
+  〇: '0',
+  '\u25CB': '0', // ○ white circle, written for 〇
+  零: '0',
+  一: '1',
+  壹: '1',
+  幺: '1',
+  二: '2',
+  贰: '2',
+  貳: '2',
+  三: '3',
+  叁: '3',
+  參: '3',
+  四: '4',
+  肆: '4',
+  五: '5',
+  伍: '5',
+  六: '6',
+  陆: '6',
+  陸: '6',
+  七: '7',
+  柒: '7',
+  八: '8',
+  捌: '8',
+  九: '9',
+  玖: '9',
+};
+
+const decimalDigit = /^\p{Nd}$/u;
+
+/**
+ * The value of a Unicode decimal digit. Unicode encodes every decimal digit set as a contiguous
+ * run of ten, 0 to 9, so the value is the distance from the start of its run, modulo 10 (for
+ * the few sets that sit back to back, such as the mathematical digits).
+ */
+function decimalValue(code: number): string {
+  let start = code;
+  while (decimalDigit.test(String.fromCodePoint(start - 1))) start--;
+  return String((code - start) % 10);
+}
+
+/**
+ * What may stand between the digits of one number: spaces and line breaks, dashes of every kind,
+ * dots (the middle dots too), commas, slashes, underscores, brackets and plus signs; at most three
+ * in a row. NFKC has already turned their full-width forms and the ideographic space into these.
+ */
+const numberSeparator = String.raw`[\s\p{Pd}~.,/\\_()+·・･•‧∙⋅。]`;
+// An ID number's check character (…002X) belongs to the run, even after a separator.
+const digitRun = new RegExp(
+  String.raw`\d(?:${numberSeparator}{0,3}\d)*(?:${numberSeparator}{0,3}[Xx](?![A-Za-z]))?`,
+  'gu',
+);
+
+/**
+ * True for a run that is only dates: years 1900–2099, each optionally followed by a month and a
+ * day (2023.09-2026.06, 2019,2020,2021, 2025-03-12). IDs never start with 19 or 20 (no province
+ * has those codes), bank cards neither; only a 19x mobile number grouped exactly like dates gets
+ * through, which no one types by accident.
+ */
+function onlyDates(run: string): boolean {
+  const groups = run.split(/\D+/u).filter(Boolean);
+  let at = 0;
+  while (at < groups.length) {
+    if (!/^(?:19|20)\d\d$/u.test(groups[at] as string)) return false;
+    at++;
+    const month = groups[at];
+    if (month !== undefined && month.length <= 2 && Number(month) >= 1 && Number(month) <= 12) {
+      at++;
+      const day = groups[at];
+      if (day !== undefined && day.length <= 2 && Number(day) >= 1 && Number(day) <= 31) at++;
+    }
+  }
+  return true;
+}
+
+/**
+ * Where personal numbers sit in `value`, as [start, end) UTF-16 offsets into `value` itself:
+ * each character is NFKC-normalised and mapped to an ASCII digit where it is one (any decimal
+ * digit, a Chinese numeral), and the runs found in that probe are mapped back.
+ */
+export function personalNumberSpans(value: string): Array<[number, number]> {
+  let probe = '';
+  const origin: number[] = [];
+  let offset = 0;
+  for (const char of value) {
+    for (const folded of char.normalize('NFKC')) {
+      const code = folded.codePointAt(0) as number;
+      const digit =
+        chineseDigitValues[folded] ?? (decimalDigit.test(folded) ? decimalValue(code) : folded);
+      for (let i = 0; i < digit.length; i++) origin.push(offset);
+      probe += digit;
+    }
+    offset += char.length;
+  }
+  origin.push(value.length);
+  const spans: Array<[number, number]> = [];
+  for (const match of probe.matchAll(digitRun)) {
+    const run = match[0];
+    if (run.replace(/\D/gu, '').length < minPersonalNumberDigits || onlyDates(run)) continue;
+    const start = origin[match.index] as number;
+    const lastChar = origin[match.index + run.length - 1] as number;
+    spans.push([start, lastChar + ((value.codePointAt(lastChar) as number) > 0xffff ? 2 : 1)]);
+  }
+  return spans;
+}
+
+/** Does this text carry an ID, bank or phone number, in whatever digits and grouping? */
+export function hasPersonalNumber(value: string): boolean {
+  return personalNumberSpans(value).length > 0;
+}
+
+/**
+ * The text with every personal number replaced by asterisks, one per character: for text stored
+ * before the check refused it (an import, an old document), on its way to a public view.
+ */
+export function maskPersonalNumbers(value: string): string {
+  let masked = '';
+  let at = 0;
+  for (const [start, end] of personalNumberSpans(value)) {
+    masked += value.slice(at, start) + '*'.repeat(charCount(value.slice(start, end)));
+    at = end;
+  }
+  return masked + value.slice(at);
+}
 
 /**
  * UTF-8 length, the unit Firestore counts document and index-entry sizes in. Counted by hand
@@ -85,8 +220,6 @@ export interface TextBudget {
   minChars?: number;
   /** Line breaks kept (as \n) rather than folded into spaces. */
   multiline?: boolean;
-  /** Refuse runs of ≥ 11 digits (ID, bank and phone numbers have no place in this text). */
-  refuseLongNumbers?: boolean;
 }
 
 /**
@@ -97,20 +230,21 @@ export interface TextBudget {
 export const budgets = {
   // 30 characters covers long transliterated names (阿卜杜热合曼·买买提艾力 is 12).
   name: { prefix: 'name', maxChars: 30, maxBytes: 90 },
-  address: { prefix: 'address', maxChars: 100, maxBytes: 300, refuseLongNumbers: true },
+  address: { prefix: 'address', maxChars: 100, maxBytes: 300 },
   reason: {
     prefix: 'reason',
     maxChars: 500,
     maxBytes: 1500,
     minChars: 5,
     multiline: true,
-    refuseLongNumbers: true,
   },
-  note: { prefix: 'note', maxChars: 200, maxBytes: 600, multiline: true, refuseLongNumbers: true },
-  itemName: { prefix: 'item_name', maxChars: 30, maxBytes: 90, refuseLongNumbers: true },
+  // Why a cadre reveals a full ID or bank number; kept verbatim in the audit log.
+  revealReason: { prefix: 'reason', maxChars: 200, maxBytes: 600, minChars: 4 },
+  note: { prefix: 'note', maxChars: 200, maxBytes: 600, multiline: true },
+  itemName: { prefix: 'item_name', maxChars: 30, maxBytes: 90 },
   unit: { prefix: 'unit', maxChars: 8, maxBytes: 24 },
   // A donor's name is printed on an honour certificate: a person's or an enterprise's full name.
-  donorName: { prefix: 'donor', maxChars: 50, maxBytes: 150, refuseLongNumbers: true },
+  donorName: { prefix: 'donor', maxChars: 50, maxBytes: 150 },
   donorUnit: { prefix: 'donor_unit', maxChars: 60, maxBytes: 180 },
 } satisfies Record<string, TextBudget>;
 
@@ -151,8 +285,10 @@ export function checkPersonName(raw: string, budget: TextBudget = budgets.name):
 }
 
 /**
- * Free text (address, reason, item names) in canonical form: NFC, CRLF → LF, runs of spaces
- * (ideographic and no-break ones too) folded to one, trimmed; or why it cannot be stored.
+ * Free text (address, reason, notes, item names, a donor's name and unit) in canonical form: NFC,
+ * CRLF → LF, runs of spaces (ideographic and no-break ones too) folded to one, trimmed; or why it
+ * cannot be stored. Every free text refuses personal numbers ({@link hasPersonalNumber}): this is
+ * the one check, and every free-text schema goes through it.
  */
 export function checkFreeText(raw: string, budget: TextBudget): Checked {
   let value = raw.normalize('NFC').replace(/\r\n?/g, '\n');
@@ -169,7 +305,7 @@ export function checkFreeText(raw: string, budget: TextBudget): Checked {
     .trim();
   const length = lengthProblem(value, budget);
   if (length) return { ok: false, problem: length };
-  if (budget.refuseLongNumbers && longNumber.test(value)) return { ok: false, problem: 'number' };
+  if (hasPersonalNumber(value)) return { ok: false, problem: 'number' };
   return { ok: true, value };
 }
 
@@ -200,6 +336,11 @@ export const addressSchema = textSchema(
 );
 /** The reason for a need (需求理由), published to donors: several lines allowed. */
 export const reasonSchema = textSchema((raw) => checkFreeText(raw, budgets.reason), budgets.reason);
+/** Why a full ID or bank number is revealed (查看原因), stored in the audit log. */
+export const revealReasonSchema = textSchema(
+  (raw) => checkFreeText(raw, budgets.revealReason),
+  budgets.revealReason,
+);
 /** A reviewer's short note. */
 export const noteSchema = textSchema((raw) => checkFreeText(raw, budgets.note), budgets.note);
 /** The name of a requested good (棉被, 大米). */
