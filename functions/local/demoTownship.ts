@@ -294,6 +294,28 @@ const demoNeedTemplates = [
   },
 ] as const;
 
+const autoIdChars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A need id as Firestore's `doc()` makes one (20 characters), drawn from a seeded generator so
+ * that every `npm run seed` makes the same ids. Donors see need ids: one made of the village's
+ * division code would tell them the first digits of every ID number in that county.
+ */
+function autoId(rand: () => number): string {
+  let id = '';
+  for (let i = 0; i < 20; i++) id += autoIdChars[Math.floor(rand() * autoIdChars.length)];
+  return id;
+}
+
+/** A version-4 UUID (the evidence photo id the web client would make), seeded likewise. */
+function uuidV4(rand: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  const text = hex.join('');
+  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+}
+
 /** The statuses each village's needs are in: every state appears, and match rates differ. */
 const demoNeedStatuses = [
   'published',
@@ -310,11 +332,12 @@ const demoNeedStatuses = [
 
 /**
  * Needs in every state: village n has n + 3 needs, cycling through the statuses, so the villages'
- * match rates spread around the 60 % target. Evidence photo ids are fixed per need; the seed
- * uploads a generated photo for each through the evidence pipeline.
+ * match rates spread around the 60 % target. Need and evidence photo ids are random but the same
+ * on every seed; the seed uploads a generated photo for each through the evidence pipeline.
  */
 export function demoNeeds(households: DemoHousehold[]): DemoNeed[] {
   const needs: DemoNeed[] = [];
+  const idRand = random(20261130);
   demoVillages.forEach((village, villageIndex) => {
     const candidates = households.filter(
       (household) =>
@@ -340,10 +363,8 @@ export function demoNeeds(households: DemoHousehold[]): DemoNeed[] {
       const status = demoNeedStatuses[
         (i + (villageIndex % 3)) % demoNeedStatuses.length
       ] as (typeof demoNeedStatuses)[number];
-      const id = `n${village.code}${String(i + 1).padStart(2, '0')}`;
-      const photoId =
-        `00000000-0000-4000-8000-${village.code}`.slice(0, 24) +
-        String(villageIndex * 100 + i).padStart(12, '0');
+      const id = autoId(idRand);
+      const photoId = uuidV4(idRand);
       const reviewed = ['published', 'matched', 'fulfilled', 'closed', 'rejected'].includes(status);
       const bank =
         template.kind === 'money'

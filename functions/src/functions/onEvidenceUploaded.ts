@@ -102,7 +102,7 @@ export const onEvidenceUploaded = onObjectFinalized(
       await objectStore().delete(incoming);
       return;
     }
-    const paths = outputPaths(target.villageCode, target.photoId);
+    const paths = outputPaths(target.photoId);
     await Promise.all([
       objectStore().write(paths.display, result.display.data, {
         contentType: result.contentType,

@@ -47,7 +47,10 @@ export const submitNeed = callable({
       ...input.evidencePhotoIds.map((id) => db().collection(evidencePhotosCollection).doc(id)),
     );
     photos.forEach((photo, index) => {
-      if (!photo.exists || photo.get('villageCode') !== caller.region) {
+      // A helper attaches only photos they uploaded: a photo is theirs to see through the need
+      // it belongs to (getEvidencePhotoUrls), so attaching another's would be a way to see it.
+      const foreign = caller.role === 'helper' && photo.get('uploaderUid') !== caller.uid;
+      if (!photo.exists || photo.get('villageCode') !== caller.region || foreign) {
         problems.push({ path: `evidencePhotoIds.${index}`, code: 'evidence_unknown' });
       } else if (photo.get('status') === 'quarantined') {
         problems.push({ path: `evidencePhotoIds.${index}`, code: 'evidence_quarantined' });

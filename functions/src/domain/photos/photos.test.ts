@@ -245,8 +245,8 @@ describe('the trigger guard', () => {
       `incoming/520526105201/uid123/${photoId}`,
       { villageCode: '520526105201', uploaderUid: 'uid123', photoId },
     ],
-    [`evidence/520526105201/${photoId}/display.jpg`, undefined],
-    [`evidence/520526105201/${photoId}/thumb.jpg`, undefined],
+    [`evidence/${photoId}/display.jpg`, undefined],
+    [`evidence/${photoId}/thumb.jpg`, undefined],
     [`quarantine/520526105201/uid123/${photoId}`, undefined],
     [`incoming/5205261052/uid123/${photoId}`, undefined],
     [`incoming/520526105201/uid123/${photoId}.jpg`, undefined],
@@ -257,8 +257,16 @@ describe('the trigger guard', () => {
   });
 
   it('never matches its own outputs', () => {
-    const paths = outputPaths('520526105201', photoId);
+    const paths = outputPaths(photoId);
     expect(shouldProcess(paths.display)).toBeUndefined();
     expect(shouldProcess(paths.thumb)).toBeUndefined();
+  });
+
+  it('keeps division codes out of the paths whose signed links donors get', () => {
+    const paths = outputPaths(photoId);
+    expect(paths).toEqual({
+      display: `evidence/${photoId}/display.jpg`,
+      thumb: `evidence/${photoId}/thumb.jpg`,
+    });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Where evidence photos live and what the pipeline makes of them. Paths are deterministic from
- * (village, photo id), so a second run writes the same objects again instead of new ones.
+ * the photo id (and, for what no one is served, the village and uploader), so a second run
+ * writes the same objects again instead of new ones.
  */
 
 /** Firestore collection of photo records, one per photo id. */
@@ -71,8 +72,13 @@ export function shouldProcess(objectName: string): IncomingObject | undefined {
   };
 }
 
-export function outputPaths(villageCode: string, photoId: string) {
-  const base = `evidence/${villageCode}/${photoId}`;
+/**
+ * Where the processed images live, keyed by the photo id alone: their signed links reach donors,
+ * and a village's division code in the path would tell them the village's county, the first six
+ * digits of every ID number there (README, privacy split).
+ */
+export function outputPaths(photoId: string) {
+  const base = `evidence/${photoId}`;
   return {
     display: `${base}/display.${outputFormat.extension}`,
     thumb: `${base}/thumb.${outputFormat.extension}`,
