@@ -68,10 +68,10 @@ describe('evidence photos', () => {
       uploaderUid: 'demo-v01a',
       width: 800,
       height: 1200,
-      displayPath: `evidence/${village}/${photoId}/display.jpg`,
-      thumbPath: `evidence/${village}/${photoId}/thumb.jpg`,
+      displayPath: `evidence/${photoId}/display.jpg`,
+      thumbPath: `evidence/${photoId}/thumb.jpg`,
     });
-    expect(await listing(join(objectsDir(), 'evidence', village, photoId))).toEqual([
+    expect(await listing(join(objectsDir(), 'evidence', photoId))).toEqual([
       'display.jpg',
       'thumb.jpg',
     ]);
@@ -95,7 +95,7 @@ describe('evidence photos', () => {
   it('survives a retried upload and a second delivery with one output set', async () => {
     const draftId = randomUUID();
     const first = await upload(admin, await phonePhoto(), { draftId });
-    const displayFile = join(objectsDir(), 'evidence', village, first.photoId, 'display.jpg');
+    const displayFile = join(objectsDir(), 'evidence', first.photoId, 'display.jpg');
     const before = {
       record: await record(first.photoId),
       mtime: (await stat(displayFile)).mtimeMs,
@@ -111,7 +111,7 @@ describe('evidence photos', () => {
     await idle();
     expect(await record(first.photoId)).toEqual(before.record);
     expect((await stat(displayFile)).mtimeMs).toBe(before.mtime);
-    expect(await listing(join(objectsDir(), 'evidence', village, first.photoId))).toEqual([
+    expect(await listing(join(objectsDir(), 'evidence', first.photoId))).toEqual([
       'display.jpg',
       'thumb.jpg',
     ]);
@@ -119,12 +119,12 @@ describe('evidence photos', () => {
 
   it('is delivered its own outputs and leaves them alone', async () => {
     const { photoId } = await upload(admin, await phonePhoto());
-    const display = `evidence/${village}/${photoId}/display.jpg`;
+    const display = `evidence/${photoId}/display.jpg`;
     const events = await deliveredEvents({ fn: 'onEvidenceUploaded', document: display });
     expect(events.every((event) => event.outcome === 'ok')).toBe(true);
     expect(await record(photoId)).toMatchObject({ status: 'processed' });
-    expect(await listing(join(objectsDir(), 'evidence', village))).toContain(photoId);
-    expect(await listing(join(objectsDir(), 'evidence', village, photoId))).toHaveLength(2);
+    expect(await listing(join(objectsDir(), 'evidence'))).toContain(photoId);
+    expect(await listing(join(objectsDir(), 'evidence', photoId))).toHaveLength(2);
   });
 
   it('quarantines HTML declared as JPEG, with a reason the uploader sees', async () => {
