@@ -141,7 +141,7 @@ function failureOf(error: unknown): {
 
 /**
  * Issues exactly one honour certificate (社会扶贫荣誉证书) per accepted money donation or
- * delivered goods donation, and revokes it when the donation is refunded.
+ * delivered goods donation, and revokes it when the donation no longer stands (refunded).
  *
  * Exactly once without transactions: the serial is derived from the donation id (a keyed hash),
  * the files' paths from the serial, and the record is stored with `create()` in the same batch
