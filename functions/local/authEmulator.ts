@@ -71,7 +71,7 @@ export class OfficialEmulators {
     return `http://${connectable(this.options.host)}:${this.options.authPort}`;
   }
 
-  async start(timeoutMs = 90_000): Promise<void> {
+  async start(timeoutMs = 180_000): Promise<void> {
     const o = this.options;
     const configFile = join(o.dataDir, 'firebase.local.json');
     await writeFile(
