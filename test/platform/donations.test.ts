@@ -46,6 +46,12 @@ describe('money donations', () => {
     // Matched (对接) means covered: a partial gift leaves the need findable.
     expect(after.get('status')).toBe('published');
     expect(after.get('raisedFen')).toBe(10_000);
+    const listed = await call<{ needs: Array<{ id: string; raisedFen: number }> }>(
+      'listPublicNeeds',
+      { regionCode: '520526105206', pageSize: 50 },
+      donor,
+    );
+    expect(listed.result?.needs.find((shown) => shown.id === need.id)?.raisedFen).toBe(10_000);
 
     // A second delivery of every donation event changes nothing.
     const before = after.updateTime;
