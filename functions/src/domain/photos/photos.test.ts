@@ -10,7 +10,8 @@ import {
   zipOf,
 } from '../../../bench/photos/fixtures';
 import { fitInside, outputPaths, shouldProcess } from './plan';
-import { processPhoto, screen } from './process';
+import { jpegEntropyProblem } from './entropy';
+import { decodeFailure, processPhoto, screen } from './process';
 import { endsWithZipDirectory, sniff } from './sniff';
 
 const photoId = '3f2b8c1e-6a4d-4e8f-9b1a-2c3d4e5f6a7b';
@@ -200,6 +201,90 @@ describe('hostile and broken uploads are refused with their reason', () => {
     ],
   ])('%s', async (_what, bytes, reason) => {
     expect(await processPhoto(bytes())).toEqual({ ok: false, reason });
+  });
+
+  describe('damaged JPEGs a decoder would show grey or garbled', () => {
+    const eoi = Buffer.from([0xff, 0xd9]);
+    const cutWithEoi = (image: Buffer, share: number) =>
+      Buffer.concat([image.subarray(0, Math.floor(image.length * share)), eoi]);
+    /** The same pseudo-random bytes of the scan flipped every run (a fixed LCG). */
+    const flipped = (image: Buffer, count: number) => {
+      const damaged = Buffer.from(image);
+      const scan = image.indexOf(Buffer.from([0xff, 0xda])) + 20;
+      let state = 12345;
+      for (let i = 0; i < count; i++) {
+        state = (state * 1103515245 + 12345) % 2 ** 31;
+        const at = scan + (state % (image.length - scan - 20));
+        damaged[at] = (damaged[at] as number) ^ 0x5a;
+      }
+      return damaged;
+    };
+    let baseline: Buffer;
+    let progressive: Buffer;
+    beforeAll(async () => {
+      const picture = await photoLike(1600, 1200);
+      baseline = await sharp(picture).jpeg({ quality: 80 }).toBuffer();
+      progressive = await sharp(picture).jpeg({ quality: 80, progressive: true }).toBuffer();
+    });
+
+    test.each([0.5, 0.55, 0.6])(
+      'cut at %f with an EOI appended is quarantined as truncated, baseline or progressive',
+      async (share) => {
+        for (const image of [baseline, progressive]) {
+          expect(await processPhoto(cutWithEoi(image, share))).toEqual({
+            ok: false,
+            reason: 'truncated',
+          });
+        }
+      },
+    );
+
+    it('with bytes flipped in the scan is quarantined, baseline or progressive', async () => {
+      for (const image of [baseline, progressive]) {
+        const result = await processPhoto(flipped(image, 20));
+        expect(result.ok).toBe(false);
+        expect(['corrupt', 'truncated']).toContain(!result.ok && result.reason);
+      }
+    });
+
+    it('the undamaged images pass, and the code walk accepts every sampling and size', async () => {
+      for (const image of [baseline, progressive]) {
+        expect((await processPhoto(image)).ok).toBe(true);
+      }
+      for (const [width, height] of [
+        [1, 1],
+        [17, 33],
+        [320, 213],
+        [1601, 899],
+      ]) {
+        for (const chromaSubsampling of ['4:2:0', '4:4:4']) {
+          const image = await sharp({
+            create: {
+              width,
+              height,
+              channels: 3,
+              noise: { type: 'gaussian', mean: 128, sigma: 60 },
+            },
+          })
+            .jpeg({ quality: 90, chromaSubsampling })
+            .toBuffer();
+          expect(jpegEntropyProblem(image)).toBeUndefined();
+          const grey = await sharp(image).greyscale().jpeg().toBuffer();
+          expect(jpegEntropyProblem(grey)).toBeUndefined();
+        }
+      }
+    });
+
+    it('sorts decoder messages: damage is refused, camera quirks are decoded leniently', () => {
+      const said = (message: string) => decodeFailure(new Error(`VipsJpeg: ${message}`));
+      expect(said('Corrupt JPEG data: premature end of data segment')).toBe('truncated');
+      expect(said('premature end of JPEG image')).toBe('truncated');
+      expect(said('Corrupt JPEG data: bad Huffman code')).toBe('corrupt');
+      expect(said('Corrupt JPEG data: found marker 0xd9 instead of RST3')).toBe('corrupt');
+      expect(said('Corrupt JPEG data: 2 extraneous bytes before marker 0xd9')).toBe('quirk');
+      expect(said('Warning: unknown JFIF revision number 3.01')).toBe('quirk');
+      expect(decodeFailure(new Error('iCCP: known incorrect sRGB profile'))).toBe('quirk');
+    });
   });
 
   it('a PNG and a WebP with a ZIP after their end are polyglots too', async () => {
