@@ -256,13 +256,14 @@ describe('hostile and broken uploads are refused with their reason', () => {
         [17, 33],
         [320, 213],
         [1601, 899],
-      ]) {
+      ] as const) {
         for (const chromaSubsampling of ['4:2:0', '4:4:4']) {
           const image = await sharp({
             create: {
               width,
               height,
               channels: 3,
+              background: '#808080',
               noise: { type: 'gaussian', mean: 128, sigma: 60 },
             },
           })
