@@ -38,6 +38,13 @@ const issueLabels: Record<string, string> = {
   household_not_on_roster: '该户不在建档立卡名单内',
   name_bidi: '姓名含有不可见的控制字符',
   name_chars: '姓名含有不允许的字符',
+  // Free text may not carry an ID, bank or phone number, in any digits (全角、汉字数字…).
+  reason_number: '不能填写身份证、银行卡或电话号码',
+  address_number: '不能填写身份证、银行卡或电话号码',
+  note_number: '不能填写身份证、银行卡或电话号码',
+  item_name_number: '不能填写身份证、银行卡或电话号码',
+  donor_number: '不能填写身份证、银行卡或电话号码',
+  donor_unit_number: '不能填写身份证、银行卡或电话号码',
   money_not_integer: '金额最多两位小数',
   money_too_small: '金额必须大于零',
   money_too_large: '金额过大',
