@@ -60,11 +60,11 @@ export function fundingPatch(before: NeedFunding, after: NeedFunding) {
  * conditional batch. Returns without reading further when that gift is already decided (a
  * redelivery, or a run that lost to one deciding it).
  */
-async function settleMoneyOnce(needId: string, donationId?: string): Promise<void> {
+async function settleMoneyOnce(needId: string, donationId?: string): Promise<boolean> {
   const donations = db().collection(collections.donations);
   if (donationId) {
     const own = await donations.doc(donationId).get();
-    if (!own.exists || own.get('status') !== 'pending') return;
+    if (!own.exists || own.get('status') !== 'pending') return false;
   }
   const needRef = db().collection(collections.needs).doc(needId);
   const [need, pending] = await Promise.all([
@@ -75,7 +75,7 @@ async function settleMoneyOnce(needId: string, donationId?: string): Promise<voi
       .where('status', '==', 'pending')
       .get(),
   ]);
-  if (pending.empty) return;
+  if (pending.empty) return false;
   const gifts = pending.docs
     .map((doc) => ({ doc, madeAt: millis(doc.get('madeAt')) }))
     .sort((a, b) => a.madeAt - b.madeAt || (a.doc.id < b.doc.id ? -1 : 1))
@@ -111,14 +111,19 @@ async function settleMoneyOnce(needId: string, donationId?: string): Promise<voi
   if (accepted > 0) batch.update(needRef, fundingPatch(before, settled.need), unchanged(need));
   await batch.commit();
   logs.needFunded(needId, settled.need.raisedFen, settled.need.acceptedDonations, gifts.length);
+  // More were waiting than one batch holds: go on until this gift (or every gift) is decided.
+  return pending.size > gifts.length;
 }
 
 /** Settles a need's pending money gifts until none is left undecided by this run's reads. */
 export async function settleMoney(needId: string, donationId?: string): Promise<void> {
-  await retryOnConflict(() => settleMoneyOnce(needId, donationId), {
-    attempts: settleAttempts,
-    callable: false,
-  });
+  let more = true;
+  while (more) {
+    more = await retryOnConflict(() => settleMoneyOnce(needId, donationId), {
+      attempts: settleAttempts,
+      callable: false,
+    });
+  }
 }
 
 /**
