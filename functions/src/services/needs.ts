@@ -1,6 +1,12 @@
 import { HttpsError } from 'firebase-functions/v2/https';
 import type { Caller } from '../domain/roles';
-import { canTransition, isNeedStatus, type NeedStatus, type PublicNeedView } from '../domain/need';
+import {
+  canTransition,
+  isNeedStatus,
+  needStatusLabels,
+  type NeedStatus,
+  type PublicNeedView,
+} from '../domain/need';
 import { deny } from '../lib/callable';
 import { collections, db } from './db';
 
@@ -84,6 +90,11 @@ export const unchanged = (snapshot: FirebaseFirestore.DocumentSnapshot) => ({
 /** Refuses a move the lifecycle table does not allow for this role. */
 export function assertTransition(from: NeedStatus, to: NeedStatus, caller: Caller): void {
   if (!canTransition(from, to, caller.role)) {
-    throw new HttpsError('failed-precondition', `当前状态不能进行此操作`, { from, to });
+    // Often the loser of a race: say what the need is now, so the caller knows to refresh.
+    throw new HttpsError(
+      'failed-precondition',
+      `该需求当前为「${needStatusLabels[from]}」，不能进行此操作，请刷新后查看`,
+      { from, to },
+    );
   }
 }
