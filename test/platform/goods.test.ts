@@ -503,3 +503,42 @@ describe('where the goods go, and when a need is fulfilled', () => {
     expect(after.error?.status).toBe('FAILED_PRECONDITION');
   });
 });
+
+describe('a need no longer open', () => {
+  it('takes no shipment: the donor is told not to send', async () => {
+    const page = await adminDb()
+      .collection('needs')
+      .where('villageCode', '==', '520526105210')
+      .where('status', '==', 'published')
+      .get();
+    const doc = page.docs.find(
+      (d) =>
+        d.get('kind') === 'goods' &&
+        (d.get('items') as Array<{ name: string }>).some((item) => item.name === '棉被'),
+    );
+    const needId = doc?.id as string;
+    const donor = await signInAsDonor('+8613700000891', { name: '秦晚寄' });
+    const pledged = await pledgeGoods(donor, needId, [{ itemIndex: 0, quantity: 1 }], {
+      method: 'express',
+      courier: 'sf',
+    });
+    await idle();
+    // No callable can close a need under a live pledge any more (fulfilled needs every item
+    // delivered; a need with gifts cannot be withdrawn), so an office's console edit stands in.
+    await adminDb().collection('needs').doc(needId).update({ status: 'withdrawn' });
+    await idle();
+    const late = await call(
+      'recordShipment',
+      {
+        requestId: newRequestId(),
+        donationId: pledged.result?.donationId,
+        courier: 'sf',
+        trackingNumber: 'SF1234567890135',
+      },
+      donor,
+    );
+    expect(late.error?.status).toBe('FAILED_PRECONDITION');
+    expect(late.error?.message).toContain('请不要再寄出');
+    expect(await statusOf(pledged.result?.donationId as string)).not.toBe('shipped');
+  });
+});
