@@ -85,6 +85,9 @@ describe('hostile input to callables', () => {
       }),
       donor,
     );
+    // A key the schema does not know is the caller's text: it is named in the answer, not logged.
+    const unknownKey = await post('listRegions', JSON.stringify({ data: { [fakeIdNumber]: 1 } }));
+    expect(unknownKey.status).toBe(400);
     expect(withoutData).toEqual({
       status: 400,
       body: { error: expect.objectContaining({ status: 'INVALID_ARGUMENT' }) },
@@ -98,13 +101,20 @@ describe('hostile input to callables', () => {
     let entries: Array<Record<string, unknown>> = [];
     for (let attempt = 0; attempt < 50; attempt++) {
       entries = (await functionLogs()).slice(before);
-      if (entries.filter((entry) => entry.event === 'callable_malformed').length >= 2) break;
+      if (
+        entries.filter((entry) => entry.event === 'callable_malformed').length >= 2 &&
+        entries.some((entry) => entry.fn === 'listRegions')
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(entries.filter((entry) => entry.event === 'callable_malformed')).toEqual([
       expect.objectContaining({ fn: 'listPublicNeeds', code: 'request_shape' }),
       expect.objectContaining({ fn: 'getPublicNeed', code: 'request_type_key' }),
     ]);
+    expect(entries).toContainEqual(
+      expect.objectContaining({ event: 'callable_rejected', fn: 'listRegions', paths: ['?'] }),
+    );
     const text = entries.map((entry) => JSON.stringify(entry)).join('\n');
     expect(text).not.toContain(fakeIdNumber);
     expect(text).not.toContain('13800138000');
@@ -125,6 +135,16 @@ describe('hostile input to callables', () => {
       expect(answer).toEqual({
         status: 400,
         body: { error: expect.objectContaining({ status: 'INVALID_ARGUMENT' }) },
+      });
+    }
+  });
+
+  it('answers ids named like Object.prototype members as ids (not found), not INTERNAL', async () => {
+    for (const id of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const answer = await post('getPublicNeed', JSON.stringify({ data: { needId: id } }), donor);
+      expect(answer).toEqual({
+        status: 404,
+        body: { error: expect.objectContaining({ status: 'NOT_FOUND' }) },
       });
     }
   });

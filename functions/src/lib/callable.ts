@@ -65,14 +65,24 @@ function parsedInput<S extends z.ZodType>(
 ): z.output<S> {
   const parsed = spec.input.safeParse(data);
   if (parsed.success) return parsed.data as z.output<S>;
-  const issues = issuesOf(parsed.error);
-  logs.callableRejected(
-    spec.name,
-    'invalid-argument',
-    uid,
-    issues.map((i) => i.path),
-  );
+  // A 100,000-element array can fail 100,000 times: the client needs the first few to act on.
+  const issues = issuesOf(parsed.error).slice(0, maxIssues);
+  logs.callableRejected(spec.name, 'invalid-argument', uid, issues.slice(0, 20).map(loggedPath));
   throw new HttpsError('invalid-argument', '提交的内容有误，请检查标出的项目', { issues });
+}
+
+const maxIssues = 50;
+
+/**
+ * A path as it may be logged: an unknown key is the caller's text (it could be an ID number), so
+ * it is logged as `?`, and so is any segment that is not a field name or an index.
+ */
+function loggedPath(issue: { path: string; code: string }): string {
+  const segments = issue.path === '' ? [] : issue.path.split('.');
+  if (issue.code === 'unrecognized_keys') segments[segments.length - 1] = '?';
+  return segments
+    .map((segment) => (/^([A-Za-z][A-Za-z0-9_]{0,39}|\d{1,5}|\?)$/.test(segment) ? segment : '?'))
+    .join('.');
 }
 
 /** Runs a handler: HttpsErrors go to the client as they are, anything else as an opaque internal. */
@@ -190,7 +200,11 @@ function withRawRequestGuard<F extends HttpsFunction>(name: string, sdkHandler: 
   return guarded as unknown as F;
 }
 
+/** Each callable's input schema by its name, for tools that exercise them all (`npm run fuzz`). */
+export const callableInputs = new Map<string, z.ZodType>();
+
 export function callable<S extends z.ZodType, R>(spec: CallableSpec<S, R>) {
+  callableInputs.set(spec.name, spec.input);
   return withRawRequestGuard(
     spec.name,
     onCall(
@@ -223,6 +237,7 @@ export interface PublicCallableSpec<S extends z.ZodType, R> {
  * its QR code, the list of regions): the same validation and error discipline, no caller.
  */
 export function publicCallable<S extends z.ZodType, R>(spec: PublicCallableSpec<S, R>) {
+  callableInputs.set(spec.name, spec.input);
   return withRawRequestGuard(
     spec.name,
     onCall(
