@@ -69,6 +69,17 @@ function rssMb(pid: number | undefined): number {
     return NaN;
   }
 }
+/** CPU time (user + system) a local process has used, in ms, or NaN. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()?.trim().split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return (Number(fields?.[11]) + Number(fields?.[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 const pidOnPort = (port: number) => Number(/^(\d+)/.exec(holderOf(port) ?? '')?.[1]) || undefined;
 
 async function startOwnPlatform(): Promise<{ child: ChildProcess; web: string }> {
@@ -276,6 +287,8 @@ async function run(target: Target, web: string): Promise<void> {
   await fetch(`${target.functions}/__platform/idle`, { method: 'POST' }).catch(() => undefined);
   const rssBefore = rssMb(platformPid);
   const emulatorBefore = rssMb(emulatorPid);
+  const cpuBefore = cpuMs(platformPid);
+  const emulatorCpuBefore = cpuMs(emulatorPid);
 
   const total = Math.round(rate * durationS);
   const samples: Sample[] = [];
@@ -315,6 +328,9 @@ async function run(target: Target, web: string): Promise<void> {
   }).catch(() => undefined);
   const settleMs = performance.now() - settleStart;
   const rssAfter = rssMb(platformPid);
+  const cpuPerRequest = (cpuMs(platformPid) - cpuBefore) / Math.max(1, samples.length);
+  const emulatorCpuPerRequest =
+    (cpuMs(emulatorPid) - emulatorCpuBefore) / Math.max(1, samples.length);
   memory.push([Math.round((performance.now() - start) / 1000), rssAfter]);
 
   const rows: string[][] = [
@@ -353,6 +369,11 @@ async function run(target: Target, web: string): Promise<void> {
     `emulator child RSS: ${emulatorBefore.toFixed(0)} → ${rssMb(emulatorPid).toFixed(0)} MB; ` +
       `triggers settled ${settleMs.toFixed(0)} ms after the last answer`,
   );
+  console.log(
+    `CPU per request, triggers included: platform ${cpuPerRequest.toFixed(1)} ms, ` +
+      `emulator child ${emulatorCpuPerRequest.toFixed(1)} ms ` +
+      `(${rate} requests/s need ${((cpuPerRequest * rate) / 1000).toFixed(2)} of a core in the platform's one thread)`,
+  );
 
   const all = samples.map((sample) => sample.ms).sort((a, b) => a - b);
   const answered = samples.filter((sample) => sample.outcome !== 'error').length;
@@ -366,6 +387,7 @@ async function run(target: Target, web: string): Promise<void> {
     rate,
     duration_s: durationS,
     settle_ms: Math.round(settleMs),
+    cpu_ms_per_request: Number(cpuPerRequest.toFixed(1)),
     rss_before_mb: Math.round(rssBefore),
     rss_after_mb: Math.round(rssAfter),
   };

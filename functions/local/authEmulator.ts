@@ -130,6 +130,9 @@ export class OfficialEmulators {
         CI: 'true',
       },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C in the terminal reaches the platform only, which saves the
+      // accounts before it stops the child (the guard still ends the child with the platform).
+      detached: true,
     });
     this.child = child;
     // A clean exit of this process (not SIGKILL, which the guard covers) ends the child at once.
