@@ -437,6 +437,18 @@ describe('where the goods go, and when a need is fulfilled', () => {
     );
 
     // The household received the blankets; the coats are on their way: not fulfilled.
+    // This time the donor confirms first; the household's side completes it.
+    const donorFirst = await call(
+      'confirmHandover',
+      { requestId: newRequestId(), donationId: faceId },
+      meeting,
+    );
+    expect(donorFirst.result).toEqual({
+      donationId: faceId,
+      status: 'held',
+      awaiting: 'recipient',
+    });
+    expect(await statusOf(faceId)).toBe('held');
     const blanketsIn = await call(
       'recordHandover',
       {
@@ -447,8 +459,7 @@ describe('where the goods go, and when a need is fulfilled', () => {
       },
       admin,
     );
-    expect(blanketsIn.result).toMatchObject({ status: 'shipped', awaiting: 'donor' });
-    await call('confirmHandover', { requestId: newRequestId(), donationId: faceId }, meeting);
+    expect(blanketsIn.result).toEqual({ donationId: faceId, status: 'delivered', awaiting: null });
     const shipped = await call(
       'recordShipment',
       {
@@ -540,5 +551,50 @@ describe('a need no longer open', () => {
     expect(late.error?.status).toBe('FAILED_PRECONDITION');
     expect(late.error?.message).toContain('请不要再寄出');
     expect(await statusOf(pledged.result?.donationId as string)).not.toBe('shipped');
+  });
+});
+
+describe('both sides of a hand-over confirming at once', () => {
+  it('delivers every pledge: neither side misses the other (20 tries)', async () => {
+    const page = await adminDb()
+      .collection('needs')
+      .where('villageCode', '==', '520526105208')
+      .where('status', '==', 'published')
+      .get();
+    const need = page.docs.find(
+      (d) =>
+        d.get('kind') === 'goods' &&
+        (d.get('items') as Array<{ name: string }>).some((item) => item.name === '马铃薯良种'),
+    );
+    const needId = need?.id as string;
+    const donor = await signInAsDonor('+8613700000895', { name: '许同时' });
+    const admin = await signIn('v08b@demo.fupin.cn');
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const pledged = await pledgeGoods(donor, needId, [{ itemIndex: 0, quantity: 1 }], {
+        method: 'in_person',
+      });
+      ids.push(pledged.result?.donationId as string);
+    }
+    await idle();
+    const answers = await Promise.all(
+      ids.flatMap((donationId) => [
+        call(
+          'recordHandover',
+          {
+            requestId: newRequestId(),
+            donationId,
+            receivedOn: '2026-11-20',
+            recipientConfirmed: true,
+          },
+          admin,
+        ),
+        call('confirmHandover', { requestId: newRequestId(), donationId }, donor),
+      ]),
+    );
+    expect(answers.filter((answer) => answer.error).map((answer) => answer.error)).toEqual([]);
+    await idle();
+    const statuses = await Promise.all(ids.map(statusOf));
+    expect(statuses.filter((status) => status !== 'delivered').length).toBe(0);
   });
 });
