@@ -159,7 +159,12 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     allowed: officesOver,
   },
   { name: 'repairRates', input: () => ({ regionCode: village }), allowed: ['ops'] },
-  { name: 'getEvidencePhotoUrls', input: () => ({ photoIds: [photoId] }), allowed: staffInVillage },
+  // A seeded photo of a need the village administrator submitted: a helper sees only their own.
+  {
+    name: 'getEvidencePhotoUrls',
+    input: () => ({ photoIds: [photoId] }),
+    allowed: ['villageAdmin', 'township', 'county', 'ops'],
+  },
   {
     name: 'uploadEvidencePhoto',
     input: () => ({

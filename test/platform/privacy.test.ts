@@ -118,6 +118,20 @@ describe('a need reason carrying a personal number in disguise', () => {
   );
 });
 
+it('refuses a need reason that names the household, which the public page shows masked', async () => {
+  const helper = await signIn('helper2@demo.fupin.cn');
+  const household = await householdOf('demo-helper2');
+  const photoId = await uploadPhoto(helper);
+  const { error } = await call(
+    'submitNeed',
+    needInput(household, photoId, `户主${household.headName}患慢性病，需要长期服药`),
+    helper,
+  );
+  expect(error?.status).toBe('INVALID_ARGUMENT');
+  expect(error?.details?.issues).toContainEqual({ path: 'reason', code: 'reason_name' });
+  expect(await needsOf(household.id)).toBe(0);
+});
+
 describe('every reveal attempt is audited, and no reason carries a number into the log', () => {
   const household = 'h520526105203001'; // 团结村 (v03)
   let admin: string;

@@ -14,6 +14,7 @@ import {
   addressSchema,
   itemNameSchema,
   maskPersonalNumbers,
+  mentionsName,
   noteSchema,
   personNameSchema,
   reasonSchema,
@@ -395,7 +396,7 @@ export interface NeedHousehold {
  * name and ID number on the need must be those of the household file.
  */
 export function needHouseholdProblems(
-  need: Pick<SubmittedNeed, 'headName' | 'idNumber'>,
+  need: Pick<SubmittedNeed, 'headName' | 'idNumber'> & { reason?: string },
   household: NeedHousehold,
 ): Array<{ path: string; code: string }> {
   const problems: Array<{ path: string; code: string }> = [];
@@ -408,6 +409,9 @@ export function needHouseholdProblems(
     problems.push({ path: 'headName', code: 'household_name_mismatch' });
   if (need.idNumber.slice(-4) !== household.idLast4)
     problems.push({ path: 'idNumber', code: 'household_id_mismatch' });
+  // The reason is published beside the masked name (张*华): it must not name the household.
+  if (need.reason !== undefined && mentionsName(need.reason, household.headName))
+    problems.push({ path: 'reason', code: 'reason_name' });
   return problems;
 }
 
@@ -721,6 +725,12 @@ export function maskName(name: string): string {
   return chars.slice(0, surnameLength).join('') + '*'.repeat(chars.length - surnameLength);
 }
 
+function maskReason(reason: string, headName: string): string {
+  const masked = maskPersonalNumbers(reason);
+  // A one-character name would mask that character everywhere.
+  return [...headName].length >= 2 ? masked.split(headName).join(maskName(headName)) : masked;
+}
+
 /** The public view of a need: what a donor needs to help and to trust, and nothing else. */
 export interface PublicNeedView {
   id: string;
@@ -769,9 +779,9 @@ export function publicNeedView(
     category: need.category,
     categoryLabel: needCategoryLabels[need.category],
     guaranteeLabel: guaranteeLabels[need.guarantee],
-    // Validation refuses personal numbers; a reason written by another path (an import, an old
-    // document) is masked by the same check rather than trusted.
-    reason: maskPersonalNumbers(need.reason),
+    // Validation refuses personal numbers and the household's name; a reason written by another
+    // path (an import, an old document) is masked by the same checks rather than trusted.
+    reason: maskReason(need.reason, household.headName),
     kind: need.kind,
     amountFen: need.kind === 'money' ? need.amountFen : null,
     raisedFen: need.kind === 'money' ? countOf(need.raisedFen) : 0,

@@ -11,6 +11,7 @@ import {
   checkFreeText,
   hasPersonalNumber,
   maskPersonalNumbers,
+  mentionsName,
   noteSchema,
   reasonSchema,
   revealReasonSchema,
@@ -278,5 +279,19 @@ describe('ordinary text keeps its numbers', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("the household's name in free text", () => {
+  test.each([
+    ['户主张国华患慢性病', '张国华', true],
+    ['户主张 国华患慢性病', '张国华', true], // padding does not hide it
+    ['买买提艾力家缺少冬衣', '买买提·艾力', true],
+    ['买买提・艾力家缺少冬衣', '买买提·艾力', true],
+    ['户主患慢性病，张姓', '张国华', false],
+    ['国华路口', '张国华', false],
+    ['张家缺少冬衣', '张', false], // one character is not looked for
+  ])('%j names %j: %s', (text, name, named) => {
+    expect(mentionsName(text, name)).toBe(named);
   });
 });

@@ -181,6 +181,20 @@ export function maskPersonalNumbers(value: string): string {
 }
 
 /**
+ * Does free text name this person? Spaces and dots are ignored on both sides (张 国华, 买买提·艾力
+ * written 买买提艾力), so padding does not hide a name. Names of one character are not looked for.
+ */
+export function mentionsName(text: string, name: string): boolean {
+  const bare = (value: string) =>
+    value
+      .normalize('NFC')
+      .replace(lookAlikeDots, '')
+      .replace(/[\s\u00B7]/gu, '');
+  const target = bare(name);
+  return charCount(target) >= 2 && bare(text).includes(target);
+}
+
+/**
  * UTF-8 length, the unit Firestore counts document and index-entry sizes in. Counted by hand
  * rather than with Buffer so that the web client, which shares these schemas, gets the same.
  */
