@@ -45,6 +45,7 @@ const issueLabels: Record<string, string> = {
   item_name_number: '不能填写身份证、银行卡或电话号码',
   donor_number: '不能填写身份证、银行卡或电话号码',
   donor_unit_number: '不能填写身份证、银行卡或电话号码',
+  reason_name: '理由中不要写户主姓名（捐赠人只看到隐去的姓名）',
   money_not_integer: '金额最多两位小数',
   money_too_small: '金额必须大于零',
   money_too_large: '金额过大',
