@@ -140,6 +140,25 @@ describe('LocalFirestore', () => {
     expect(byRank.docs.map((doc) => doc.id)).toEqual(['Aaaa', 'ZXy5']);
   });
 
+  it('limits an unordered query in name order, projects select(), and orders by nested fields', async () => {
+    const batch = db.batch();
+    for (const id of ['n3', 'n1', 'n2'])
+      batch.set(db.doc(`nested/${id}`), { group: 'g', stats: { score: id === 'n1' ? 9 : 1 } });
+    await batch.commit();
+    const limited = await db.collection('nested').where('group', '==', 'g').limit(2).get();
+    expect(limited.docs.map((doc) => doc.id)).toEqual(['n1', 'n2']);
+    const keys = await db.collection('nested').select().get();
+    expect(keys.docs.map((doc) => [doc.id, doc.data()])).toEqual([
+      ['n1', {}],
+      ['n2', {}],
+      ['n3', {}],
+    ]);
+    const picked = await db.collection('nested').select('stats.score').limit(1).get();
+    expect(picked.docs[0]?.data()).toEqual({ stats: { score: 9 } });
+    const byScore = await db.collection('nested').orderBy('stats.score', 'desc').get();
+    expect(byScore.docs.map((doc) => doc.id)).toEqual(['n1', 'n3', 'n2']);
+  });
+
   it('refuses an update or delete whose lastUpdateTime is stale, with FAILED_PRECONDITION', async () => {
     const ref = db.doc('claims/c');
     await ref.set({ owner: 'a', n: 1 });
@@ -177,6 +196,32 @@ describe('LocalFirestore', () => {
     await expect(
       ref.update({ i: 21 }, { lastUpdateTime: queried?.updateTime as Timestamp }),
     ).rejects.toMatchObject({ code: 9 });
+  });
+
+  it('isolates transactions: concurrent read-modify-write loses no update', async () => {
+    const counter = db.doc('tx/counter');
+    await counter.set({ n: 0 });
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        db.runTransaction(async (transaction) => {
+          const n = Number((await transaction.get(counter)).get('n'));
+          // Let the others read the same value before this one writes.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          transaction.update(counter, { n: n + 1 });
+        }),
+      ),
+    );
+    expect((await counter.get()).get('n')).toBe(5);
+    // A write outside the transaction between its read and its commit makes it run again.
+    let runs = 0;
+    await db.runTransaction(async (transaction) => {
+      runs++;
+      const [doc] = (await transaction.get(db.collection('tx').where('n', '>=', 0))).docs;
+      if (runs === 1) await counter.update({ n: 100 });
+      transaction.update(counter, { n: Number(doc?.get('n')) + 1 });
+    });
+    expect(runs).toBe(2);
+    expect((await counter.get()).get('n')).toBe(101);
   });
 
   it('writes nothing of a batch with one stale lastUpdateTime', async () => {

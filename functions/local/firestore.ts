@@ -11,21 +11,62 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { FirestoreServer, type FirestoreState } from '@firestore-emulator/server';
+import {
+  FirestoreServer,
+  FirestoreStateCollection,
+  FirestoreStateDocument,
+  type FirestoreState,
+} from '@firestore-emulator/server';
 import { Document as V1Document } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
 import {
   Write as V1Write,
   WriteResult as V1WriteResult,
 } from '@firestore-emulator/proto/dist/google/firestore/v1/write';
 import { Timestamp as V1Timestamp } from '@firestore-emulator/proto/dist/google/protobuf/timestamp';
-import { applyWrite, type Fields } from './applyWrite';
+import { applyWrite, parseFieldPath, type Fields } from './applyWrite';
 import { Journal, type EventOutbox, type JournalRecord, type PendingEvent } from './journal';
 import { StructuredQuery as StructuredQueryClass } from '@firestore-emulator/proto/dist/google/firestore/v1/query';
 import {
+  BatchGetDocumentsResponse,
+  BeginTransactionResponse,
   CommitResponse,
   RunQueryResponse,
 } from '@firestore-emulator/proto/dist/google/firestore/v1/firestore';
-import { Value as V1Value } from '@firestore-emulator/proto/dist/google/firestore/v1/document';
+import {
+  MapValue as V1MapValue,
+  Value as V1Value,
+} from '@firestore-emulator/proto/dist/google/firestore/v1/document';
+
+/**
+ * The server adds a document to its collection through immer, which copies the collection's
+ * whole record (and freezes it) each time: n documents cost n²/2 copies, and a commit creating a
+ * document in a large collection costs the collection. The same lookup, adding in place.
+ */
+FirestoreStateCollection.prototype.getDocument = function getDocument(
+  this: FirestoreStateCollection,
+  documentName: string,
+): FirestoreStateDocument {
+  const self = this as unknown as {
+    documents: Record<string, FirestoreStateDocument>;
+    emitter: ConstructorParameters<typeof FirestoreStateDocument>[0];
+  };
+  // Own keys only: an id like `constructor` or `toString` would find Object.prototype's member.
+  const existing = Object.hasOwn(self.documents, documentName)
+    ? self.documents[documentName]
+    : undefined;
+  if (existing) return existing;
+  if (Object.isFrozen(self.documents)) self.documents = { ...self.documents };
+  const document = new FirestoreStateDocument(
+    self.emitter,
+    this.database,
+    this,
+    documentName,
+    {},
+    {},
+  );
+  self.documents[documentName] = document;
+  return document;
+};
 
 export interface DocumentChange {
   /** The change's event id, kept across a restart so a delivery made again carries the same id. */
@@ -46,11 +87,11 @@ interface GrpcError {
 }
 
 type UnaryHandler = (
-  call: { request: { writes: V1Write[] } },
+  call: { request: { writes: V1Write[]; transaction: Uint8Array } },
   callback: (error: GrpcError | null, value?: unknown) => void,
 ) => void;
 
-const grpcStatus = { notFound: 5, alreadyExists: 6, failedPrecondition: 9 } as const;
+const grpcStatus = { notFound: 5, alreadyExists: 6, failedPrecondition: 9, aborted: 10 } as const;
 
 function failure(code: number, message: string): GrpcError {
   return { code, message, details: message };
@@ -62,14 +103,37 @@ function timestampOf(date: Date): { seconds: number; nanos: number } {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
 const commitPath = '/google.firestore.v1.Firestore/Commit';
+const batchGetPath = '/google.firestore.v1.Firestore/BatchGetDocuments';
+const beginTransactionPath = '/google.firestore.v1.Firestore/BeginTransaction';
+const rollbackPath = '/google.firestore.v1.Firestore/Rollback';
+/** A transaction neither committed nor rolled back this long after it began is forgotten. */
+const transactionLifetimeMs = 5 * 60_000;
+
+interface TransactionOptions {
+  has_read_only: boolean;
+}
+/** What a read-write transaction read: each document's update time (undefined: missing). */
+interface OpenTransaction {
+  startedMs: number;
+  reads: Map<string, number | undefined>;
+}
 const runQueryPath = '/google.firestore.v1.Firestore/RunQuery';
 
 type StreamingCall = {
-  request: { structured_query?: StructuredQuery; has_structured_query?: boolean };
-  write: (message: { document?: unknown; has_document?: boolean }) => boolean;
+  request: {
+    parent: string;
+    structured_query?: StructuredQuery;
+    has_structured_query?: boolean;
+    consistency_selector: string;
+    transaction?: Uint8Array;
+    new_transaction: TransactionOptions;
+  };
+  write: (message: RunQueryResponse) => boolean;
   end: () => void;
 };
 interface StructuredQuery {
+  has_select: boolean;
+  select: { fields: Array<{ field_path: string }> };
   order_by: Array<{ field: { field_path: string }; direction: number }>;
   has_start_at: boolean;
   start_at: { values: V1Value[]; before: boolean };
@@ -79,6 +143,42 @@ interface StructuredQuery {
   limit: { value: number };
   offset: number;
   toObject(): Record<string, unknown>;
+}
+
+/** A field as the server keeps it. */
+interface StateField {
+  toV1ValueObject(): Parameters<typeof V1Value.fromObject>[0];
+}
+
+/** The value at a (nested) field path, if the document has it. */
+function valueAt(fields: Fields, segments: string[]): V1Value | undefined {
+  let value = fields.get(segments[0] as string);
+  for (const segment of segments.slice(1)) {
+    if (!value?.has_map_value) return undefined;
+    value = value.map_value.fields.get(segment);
+  }
+  return value;
+}
+
+/** Only the fields a `select` names (nested paths keep their enclosing maps). */
+function projected(fields: Fields, paths: string[]): Fields {
+  const kept: Fields = new Map();
+  for (const path of paths) {
+    const segments = parseFieldPath(path);
+    const value = valueAt(fields, segments);
+    if (value === undefined) continue;
+    let target = kept;
+    for (const segment of segments.slice(0, -1)) {
+      let child = target.get(segment);
+      if (!child?.has_map_value) {
+        child = new V1Value({ map_value: new V1MapValue({ fields: new Map() }) });
+        target.set(segment, child);
+      }
+      target = child.map_value.fields;
+    }
+    target.set(segments.at(-1) as string, value);
+  }
+  return kept;
 }
 
 /** Firestore's order of values of one type (the types the platform stores). */
@@ -127,6 +227,8 @@ export class LocalFirestore {
   private readonly journal: Journal | undefined;
   private snapshotBytes = 0;
   private compactionScheduled = false;
+  private readonly transactions = new Map<string, OpenTransaction>();
+  private transactionCount = 0;
   readonly outbox: EventOutbox;
 
   constructor(
@@ -136,6 +238,7 @@ export class LocalFirestore {
     if (snapshotFile) this.journal = new Journal(`${snapshotFile.replace(/\.json$/, '')}.journal`);
     this.wrapCommit();
     this.wrapRunQuery();
+    this.wrapTransactions();
     this.outbox = {
       add: (event) => {
         this.pendingEvents.set(event.id, { ...event, done: [...event.done] });
@@ -232,10 +335,11 @@ export class LocalFirestore {
   }
 
   /**
-   * The embedded server ignores cursors (startAt/startAfter/endAt/endBefore) and cannot order by
-   * document name, so every paged list would return its first page again. Queries with an order
-   * or a cursor are run without limit, offset and cursors, then ordered, cut at the cursors and
-   * limited here, as Firestore does.
+   * Runs queries itself, around the server's filtering: the server ignores cursors, cannot order
+   * by document name or nested fields, sorts the whole collection before filtering and turns
+   * every match into a response before the limit applies. Here the server only filters; the
+   * matches are ordered (then by name, as Firestore does), cut at the cursors, offset and
+   * limited, and only the rows returned are serialized, projected to `select` when asked.
    */
   private wrapRunQuery(): void {
     const handlers = (
@@ -247,99 +351,213 @@ export class LocalFirestore {
     if (!handler) throw new Error('the Firestore server has no RunQuery handler to wrap');
     const original = handler.func;
     handler.func = (call) => {
-      const query = call.request.structured_query;
-      if (!query || (query.order_by.length === 0 && !query.has_start_at && !query.has_end_at))
-        return original(call);
-      const orders = query.order_by.map((order) => ({
-        path: order.field.field_path,
-        descending: order.direction === 2,
-      }));
-      const startAt = query.has_start_at
-        ? { values: [...query.start_at.values], before: query.start_at.before }
-        : undefined;
-      const endAt = query.has_end_at
-        ? { values: [...query.end_at.values], before: query.end_at.before }
-        : undefined;
-      const limit = query.has_limit ? query.limit.value : undefined;
-      const offset = query.offset;
+      const request = call.request;
+      const query = request.structured_query;
+      if (!query || !request.has_structured_query) return original(call);
       // A binary copy: toObject/fromObject would lose which member of a oneof is set.
-      const unbounded = StructuredQueryClass.deserializeBinary(
+      const filterOnly = StructuredQueryClass.deserializeBinary(
         (query as unknown as { serializeBinary(): Uint8Array }).serializeBinary(),
       ) as unknown as Record<string, unknown>;
-      unbounded.start_at = undefined;
-      unbounded.end_at = undefined;
-      unbounded.limit = undefined;
-      unbounded.offset = 0;
-      const collected: Array<{ message: Record<string, unknown>; document: V1Document }> = [];
-      const last: Record<string, unknown>[] = [];
-      original({
-        // The request is a protobuf message: inherit its fields, override only the query.
-        request: Object.create(call.request, {
-          structured_query: { value: unbounded },
-        }) as StreamingCall['request'],
-        write: (message) => {
-          const response = message as unknown as {
-            has_document: boolean;
-            document: V1Document;
-            toObject?: () => Record<string, unknown>;
-          };
-          if (response.has_document)
-            collected.push({
-              message: message as Record<string, unknown>,
-              document: response.document,
-            });
-          else last.push(message as Record<string, unknown>);
-          return true;
-        },
-        // The server may answer over several ticks: order and cut once it has ended.
-        end: () => finish(),
-      } as StreamingCall);
-      function finish(): void {
-        const keyOf = (document: V1Document) =>
-          orders.map((order) =>
-            order.path === '__name__'
-              ? new V1Value({ reference_value: document.name })
-              : document.fields.get(order.path),
-          );
-        const compareKeys = (a: Array<V1Value | undefined>, b: Array<V1Value | undefined>) => {
-          for (let i = 0; i < Math.min(a.length, b.length); i++) {
-            const order = compareValues(a[i], b[i]);
-            if (order !== 0) return orders[i]?.descending ? -order : order;
-          }
-          return 0;
-        };
-        // As in Firestore, a document without a field the query orders by is not in the results.
-        let rows = collected
-          .filter((row) => keyOf(row.document).every((value) => value !== undefined))
-          .sort((x, y) => compareKeys(keyOf(x.document), keyOf(y.document)));
-        if (startAt)
-          rows = rows.filter((row) => {
-            const c = compareKeys(keyOf(row.document), startAt.values);
-            return startAt.before ? c >= 0 : c > 0;
-          });
-        if (endAt)
-          rows = rows.filter((row) => {
-            const c = compareKeys(keyOf(row.document), endAt.values);
-            return endAt.before ? c < 0 : c <= 0;
-          });
-        rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
-        if (rows.length === 0)
-          call.write(
-            last[0] ??
-              RunQueryResponse.fromObject({
-                done: true,
-                read_time: { seconds: Math.floor(Date.now() / 1000), nanos: 0 },
-              }),
-          );
-        // The server marks its last document `done`, and the client stops reading there: after
-        // reordering, only the last one written may say so.
-        rows.forEach((row, index) => {
-          (row.message as { done: boolean }).done = index === rows.length - 1;
-          call.write(row.message);
-        });
-        call.end();
+      filterOnly.order_by = [];
+      filterOnly.start_at = undefined;
+      filterOnly.end_at = undefined;
+      filterOnly.limit = undefined;
+      filterOnly.offset = 0;
+      let matched: Array<{ getPath(): string }>;
+      try {
+        matched = this.state.v1Query(
+          request.parent,
+          filterOnly as unknown as Parameters<FirestoreState['v1Query']>[1],
+        );
+      } catch {
+        return original(call);
       }
+      const orders = query.order_by.map((order) => ({
+        segments:
+          order.field.field_path === '__name__' ? [] : parseFieldPath(order.field.field_path),
+        descending: order.direction === 2,
+      }));
+      // Firestore orders by name last, in the direction of the last order given.
+      const byNameDescending = orders.at(-1)?.descending ?? false;
+      const rows: Array<{ name: string; key: Array<V1Value | undefined> }> = [];
+      for (const document of matched) {
+        const name = document.getPath();
+        // Only the fields ordered by are converted here; whole documents only for the rows sent.
+        const stored = (document as unknown as { fields: Record<string, StateField | undefined> })
+          .fields;
+        const key = orders.map((order) => {
+          if (order.segments.length === 0) return new V1Value({ reference_value: name });
+          const top = stored[order.segments[0] as string];
+          if (!top) return undefined;
+          const value = V1Value.fromObject(top.toV1ValueObject());
+          return valueAt(new Map([['', value]]), ['', ...order.segments.slice(1)]);
+        });
+        // As in Firestore, a document without a field the query orders by is not in the results.
+        if (key.every((value) => value !== undefined)) rows.push({ name, key });
+      }
+      const compareKeys = (a: Array<V1Value | undefined>, b: Array<V1Value | undefined>) => {
+        for (let i = 0; i < Math.min(a.length, b.length); i++) {
+          const order = compareValues(a[i], b[i]);
+          if (order !== 0) return orders[i]?.descending ? -order : order;
+        }
+        return 0;
+      };
+      rows.sort((x, y) => {
+        const order = compareKeys(x.key, y.key);
+        if (order !== 0) return order;
+        const byName = x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+        return byNameDescending ? -byName : byName;
+      });
+      let cut = rows;
+      if (query.has_start_at) {
+        const { values, before } = query.start_at;
+        cut = cut.filter((row) => {
+          const c = compareKeys(row.key, values);
+          return before ? c >= 0 : c > 0;
+        });
+      }
+      if (query.has_end_at) {
+        const { values, before } = query.end_at;
+        cut = cut.filter((row) => {
+          const c = compareKeys(row.key, values);
+          return before ? c < 0 : c <= 0;
+        });
+      }
+      const limit = query.has_limit ? query.limit.value : undefined;
+      cut = cut.slice(query.offset, limit === undefined ? undefined : query.offset + limit);
+      const readTime = new V1Timestamp(timestampOf(new Date()));
+      const transaction =
+        request.consistency_selector === 'new_transaction'
+          ? this.beginTransaction(request.new_transaction)
+          : request.transaction;
+      const reads =
+        request.consistency_selector === 'new_transaction' ||
+        request.consistency_selector === 'transaction'
+          ? this.transactions.get(transactionKey(transaction))?.reads
+          : undefined;
+      // A transaction is checked at commit against the documents it was given, not against
+      // documents that came to match the query since (no phantom protection).
+      for (const row of cut) reads?.set(row.name, this.updatedMs(row.name));
+      const projection = query.has_select
+        ? query.select.fields.map((field) => field.field_path).filter((path) => path !== '__name__')
+        : undefined;
+      if (cut.length === 0)
+        call.write(new RunQueryResponse({ done: true, read_time: readTime, transaction }));
+      cut.forEach((row, index) => {
+        const document = V1Document.deserializeBinary(this.documents.get(row.name) as Uint8Array);
+        if (projection) document.fields = projected(document.fields, projection);
+        call.write(
+          new RunQueryResponse({
+            document,
+            read_time: readTime,
+            skipped_results: 0,
+            transaction,
+            // The client stops reading at `done`: only the last row may say so.
+            done: index === cut.length - 1,
+          }),
+        );
+      });
+      call.end();
     };
+  }
+
+  /**
+   * Transactions, optimistically: the server hands every transaction the same id and isolates
+   * nothing, so two read-modify-write transactions on one document would both commit and one
+   * update would be lost. Here each read-write transaction gets its own id, the update time of
+   * every document it reads is noted, and its commit is refused with ABORTED (firebase-admin
+   * then runs the transaction again) if any of them has changed since. Firestore locks instead
+   * of aborting, but what code sees is the same: a transaction commits only on what it read.
+   */
+  private wrapTransactions(): void {
+    const handlers = (
+      this.server as unknown as {
+        server: { handlers: Map<string, { func: (...args: never[]) => void }> };
+      }
+    ).server.handlers;
+    const batchGet = handlers.get(batchGetPath);
+    const begin = handlers.get(beginTransactionPath);
+    const rollback = handlers.get(rollbackPath);
+    if (!batchGet || !begin || !rollback)
+      throw new Error('the Firestore server has no transaction handlers to wrap');
+    begin.func = ((
+      call: { request: { options: TransactionOptions } },
+      callback: (error: null, value: BeginTransactionResponse) => void,
+    ) => {
+      const transaction = this.beginTransaction(call.request.options);
+      callback(null, new BeginTransactionResponse({ transaction }));
+    }) as never;
+    const originalRollback = rollback.func as (...args: unknown[]) => void;
+    rollback.func = ((call: { request: { transaction: Uint8Array } }, callback: unknown) => {
+      this.transactions.delete(transactionKey(call.request.transaction));
+      originalRollback(call, callback);
+    }) as never;
+    batchGet.func = ((call: {
+      request: {
+        documents: string[];
+        consistency_selector: string;
+        transaction: Uint8Array;
+        new_transaction: TransactionOptions;
+      };
+      write: (message: BatchGetDocumentsResponse) => boolean;
+      end: () => void;
+    }) => {
+      const request = call.request;
+      let transaction: Uint8Array | undefined;
+      if (request.consistency_selector === 'new_transaction') {
+        transaction = this.beginTransaction(request.new_transaction);
+        call.write(new BatchGetDocumentsResponse({ transaction }));
+      } else if (request.consistency_selector === 'transaction') {
+        transaction = request.transaction;
+      }
+      const reads = transaction && this.transactions.get(transactionKey(transaction))?.reads;
+      const readTime = new V1Timestamp(timestampOf(new Date()));
+      for (const path of request.documents) {
+        const bytes = this.documents.get(path);
+        reads?.set(path, this.updatedMs(path));
+        call.write(
+          bytes
+            ? new BatchGetDocumentsResponse({
+                found: V1Document.deserializeBinary(bytes),
+                read_time: readTime,
+              })
+            : new BatchGetDocumentsResponse({ missing: path, read_time: readTime }),
+        );
+      }
+      call.end();
+    }) as never;
+  }
+
+  /** A new transaction id; read-write ones are tracked until they commit or roll back. */
+  private beginTransaction(options: TransactionOptions | undefined): Uint8Array {
+    const now = Date.now();
+    const id = Buffer.alloc(12);
+    id.writeUInt32BE(++this.transactionCount, 0);
+    id.writeDoubleBE(now, 4);
+    if (!options?.has_read_only) {
+      // Transactions abandoned without a rollback must not accumulate.
+      for (const [key, open] of this.transactions)
+        if (now - open.startedMs > transactionLifetimeMs) this.transactions.delete(key);
+      this.transactions.set(transactionKey(id), { startedMs: now, reads: new Map() });
+    }
+    return new Uint8Array(id);
+  }
+
+  /** ABORTED when a document the committing transaction read has changed since. */
+  private transactionConflict(transaction: Uint8Array | undefined): GrpcError | undefined {
+    if (!transaction || transaction.length === 0) return undefined;
+    const key = transactionKey(transaction);
+    const open = this.transactions.get(key);
+    this.transactions.delete(key);
+    if (!open) return undefined;
+    for (const [path, updatedMs] of open.reads) {
+      if (this.updatedMs(path) !== updatedMs)
+        return failure(
+          grpcStatus.aborted,
+          `transaction aborted: ${path} changed since the transaction read it`,
+        );
+    }
+    return undefined;
   }
 
   /**
@@ -361,6 +579,8 @@ export class LocalFirestore {
     if (!handler) throw new Error('the Firestore server has no Commit handler to wrap');
     handler.func = (call, callback) => {
       const writes = call.request.writes;
+      const conflict = this.transactionConflict(call.request.transaction);
+      if (conflict) return callback(conflict);
       const date = this.nextCommitTime();
       const refused = this.preconditionFailure(writes, date);
       if (refused) return callback(refused);
@@ -562,6 +782,10 @@ export class LocalFirestore {
     this.documents.set(document.name, Buffer.from(encoded, 'base64'));
     this.lastCommitMs = Math.max(this.lastCommitMs, updated.getTime());
   }
+}
+
+function transactionKey(transaction: Uint8Array | undefined): string {
+  return transaction ? Buffer.from(transaction).toString('hex') : '';
 }
 
 function base64(bytes: Uint8Array): string {
