@@ -132,6 +132,28 @@ it('refuses a need reason that names the household, which the public page shows 
   expect(await needsOf(household.id)).toBe(0);
 });
 
+it('refuses a cadre appointed under a name carrying a phone number', async () => {
+  const township = await signIn('township@demo.fupin.cn');
+  const { error } = await call(
+    'appointStaff',
+    {
+      requestId: newRequestId(),
+      phone: '+8613900000077',
+      name: '赵新１３８００１３８０００',
+      role: 'helper',
+      regionCode: village,
+    },
+    township,
+  );
+  expect(error?.status).toBe('INVALID_ARGUMENT');
+  expect(error?.details?.issues).toEqual([{ path: 'name', code: 'name_chars' }]);
+  const staff = await adminDb()
+    .collection('staff')
+    .where('name', '==', '赵新１３８００１３８０００')
+    .get();
+  expect(staff.size).toBe(0);
+});
+
 describe('every reveal attempt is audited, and no reason carries a number into the log', () => {
   const household = 'h520526105203001'; // 团结村 (v03)
   let admin: string;

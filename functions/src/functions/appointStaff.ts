@@ -3,6 +3,7 @@ import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
 import { canAppoint, seatsPerRegion, staffRoles } from '../domain/roles';
+import { personNameSchema } from '../domain/validation/text';
 import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db, isAlreadyExists } from '../services/db';
@@ -14,12 +15,8 @@ export const appointStaffInput = z.strictObject({
   requestId: z.string().uuid(),
   /** Mainland mobile number, E.164: cadres sign in with it and an SMS code. */
   phone: z.string().regex(/^\+861[3-9]\d{9}$/),
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(30)
-    .regex(/^[^\p{Cc}\p{Cf}]*$/u),
+  // A cadre's name, as household heads' and reviewers' are checked: no digits, so no phone or ID.
+  name: personNameSchema,
   role: z.enum(staffRoles).exclude(['ops']),
   regionCode: z.string().regex(/^\d{2,12}$/),
 });
