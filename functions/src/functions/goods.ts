@@ -359,7 +359,6 @@ export const confirmHandover = callable({
             { status },
           );
         }
-        await assertNeedOpen(String(donation.get('needId')));
         batch.update(
           donation.ref,
           {
