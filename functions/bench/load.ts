@@ -187,6 +187,15 @@ interface ListedNeed {
   raisedFen?: number;
 }
 
+async function heapMb(target: Target): Promise<number> {
+  try {
+    const response = await fetch(`${target.functions}/__platform/memory`);
+    return ((await response.json()) as { heapUsed: number }).heapUsed / 2 ** 20;
+  } catch {
+    return NaN;
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
@@ -288,6 +297,7 @@ async function run(target: Target, web: string): Promise<void> {
   const rssBefore = rssMb(platformPid);
   const emulatorBefore = rssMb(emulatorPid);
   const cpuBefore = cpuMs(platformPid);
+  const heapBefore = await heapMb(target);
   const emulatorCpuBefore = cpuMs(emulatorPid);
 
   const total = Math.round(rate * durationS);
@@ -328,6 +338,7 @@ async function run(target: Target, web: string): Promise<void> {
   }).catch(() => undefined);
   const settleMs = performance.now() - settleStart;
   const rssAfter = rssMb(platformPid);
+  const heapAfter = await heapMb(target);
   const cpuPerRequest = (cpuMs(platformPid) - cpuBefore) / Math.max(1, samples.length);
   const emulatorCpuPerRequest =
     (cpuMs(emulatorPid) - emulatorCpuBefore) / Math.max(1, samples.length);
@@ -368,6 +379,9 @@ async function run(target: Target, web: string): Promise<void> {
   console.log(
     `emulator child RSS: ${emulatorBefore.toFixed(0)} → ${rssMb(emulatorPid).toFixed(0)} MB; ` +
       `triggers settled ${settleMs.toFixed(0)} ms after the last answer`,
+  );
+  console.log(
+    `platform heap used: ${heapBefore.toFixed(0)} → ${heapAfter.toFixed(0)} MB (after the triggers settled)`,
   );
   console.log(
     `CPU per request, triggers included: platform ${cpuPerRequest.toFixed(1)} ms, ` +

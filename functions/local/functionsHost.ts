@@ -95,6 +95,14 @@ export function createFunctionsHost(options: {
     response.json({ ok: true, instance: options.instance });
   });
 
+  // For bench:load: the heap tells a leak from a heap that has merely grown (RSS rarely shrinks).
+  app.get('/__platform/memory', (request, response) => {
+    // With node --expose-gc, ?gc=1 collects first, so what remains is what is retained.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (request.query.gc === '1' && gc) gc();
+    response.json(process.memoryUsage());
+  });
+
   app.post('/__platform/idle', async (_request, response) => {
     await dispatcher.idle();
     response.json({ ok: true });
