@@ -44,6 +44,7 @@ export {
   getGoodsContact,
   setVillageReceiving,
   getVillageReceiving,
+  getGoodsAvailability,
   attachGoodsPhoto,
   expireGoodsPledges,
 } from './functions/goods';

@@ -257,6 +257,11 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     allowed: ['villageAdmin', 'otherVillageAdmin'],
   },
   {
+    name: 'getGoodsAvailability',
+    input: () => ({ needId: 'no-such-need' }),
+    allowed: ['donor'],
+  },
+  {
     name: 'getVillageReceiving',
     input: () => ({}),
     allowed: ['villageAdmin', 'otherVillageAdmin', 'helper', 'otherVillageHelper'],

@@ -357,8 +357,14 @@ describe('a pledge past its time', () => {
     );
     expect(donorSide.error?.status).toBe('FAILED_PRECONDITION');
 
-    // Another donor may give the whole quantity at once.
+    // Another donor may give the whole quantity at once, and the need page tells them so.
     const other = await signInAsDonor('+8613700000873', { name: '沈补位' });
+    const live = await call<{ items: Array<{ pledged: number }> }>(
+      'getGoodsAvailability',
+      { needId: need.id },
+      other,
+    );
+    expect(live.result?.items[0]?.pledged).toBe(0);
     const taken = await pledgeGoods(other, need.id, [{ itemIndex: 0, quantity }], {
       method: 'express',
       courier: 'sf',

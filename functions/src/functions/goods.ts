@@ -143,10 +143,13 @@ function pledgeOf(doc: FirebaseFirestore.DocumentSnapshot): GoodsPledgeLike {
   };
 }
 
+/** Published or matched: a need still taking gifts, and goods on their way to it. */
+const isNeedOpen = (status: unknown) => status === 'published' || status === 'matched';
+
 /** A need still taking gifts: goods are neither sent to nor handed over on any other. */
 async function assertNeedOpen(needId: string) {
   const need = await db().collection(collections.needs).doc(needId).get();
-  if (!['published', 'matched'].includes(need.get('status'))) {
+  if (!isNeedOpen(need.get('status'))) {
     throw new HttpsError(
       'failed-precondition',
       '该需求已完成或已结束，请不要再寄出物品；如已寄出，请联系村里',
@@ -193,6 +196,41 @@ export async function assertGoodsArrived(need: FirebaseFirestore.DocumentSnapsho
     { reason: 'goods_undelivered', undelivered: missing },
   );
 }
+
+export const getGoodsAvailabilityInput = z.strictObject({ needId: docIdSchema });
+
+/**
+ * How much of each item of a published goods need is pledged and delivered now, from the pledges
+ * themselves: a hold past its time is free at once (the projection donors read catches up when
+ * the lapse is written, which this does too). Counts only, for the need page's 帮助TA form.
+ */
+export const getGoodsAvailability = callable({
+  name: 'getGoodsAvailability',
+  input: getGoodsAvailabilityInput,
+  roles: ['donor'],
+  handler: async ({ needId }) => {
+    const need = await db().collection(collections.needs).doc(needId).get();
+    if (!need.exists || need.get('kind') !== 'goods' || !isNeedOpen(need.get('status'))) {
+      throw new HttpsError('not-found', '该需求未发布或已结束');
+    }
+    const nowMs = Date.now();
+    const pledges = await goodsDonationsOf(needId);
+    const progress = goodsProgressOf(
+      need.get('items') as GoodsItem[],
+      pledges.map(pledgeOf),
+      nowMs,
+    );
+    const lapsed = pledges.some(
+      (doc) =>
+        ['pending', 'held'].includes(doc.get('status')) &&
+        effectiveStatus(pledgeClockOf(doc), nowMs) === 'expired',
+    );
+    if (lapsed) await settleNeed(needId, 'goods');
+    return {
+      items: progress.items.map(({ pledged, delivered }) => ({ pledged, delivered })),
+    };
+  },
+});
 
 /** One of the donor's own goods donations; anyone else's, or none, is the same `not-found`. */
 async function ownGoodsDonation(uid: string, donationId: string) {

@@ -334,12 +334,33 @@ function helpSection(
   return need.kind === 'money' ? moneyForm(need, refresh) : goodsForm(need, refresh);
 }
 
+/**
+ * A goods need's pledged quantities as they are now: a hold whose 72 hours ran out is free at
+ * once, even before the published figures catch up. Left as published if the call fails.
+ */
+async function withLiveQuantities(need: PublicNeed): Promise<void> {
+  if (need.kind !== 'goods' || !need.items) return;
+  try {
+    const live = await call<{ items: Array<{ pledged: number; delivered: number }> }>(
+      'getGoodsAvailability',
+      { needId: need.id },
+    );
+    need.items.forEach((item, index) => {
+      const now = live.items[index];
+      if (now) Object.assign(item, now);
+    });
+  } catch {
+    // The published figures are at most one settlement behind; the server checks every pledge.
+  }
+}
+
 export async function publicNeedPage(needId: string, session?: Session): Promise<void> {
   const donor = session?.role === 'donor';
   const nav = donor ? donorNav('browse') : null;
   mount(nav, h('p', { class: 'muted' }, '加载中…'));
   try {
     const need = await call<PublicNeed>('getPublicNeed', { needId });
+    if (donor) await withLiveQuantities(need);
     const progress = h('div', {}, progressView(need));
     // After a gift: the figures again (the form stays as it is, with its result).
     const refresh = async () => {
