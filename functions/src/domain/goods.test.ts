@@ -5,10 +5,12 @@ import {
   effectiveStatus,
   goodsPledgeInput,
   goodsProgressOf,
+  normalizeContactPhone,
   normalizeTrackingNumber,
   pledgeHoldMs,
   s10CheckDigit,
   shipmentInput,
+  villageReceivingInput,
   type CourierId,
   type GoodsPledgeLike,
   type GoodsPledgeStatus,
@@ -752,5 +754,36 @@ describe('effectiveStatus', () => {
       const settled = goodsProgressOf([{ name: '棉被', quantity: 2, unit: '床' }], [pledge], now);
       expect(effectiveStatus(pledge, now)).toBe(settled.decisions.get('p'));
     }
+  });
+});
+
+describe('the village office receiving goods', () => {
+  it('takes a mobile or a landline with its area code, as typed', () => {
+    expect(normalizeContactPhone('138 0013 8000')).toBe('13800138000');
+    expect(normalizeContactPhone('+86 138-0013-8000')).toBe('13800138000');
+    expect(normalizeContactPhone('０８５７－６２０９０００')).toBe('0857-6209000');
+    expect(normalizeContactPhone('08576209000')).toBe('0857-6209000');
+    expect(normalizeContactPhone('010-62345678')).toBe('010-62345678');
+    for (const bad of ['12345', '6209000', '23800138000', '0857-0209000', '010-6234567', 'x']) {
+      expect(normalizeContactPhone(bad)).toBeNull();
+    }
+  });
+
+  it('refuses a bad phone or an ID number in the address, with field paths', () => {
+    const ok = villageReceivingInput.safeParse({
+      requestId: '6f1f7c1e-2b7a-4c43-9a8e-1c1d2e3f4a5b',
+      address: '石门乡开阳村村民委员会',
+      contactName: '王信息',
+      phone: '0857 6209000',
+    });
+    expect(ok.success && ok.data.phone).toBe('0857-6209000');
+    const bad = villageReceivingInput.safeParse({
+      requestId: '6f1f7c1e-2b7a-4c43-9a8e-1c1d2e3f4a5b',
+      address: '开阳村 520526198001010016',
+      contactName: '王信息',
+      phone: '110',
+    });
+    expect(issuesOf(bad.error).map((issue) => issue.path)).toEqual(['address', 'phone']);
+    expect(issuesOf(bad.error).find((issue) => issue.path === 'phone')?.code).toBe('phone_format');
   });
 });

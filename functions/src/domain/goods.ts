@@ -278,7 +278,10 @@ export function normalizeContactPhone(raw: string): string | null {
     .replace(/[\s\-\u2010-\u2015\u2212]/g, '')
     .replace(/^\+?86/, '');
   if (/^1[3-9]\d{9}$/.test(ascii)) return ascii;
-  const landline = /^(0\d{2,3})([2-9]\d{6,7})$/.exec(ascii);
+  // Area codes are 010 and 020–029 (8-digit numbers), else four digits (7 or 8); no local number
+  // begins with 0 or 1.
+  const landline =
+    /^(0(?:10|2\d))([2-9]\d{7})$/.exec(ascii) ?? /^(0[3-9]\d{2})([2-9]\d{6,7})$/.exec(ascii);
   return landline ? `${landline[1]}-${landline[2]}` : null;
 }
 
