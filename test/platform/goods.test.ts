@@ -604,3 +604,34 @@ describe('both sides of a hand-over confirming at once', () => {
     expect(statuses.filter((status) => status !== 'delivered').length).toBe(0);
   });
 });
+
+describe('the village office receiving goods', () => {
+  it('is kept by the village administrator, with the phone checked', async () => {
+    const admin = await signIn('v07a@demo.fupin.cn');
+    const seeded = await call<{ address: string }>('getVillageReceiving', {}, admin);
+    expect(seeded.result?.address).toContain('石门坎村村民委员会');
+    const refused = await call(
+      'setVillageReceiving',
+      { requestId: newRequestId(), address: '石门坎村村委会', contactName: '陈主任', phone: '110' },
+      admin,
+    );
+    expect(refused.error?.details?.issues).toEqual([{ path: 'phone', code: 'phone_format' }]);
+    const saved = await call(
+      'setVillageReceiving',
+      {
+        requestId: newRequestId(),
+        address: '石门乡石门坎村村级综合服务中心',
+        contactName: '陈主任',
+        phone: '0857 6207 001',
+      },
+      admin,
+    );
+    expect(saved.error).toBeUndefined();
+    const read = await call('getVillageReceiving', {}, await signIn('v07b@demo.fupin.cn'));
+    expect(read.result).toEqual({
+      address: '石门乡石门坎村村级综合服务中心',
+      contactName: '陈主任',
+      phone: '0857-6207001',
+    });
+  });
+});
