@@ -74,6 +74,8 @@ it('records a face-to-face hand-over confirmed by both sides and the donor gets 
   expect(await mine.getByTestId('handover-state').textContent()).toContain('请您点击');
   await mine.getByTestId('goods-contact-open').click();
   await mine.getByTestId('receiving-address').getByText('泉发村村民委员会').waitFor();
+  expect(await mine.getByTestId('receiving-contact').textContent()).toContain('0857-6206000');
+  await narrow(donorPage);
   donorPage.once('dialog', (dialog) => void dialog.accept());
   await mine.getByTestId('confirm-handover').click();
   await donorPage
