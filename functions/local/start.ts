@@ -10,7 +10,7 @@ import { format } from 'node:util';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { defaultFontDir, fontManifestFile } from '../src/domain/certificate/fonts';
-import { PortInUseError, startPlatform } from './platform';
+import { PortInUseError, startPlatform, type Platform } from './platform';
 import { demoAccounts, demoPassword } from './demoTownship';
 
 async function main(): Promise<void> {
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   ensureFonts();
   if (!values.verbose) routeFunctionLogs(dataDir, functionLog);
   const ancestors = ancestorsOf(process.pid);
+  const running: { platform?: Platform } = {};
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -37,9 +38,17 @@ async function main(): Promise<void> {
     console.log('stopping: saving data…');
     const killer = setTimeout(() => process.exit(code || 1), 20_000);
     killer.unref();
-    await platform.stop().catch((error: unknown) => console.error(error));
+    // Before READY there is nothing to stop in order: the emulator child ends with this process.
+    await running.platform?.stop().catch((error: unknown) => console.error(error));
     process.exit(code);
   };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void stop(0));
+  // npm and tsx run this process under two or three parents; `kill` of npm or `kill -9` of any of
+  // them would leave it running and holding the ports. It stops, saving, when one of them goes.
+  setInterval(() => {
+    if (ancestors.some((pid) => !alive(pid))) void stop(0);
+  }, 500).unref();
   const platform = await startPlatform({
     dataDir,
     basePort: values['base-port'] ? Number(values['base-port']) : undefined,
@@ -51,6 +60,7 @@ async function main(): Promise<void> {
       void stop(1);
     },
   });
+  running.platform = platform;
   if (seedOnly) {
     await platform.stop();
     console.log(`seeded the demo township into ${values['data-dir']}`);
@@ -73,14 +83,6 @@ async function main(): Promise<void> {
     );
   }
   console.log('READY');
-
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
-    process.on(signal, () => void stop(0));
-  // npm and tsx run this process under two or three parents; `kill` of npm or `kill -9` of any of
-  // them would leave it running and holding the ports. It stops, saving, when one of them goes.
-  setInterval(() => {
-    if (ancestors.some((pid) => !alive(pid))) void stop(0);
-  }, 500).unref();
 }
 
 /**
