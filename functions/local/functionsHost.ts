@@ -48,6 +48,8 @@ export function createFunctionsHost(options: {
   const handlers = httpFunctionsOf(options.functions);
   const app = express();
   app.disable('x-powered-by');
+  // Callables are POSTs that no cache revalidates: hashing every answer for an ETag is waste.
+  app.set('etag', false);
 
   // Cloud Functions hands handlers a parsed body and the raw bytes.
   app.use(
