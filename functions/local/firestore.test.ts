@@ -222,6 +222,16 @@ describe('LocalFirestore', () => {
     });
     expect(runs).toBe(2);
     expect((await counter.get()).get('n')).toBe(101);
+    // So does a document that comes to match a query it ran (a phantom).
+    runs = 0;
+    await db.runTransaction(async (transaction) => {
+      runs++;
+      const open = await transaction.get(db.collection('claimsOpen').where('open', '==', true));
+      if (runs === 1) await db.doc('claimsOpen/late').set({ open: true });
+      transaction.set(db.doc('tx/openCount'), { n: open.size });
+    });
+    expect(runs).toBe(2);
+    expect((await db.doc('tx/openCount').get()).get('n')).toBe(1);
   });
 
   it('writes nothing of a batch with one stale lastUpdateTime', async () => {

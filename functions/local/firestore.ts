@@ -116,6 +116,7 @@ interface TransactionOptions {
 interface OpenTransaction {
   startedMs: number;
   reads: Map<string, number | undefined>;
+  queries: Array<{ parent: string; query: StructuredQuery; names: string[] }>;
 }
 const runQueryPath = '/google.firestore.v1.Firestore/RunQuery';
 
@@ -354,97 +355,33 @@ export class LocalFirestore {
       const request = call.request;
       const query = request.structured_query;
       if (!query || !request.has_structured_query) return original(call);
-      // A binary copy: toObject/fromObject would lose which member of a oneof is set.
-      const filterOnly = StructuredQueryClass.deserializeBinary(
-        (query as unknown as { serializeBinary(): Uint8Array }).serializeBinary(),
-      ) as unknown as Record<string, unknown>;
-      filterOnly.order_by = [];
-      filterOnly.start_at = undefined;
-      filterOnly.end_at = undefined;
-      filterOnly.limit = undefined;
-      filterOnly.offset = 0;
-      let matched: Array<{ getPath(): string }>;
+      let names: string[];
       try {
-        matched = this.state.v1Query(
-          request.parent,
-          filterOnly as unknown as Parameters<FirestoreState['v1Query']>[1],
-        );
+        names = this.queryNames(request.parent, query);
       } catch {
         return original(call);
       }
-      const orders = query.order_by.map((order) => ({
-        segments:
-          order.field.field_path === '__name__' ? [] : parseFieldPath(order.field.field_path),
-        descending: order.direction === 2,
-      }));
-      // Firestore orders by name last, in the direction of the last order given.
-      const byNameDescending = orders.at(-1)?.descending ?? false;
-      const rows: Array<{ name: string; key: Array<V1Value | undefined> }> = [];
-      for (const document of matched) {
-        const name = document.getPath();
-        // Only the fields ordered by are converted here; whole documents only for the rows sent.
-        const stored = (document as unknown as { fields: Record<string, StateField | undefined> })
-          .fields;
-        const key = orders.map((order) => {
-          if (order.segments.length === 0) return new V1Value({ reference_value: name });
-          const top = stored[order.segments[0] as string];
-          if (!top) return undefined;
-          const value = V1Value.fromObject(top.toV1ValueObject());
-          return valueAt(new Map([['', value]]), ['', ...order.segments.slice(1)]);
-        });
-        // As in Firestore, a document without a field the query orders by is not in the results.
-        if (key.every((value) => value !== undefined)) rows.push({ name, key });
-      }
-      const compareKeys = (a: Array<V1Value | undefined>, b: Array<V1Value | undefined>) => {
-        for (let i = 0; i < Math.min(a.length, b.length); i++) {
-          const order = compareValues(a[i], b[i]);
-          if (order !== 0) return orders[i]?.descending ? -order : order;
-        }
-        return 0;
-      };
-      rows.sort((x, y) => {
-        const order = compareKeys(x.key, y.key);
-        if (order !== 0) return order;
-        const byName = x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
-        return byNameDescending ? -byName : byName;
-      });
-      let cut = rows;
-      if (query.has_start_at) {
-        const { values, before } = query.start_at;
-        cut = cut.filter((row) => {
-          const c = compareKeys(row.key, values);
-          return before ? c >= 0 : c > 0;
-        });
-      }
-      if (query.has_end_at) {
-        const { values, before } = query.end_at;
-        cut = cut.filter((row) => {
-          const c = compareKeys(row.key, values);
-          return before ? c < 0 : c <= 0;
-        });
-      }
-      const limit = query.has_limit ? query.limit.value : undefined;
-      cut = cut.slice(query.offset, limit === undefined ? undefined : query.offset + limit);
       const readTime = new V1Timestamp(timestampOf(new Date()));
       const transaction =
         request.consistency_selector === 'new_transaction'
           ? this.beginTransaction(request.new_transaction)
           : request.transaction;
-      const reads =
+      const open =
         request.consistency_selector === 'new_transaction' ||
         request.consistency_selector === 'transaction'
-          ? this.transactions.get(transactionKey(transaction))?.reads
+          ? this.transactions.get(transactionKey(transaction))
           : undefined;
-      // A transaction is checked at commit against the documents it was given, not against
-      // documents that came to match the query since (no phantom protection).
-      for (const row of cut) reads?.set(row.name, this.updatedMs(row.name));
+      // At commit, the transaction is checked against the documents it was given, and the query
+      // must still give the same ones (no document came to match it, or stopped matching).
+      for (const name of names) open?.reads.set(name, this.updatedMs(name));
+      open?.queries.push({ parent: request.parent, query, names });
       const projection = query.has_select
         ? query.select.fields.map((field) => field.field_path).filter((path) => path !== '__name__')
         : undefined;
-      if (cut.length === 0)
+      if (names.length === 0)
         call.write(new RunQueryResponse({ done: true, read_time: readTime, transaction }));
-      cut.forEach((row, index) => {
-        const document = V1Document.deserializeBinary(this.documents.get(row.name) as Uint8Array);
+      names.forEach((name, index) => {
+        const document = V1Document.deserializeBinary(this.documents.get(name) as Uint8Array);
         if (projection) document.fields = projected(document.fields, projection);
         call.write(
           new RunQueryResponse({
@@ -453,12 +390,85 @@ export class LocalFirestore {
             skipped_results: 0,
             transaction,
             // The client stops reading at `done`: only the last row may say so.
-            done: index === cut.length - 1,
+            done: index === names.length - 1,
           }),
         );
       });
       call.end();
     };
+  }
+
+  /**
+   * The names of the documents a query returns, in order: the server filters; ordering (by name
+   * last, as Firestore does), cursors, offset and limit are applied here.
+   */
+  private queryNames(parent: string, query: StructuredQuery): string[] {
+    // A binary copy: toObject/fromObject would lose which member of a oneof is set.
+    const filterOnly = StructuredQueryClass.deserializeBinary(
+      (query as unknown as { serializeBinary(): Uint8Array }).serializeBinary(),
+    ) as unknown as Record<string, unknown>;
+    filterOnly.order_by = [];
+    filterOnly.start_at = undefined;
+    filterOnly.end_at = undefined;
+    filterOnly.limit = undefined;
+    filterOnly.offset = 0;
+    const matched = this.state.v1Query(
+      parent,
+      filterOnly as unknown as Parameters<FirestoreState['v1Query']>[1],
+    );
+    const orders = query.order_by.map((order) => ({
+      segments: order.field.field_path === '__name__' ? [] : parseFieldPath(order.field.field_path),
+      descending: order.direction === 2,
+    }));
+    // Firestore orders by name last, in the direction of the last order given.
+    const byNameDescending = orders.at(-1)?.descending ?? false;
+    const rows: Array<{ name: string; key: Array<V1Value | undefined> }> = [];
+    for (const document of matched) {
+      const name = document.getPath();
+      // Only the fields ordered by are converted here; whole documents only for the rows sent.
+      const stored = (document as unknown as { fields: Record<string, StateField | undefined> })
+        .fields;
+      const key = orders.map((order) => {
+        if (order.segments.length === 0) return new V1Value({ reference_value: name });
+        const top = stored[order.segments[0] as string];
+        if (!top) return undefined;
+        const value = V1Value.fromObject(top.toV1ValueObject());
+        return valueAt(new Map([['', value]]), ['', ...order.segments.slice(1)]);
+      });
+      // As in Firestore, a document without a field the query orders by is not in the results.
+      if (key.every((value) => value !== undefined)) rows.push({ name, key });
+    }
+    const compareKeys = (a: Array<V1Value | undefined>, b: Array<V1Value | undefined>) => {
+      for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        const order = compareValues(a[i], b[i]);
+        if (order !== 0) return orders[i]?.descending ? -order : order;
+      }
+      return 0;
+    };
+    rows.sort((x, y) => {
+      const order = compareKeys(x.key, y.key);
+      if (order !== 0) return order;
+      const byName = x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+      return byNameDescending ? -byName : byName;
+    });
+    let cut = rows;
+    if (query.has_start_at) {
+      const { values, before } = query.start_at;
+      cut = cut.filter((row) => {
+        const c = compareKeys(row.key, values);
+        return before ? c >= 0 : c > 0;
+      });
+    }
+    if (query.has_end_at) {
+      const { values, before } = query.end_at;
+      cut = cut.filter((row) => {
+        const c = compareKeys(row.key, values);
+        return before ? c < 0 : c <= 0;
+      });
+    }
+    const limit = query.has_limit ? query.limit.value : undefined;
+    cut = cut.slice(query.offset, limit === undefined ? undefined : query.offset + limit);
+    return cut.map((row) => row.name);
   }
 
   /**
@@ -538,7 +548,7 @@ export class LocalFirestore {
       // Transactions abandoned without a rollback must not accumulate.
       for (const [key, open] of this.transactions)
         if (now - open.startedMs > transactionLifetimeMs) this.transactions.delete(key);
-      this.transactions.set(transactionKey(id), { startedMs: now, reads: new Map() });
+      this.transactions.set(transactionKey(id), { startedMs: now, reads: new Map(), queries: [] });
     }
     return new Uint8Array(id);
   }
@@ -555,6 +565,19 @@ export class LocalFirestore {
         return failure(
           grpcStatus.aborted,
           `transaction aborted: ${path} changed since the transaction read it`,
+        );
+    }
+    for (const { parent, query, names } of open.queries) {
+      let now: string[] = [];
+      try {
+        now = this.queryNames(parent, query);
+      } catch {
+        // The query ran before; should it fail now, the transaction cannot be shown unaffected.
+      }
+      if (now.length !== names.length || now.some((name, i) => name !== names[i]))
+        return failure(
+          grpcStatus.aborted,
+          'transaction aborted: a query it ran gives other documents now',
         );
     }
     return undefined;
