@@ -159,6 +159,20 @@ describe('LocalFirestore', () => {
     expect(byScore.docs.map((doc) => doc.id)).toEqual(['n1', 'n3', 'n2']);
   });
 
+  it('keeps documents named like Object.prototype members apart from the prototype', async () => {
+    for (const id of ['constructor', 'toString', '__proto__x', 'hasOwnProperty'])
+      await db.doc(`odd/${id}`).set({ id });
+    expect((await db.doc('odd/constructor').get()).data()).toEqual({ id: 'constructor' });
+    expect((await db.doc('odd/valueOf').get()).exists).toBe(false);
+    const all = await db.collection('odd').orderBy('id').get();
+    expect(all.docs.map((doc) => doc.id)).toEqual([
+      '__proto__x',
+      'constructor',
+      'hasOwnProperty',
+      'toString',
+    ]);
+  });
+
   it('refuses an update or delete whose lastUpdateTime is stale, with FAILED_PRECONDITION', async () => {
     const ref = db.doc('claims/c');
     await ref.set({ owner: 'a', n: 1 });

@@ -64,7 +64,13 @@ FirestoreStateCollection.prototype.getDocument = function getDocument(
     {},
     {},
   );
-  self.documents[documentName] = document;
+  // Defined, not assigned: an id `__proto__` would otherwise replace the record's prototype.
+  Object.defineProperty(self.documents, documentName, {
+    value: document,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   return document;
 };
 
@@ -430,7 +436,8 @@ export class LocalFirestore {
         .fields;
       const key = orders.map((order) => {
         if (order.segments.length === 0) return new V1Value({ reference_value: name });
-        const top = stored[order.segments[0] as string];
+        const first = order.segments[0] as string;
+        const top = Object.hasOwn(stored, first) ? stored[first] : undefined;
         if (!top) return undefined;
         const value = V1Value.fromObject(top.toV1ValueObject());
         return valueAt(new Map([['', value]]), ['', ...order.segments.slice(1)]);
