@@ -1,6 +1,7 @@
 /**
  * The township administrator's dashboard in Chromium on a phone: a village's registration rate
- * moves after a household registers, its match rate after a donation, and the report exports.
+ * moves after a household registers, its match rate after a donation covers a need, and the
+ * report exports.
  */
 import type { Browser, Page } from 'playwright-core';
 import { adminDb, call, idle, newRequestId, signIn, signInByPhone } from '../support/platform';
@@ -56,16 +57,17 @@ it('shows a village’s rates move after a registration and after a donation, an
   );
   expect(matchMiddle).toBe(matchBefore);
 
-  // A donor takes up one of its published needs.
+  // A donor covers one of its published needs: a need counts as matched (对接) once covered.
   const needs = await adminDb()
     .collection('needs')
     .where('villageCode', '==', village)
     .where('status', '==', 'published')
     .get();
   const need = needs.docs.find((doc) => doc.get('kind') === 'money');
+  const remainingFen = Number(need?.get('amountFen')) - Number(need?.get('raisedFen') ?? 0);
   const donated = await call(
     'donate',
-    { requestId: newRequestId(), needId: need?.id, amountFen: 1_000 },
+    { requestId: newRequestId(), needId: need?.id, amountFen: remainingFen },
     await signInByPhone('+8613800000001'),
   );
   expect(donated.error).toBeUndefined();
