@@ -349,6 +349,14 @@ describe('honour certificates', () => {
       const giftId = gift.result?.donationId as string;
       expect(giftId).toBeDefined();
       const token = donors[index] as string;
+      // 我的捐助 names the household too, not only the certificate.
+      const mine = await call<{
+        donations: Array<{ id: string; maskedName: string; villageName: string }>;
+      }>('listMyDonations', {}, token);
+      expect(mine.result?.donations.find((donation) => donation.id === giftId)).toMatchObject({
+        maskedName: masked,
+        villageName,
+      });
       const certificate = await myCertificate(token, giftId);
       const verified = await call<{
         status: string;

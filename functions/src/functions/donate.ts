@@ -8,7 +8,7 @@ import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { runOnce } from '../services/requests';
 import { effectiveStatus, pledgeClockOf } from '../domain/goods';
-import { publicNeedsCollection } from '../services/needs';
+import { publicNeedsCollection, recipientOfNeed } from '../services/needs';
 import { openStatuses, type PublicNeedView } from '../domain/need';
 
 export const donationsCollection = collections.donations;
@@ -68,7 +68,8 @@ const wrongKind = {
 
 /**
  * A need a donor may give to now — published or matched, asking for this kind of gift — and who
- * gives to whom as the donation records it. A need not (or no longer) public is `not-found`.
+ * gives to whom as the donation records it, taken when the gift is made (a later change of
+ * profile does not rewrite what was given). A need not (or no longer) public is `not-found`.
  */
 export async function needOpenForGift(needId: string, kind: 'money' | 'goods', uid: string) {
   const [need, donor, publicNeed] = await Promise.all([
@@ -80,7 +81,18 @@ export async function needOpenForGift(needId: string, kind: 'money' | 'goods', u
     throw new HttpsError('not-found', '该需求未发布或已结束');
   }
   if (need.get('kind') !== kind) throw new HttpsError('failed-precondition', wrongKind[kind]);
-  return { need, giver: donationSnapshot(donor, publicNeed) };
+  const view = publicNeed.get('view') as PublicNeedView | undefined;
+  // A gift made at once after publication may find no projection yet: name the household from the need.
+  const recipient = view ?? (await recipientOfNeed(need));
+  return {
+    need,
+    giver: {
+      donorName: donor.name,
+      donorUnit: donor.unit,
+      maskedName: recipient?.maskedName ?? '',
+      villageName: recipient?.villageName ?? '',
+    },
+  };
 }
 
 /**
@@ -95,24 +107,6 @@ async function donorOf(uid: string): Promise<{ name: string; unit: string }> {
     });
   }
   return { name: String(donor.get('name')), unit: String(donor.get('unit') ?? '') };
-}
-
-/**
- * Who gave to whom, as the certificate will print it: the donor's name and unit and the need's
- * public masking, taken when the gift is made (a later change of profile does not rewrite what
- * was given).
- */
-function donationSnapshot(
-  donor: { name: string; unit: string },
-  publicNeed: FirebaseFirestore.DocumentSnapshot,
-) {
-  const view = publicNeed.get('view') as PublicNeedView | undefined;
-  return {
-    donorName: donor.name,
-    donorUnit: donor.unit,
-    maskedName: view?.maskedName ?? '',
-    villageName: view?.villageName ?? '',
-  };
 }
 
 /** What a donation gave, as the lists show it: an amount in fen, or goods × quantity. */

@@ -14,11 +14,11 @@ import {
   type CertificateRecord,
   type Revocation,
 } from '../domain/certificate';
-import { maskName } from '../domain/need';
 import { logs } from '../logs';
 import { certificateSigningKey, functionsRegion, publicOrigin } from '../params';
 import { collections, db, isAlreadyExists } from '../services/db';
 import { objectStore } from '../services/objectStore';
+import { recipientOfNeed } from '../services/needs';
 
 /** Where a certificate's files live: one path per serial, so a re-run rewrites, never adds. */
 export function certificatePaths(serial: string) {
@@ -83,25 +83,10 @@ async function recipientOf(
   }
   const need = await db().collection(collections.needs).doc(String(donation.needId)).get();
   if (!need.exists) throw new CannotIssue('need_missing', 'needs/{needId}');
-  const [household, village] = await Promise.all([
-    db()
-      .collection(collections.households)
-      .doc(String(need.get('householdId')))
-      .get(),
-    db()
-      .collection(collections.regions)
-      .doc(String(need.get('villageCode')))
-      .get(),
-  ]);
-  const headName = household.get('headName') ?? need.get('headName');
-  const villageName = village.get('name');
-  if (typeof headName !== 'string' || !headName) {
-    throw new CannotIssue('need_missing', 'households/{householdId}.headName');
-  }
-  if (typeof villageName !== 'string' || !villageName) {
-    throw new CannotIssue('need_missing', 'regions/{villageCode}.name');
-  }
-  return { householdMasked: maskName(headName), villageName };
+  const recipient = await recipientOfNeed(need);
+  if (!recipient)
+    throw new CannotIssue('need_missing', 'households/{householdId}, regions/{villageCode}');
+  return { householdMasked: recipient.maskedName, villageName: recipient.villageName };
 }
 
 /**

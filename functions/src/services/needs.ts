@@ -5,6 +5,7 @@ import {
   isNeedStatus,
   needStatusLabels,
   type NeedStatus,
+  maskName,
   type PublicNeedView,
 } from '../domain/need';
 import { deny } from '../lib/callable';
@@ -19,6 +20,32 @@ export type PublicNeed = PublicNeedView & { publishedAt: number };
 export function publicNeedOf(doc: FirebaseFirestore.DocumentSnapshot): PublicNeed {
   const publishedAt = doc.get('publishedAt') as FirebaseFirestore.Timestamp | undefined;
   return { ...(doc.get('view') as PublicNeedView), publishedAt: publishedAt?.toMillis() ?? 0 };
+}
+
+/**
+ * Whom a gift goes to, as donors and certificates name them: the household head masked by the
+ * function the public projection uses, and the village's name. Read from the need's household and
+ * village, not the projection, which a gift made at once after publication may find missing.
+ * Undefined when either is missing.
+ */
+export async function recipientOfNeed(
+  need: FirebaseFirestore.DocumentSnapshot,
+): Promise<{ maskedName: string; villageName: string } | undefined> {
+  const [household, village] = await Promise.all([
+    db()
+      .collection(collections.households)
+      .doc(String(need.get('householdId')))
+      .get(),
+    db()
+      .collection(collections.regions)
+      .doc(String(need.get('villageCode')))
+      .get(),
+  ]);
+  const headName = household.get('headName') ?? need.get('headName');
+  const villageName = village.get('name');
+  if (typeof headName !== 'string' || !headName) return undefined;
+  if (typeof villageName !== 'string' || !villageName) return undefined;
+  return { maskedName: maskName(headName), villageName };
 }
 
 /**
