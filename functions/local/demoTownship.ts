@@ -420,3 +420,108 @@ export function demoNeeds(households: DemoHousehold[]): DemoNeed[] {
   });
   return needs;
 }
+
+/** A gift of a demo donor, as the seed writes it (the seed adds the giver and the times). */
+export interface DemoGift {
+  id: string;
+  needId: string;
+  donorUid: string;
+  kind: 'money' | 'goods';
+  /**
+   * Money on a matched need is written `pending` (the need seeded published): the real
+   * settlement accepts it and matches the need. Gifts of fulfilled and closed needs are written
+   * as the callables leave them: accepted money, delivered goods.
+   */
+  status: 'pending' | 'accepted' | 'shipped' | 'delivered';
+  amountFen?: number;
+  items?: Array<{ itemIndex: number; name: string; unit: string; quantity: number }>;
+  trackingNumber?: string;
+}
+
+export interface DemoGiftPlan {
+  gifts: DemoGift[];
+  /** Fields that replace a need's seeded ones, so that its status and figures match its gifts. */
+  needFields: Map<string, Record<string, unknown>>;
+}
+
+/** The day households confirmed receipt of the seeded gifts (China time). */
+export const demoReceivedOn = '2026-11-20';
+
+/**
+ * Gifts that cover every matched, fulfilled and closed need (对接 means covered): money split
+ * among one to three demo donors, goods one pledge per item (a single item of several units
+ * from two donors). Matched needs are seeded published with their gifts pending (money) or
+ * shipped with a tracking number (goods, the first item of several already delivered), so the
+ * real settlement decides them and moves the need to matched. Fulfilled and closed needs carry
+ * the figures their accepted money or delivered goods give, and the household's receipt.
+ */
+export function demoGifts(needs: DemoNeed[], donorUids: readonly string[]): DemoGiftPlan {
+  const gifts: DemoGift[] = [];
+  const needFields = new Map<string, Record<string, unknown>>();
+  let turn = 0;
+  const nextDonor = () => donorUids[turn++ % donorUids.length] as string;
+  needs.forEach((need, index) => {
+    const status = String(need.need.status);
+    if (!['matched', 'fulfilled', 'closed'].includes(status)) return;
+    const settles = status === 'matched';
+    const gift = (fields: Omit<DemoGift, 'id' | 'needId' | 'donorUid'>) =>
+      gifts.push({
+        id: `demo-gift-${gifts.length + 1}`,
+        needId: need.id,
+        donorUid: nextDonor(),
+        ...fields,
+      });
+    const receipt = settles
+      ? {}
+      : { receipt: { receivedOn: demoReceivedOn, recordedBy: String(need.need.submittedBy) } };
+    if (need.need.kind === 'money') {
+      const amountFen = Number(need.need.amountFen);
+      const parts = Math.min(donorUids.length, 1 + (index % 3));
+      // Whole hundreds of yuan each; the last donor gives what is left.
+      const share = Math.floor(amountFen / parts / 10_000) * 10_000;
+      for (let part = 0; part < parts; part++) {
+        gift({
+          kind: 'money',
+          status: settles ? 'pending' : 'accepted',
+          amountFen: part < parts - 1 ? share : amountFen - share * (parts - 1),
+        });
+      }
+      needFields.set(
+        need.id,
+        settles
+          ? { status: 'published' }
+          : { raisedFen: amountFen, acceptedDonations: parts, ...receipt },
+      );
+      return;
+    }
+    const items = need.need.items as Array<{ name: string; quantity: number; unit: string }>;
+    items.forEach((item, itemIndex) => {
+      const split =
+        items.length === 1 && item.quantity > 1
+          ? [Math.floor(item.quantity / 2), item.quantity - Math.floor(item.quantity / 2)]
+          : [item.quantity];
+      for (const quantity of split) {
+        gift({
+          kind: 'goods',
+          status: !settles || (itemIndex === 0 && items.length > 1) ? 'delivered' : 'shipped',
+          items: [{ itemIndex, name: item.name, unit: item.unit, quantity }],
+          // 顺丰 waybill numbers: SF and 13 digits.
+          trackingNumber: `SF${String(1_400_000_000_000 + gifts.length + 1)}`,
+        });
+      }
+    });
+    needFields.set(
+      need.id,
+      settles
+        ? { status: 'published' }
+        : {
+            itemProgress: items.map((item) => ({
+              pledged: item.quantity,
+              delivered: item.quantity,
+            })),
+            ...receipt,
+          },
+    );
+  });
+  return { gifts, needFields };
+}

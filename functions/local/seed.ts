@@ -4,22 +4,26 @@
  * trigger fires on the seed exactly as it would on real data.
  */
 import { getAuth } from 'firebase-admin/auth';
-import { FieldValue, getFirestore } from 'firebase-admin/firestore';
+import { FieldValue, getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { collections } from '../src/services/db';
 import { evidencePhotosCollection } from '../src/services/needs';
 import { incomingPath } from '../src/domain/photos/plan';
 import { objectStore } from '../src/services/objectStore';
 import { maskName } from '../src/domain/need';
+import { pledgeHoldMs } from '../src/domain/goods';
 import { ancestorsOf } from '../src/domain/regions';
 import { seatsPerRegion } from '../src/domain/roles';
 import { staffSeatsCollection } from '../src/functions/appointStaff';
 import {
   demoAccounts,
+  demoGifts,
   demoHouseholds,
   demoNeeds,
   demoPassword,
+  demoReceivedOn,
   demoRegions,
   demoVillages,
+  type DemoAccount,
 } from './demoTownship';
 
 async function upsertAccount(account: ReturnType<typeof demoAccounts>[number]): Promise<void> {
@@ -122,14 +126,28 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
     });
   }
   const seededNeeds = demoNeeds(households);
+  const needsById = new Map(seededNeeds.map((need) => [need.id, need]));
+  const plan = demoGifts(
+    seededNeeds,
+    accounts.filter((account) => account.role === 'donor').map((account) => account.uid),
+  );
   for (const need of seededNeeds) {
+    const status = String(need.need.status);
     writes.push((batch) => {
       batch.set(db.collection(collections.needs).doc(need.id), {
         ...need.need,
+        ...plan.needFields.get(need.id),
         submittedAt: FieldValue.serverTimestamp(),
         updatedAt: FieldValue.serverTimestamp(),
-        ...(['published', 'matched', 'fulfilled', 'closed'].includes(String(need.need.status))
+        ...(['published', 'matched', 'fulfilled', 'closed'].includes(status)
           ? { publishedAt: FieldValue.serverTimestamp() }
+          : {}),
+        // Covered and received: as settlement and confirmReceipt leave them.
+        ...(['fulfilled', 'closed'].includes(status)
+          ? {
+              matchedAt: FieldValue.serverTimestamp(),
+              fulfilledAt: FieldValue.serverTimestamp(),
+            }
           : {}),
       });
       batch.set(db.collection(collections.needsPrivate).doc(need.id), need.needPrivate);
@@ -145,33 +163,52 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
       }
     });
   }
-  // Gifts already made, so the demo shows honour certificates: each demo donor has covered one
-  // matched money need. They go through the same settlement and issuing triggers as real ones.
+  // Gifts of the demo donors cover every matched, fulfilled and closed need (demoGifts): they go
+  // through the same settlement and certificate triggers as real ones.
   const donors = accounts.filter((account) => account.role === 'donor');
-  const matchedMoney = seededNeeds.filter(
-    (need) => need.need.status === 'matched' && need.need.kind === 'money',
-  );
-  donors.forEach((donor, index) => {
-    const need = matchedMoney[index];
-    if (!need) return;
+  for (const gift of plan.gifts) {
+    const need = needsById.get(gift.needId) as (typeof seededNeeds)[number];
+    const donor = donors.find((candidate) => candidate.uid === gift.donorUid) as DemoAccount;
     const village = demoVillages.find((candidate) => candidate.code === need.need.villageCode);
+    const now = FieldValue.serverTimestamp();
+    const delivered = gift.status === 'delivered';
     writes.push((batch) =>
-      batch.set(db.collection(collections.donations).doc(`demo-gift-${index + 1}`), {
-        needId: need.id,
+      batch.set(db.collection(collections.donations).doc(gift.id), {
+        needId: gift.needId,
         donorUid: donor.uid,
-        kind: 'money',
-        amountFen: need.need.amountFen,
-        status: 'pending',
+        kind: gift.kind,
+        status: gift.status,
         donorName: donor.name,
         donorUnit: donor.name.endsWith('公司') ? donor.name : '',
         maskedName: maskName(String(need.need.headName)),
         villageName: village?.name ?? '',
         villageCode: need.need.villageCode,
         townshipCode: need.need.townshipCode,
-        madeAt: FieldValue.serverTimestamp(),
+        madeAt: now,
+        ...(gift.kind === 'money'
+          ? { amountFen: gift.amountFen }
+          : {
+              items: gift.items,
+              delivery: { method: 'express', courier: 'sf', trackingNumber: gift.trackingNumber },
+              tracking: true,
+              expiresAt: Timestamp.fromMillis(Date.now() + pledgeHoldMs),
+            }),
+        ...(gift.status === 'pending' ? {} : { settledAt: now }),
+        // As recordHandover leaves an express pledge the household received.
+        ...(delivered
+          ? {
+              deliveredAt: now,
+              handover: {
+                receivedOn: demoReceivedOn,
+                recordedBy: String(need.need.submittedBy),
+                recipientConfirmed: true,
+                recipientConfirmedAt: now,
+              },
+            }
+          : {}),
       }),
     );
-  });
+  }
   for (let i = 0; i < writes.length; i += 200) {
     const batch = db.batch();
     for (const write of writes.slice(i, i + 200)) write(batch);
