@@ -6,7 +6,8 @@
  *
  * Options: --payloads N malformed per callable (1000), --accepted N hostile but schema-valid
  * per callable (100, sent after the write count), --concurrency N (6), --seed N, --only a,b,
- * --base-port N (7900), --functions-url URL --auth-host H:P --firestore-host H:P, --slow-ms N.
+ * --base-port N (default: the first free run of seven from 7900), --functions-url URL
+ * --auth-host H:P --firestore-host H:P (a running platform's), --slow-ms N.
  * Prints a table per callable and `RESULT {...}`; exits 1 if anything INTERNAL, slow or written.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,7 +31,7 @@ const { values: options } = parseArgs({
     concurrency: { type: 'string', default: '6' },
     seed: { type: 'string', default: '20261130' },
     only: { type: 'string' },
-    'base-port': { type: 'string', default: '7900' },
+    'base-port': { type: 'string' },
     'functions-url': { type: 'string' },
     'auth-host': { type: 'string', default: '127.0.0.1:9099' },
     'firestore-host': { type: 'string', default: '127.0.0.1:8080' },
@@ -55,8 +56,24 @@ interface Target {
   stop: () => Promise<void>;
 }
 
+/** The first of seven consecutive free ports from `from` on, in steps of ten. */
+async function freeBasePort(from: number): Promise<number> {
+  const { createServer } = await import('node:net');
+  const free = (port: number) =>
+    new Promise<boolean>((answer) => {
+      const server = createServer();
+      server.once('error', () => answer(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => answer(true)));
+    });
+  for (let base = from; base < from + 1000; base += 10) {
+    const ports = Array.from({ length: 7 }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
+  }
+  throw new Error('no seven free consecutive ports');
+}
+
 async function startOwnPlatform(): Promise<Target> {
-  const basePort = Number(options['base-port']);
+  const basePort = options['base-port'] ? Number(options['base-port']) : await freeBasePort(7900);
   const dataDir = mkdtempSync(join(tmpdir(), 'fupin-fuzz-'));
   const child: ChildProcess = spawn(
     process.execPath,
