@@ -97,8 +97,15 @@ beforeAll(async () => {
       .get()
   ).docs[0];
   householdId = household?.id as string;
-  photoId = (await adminDb().collection('evidencePhotos').where('villageCode', '==', village).get())
-    .docs[0]?.id as string;
+  // A seeded photo of the village administrator's: other tests upload photos as helpers, and a
+  // helper may see their own.
+  photoId = (
+    await adminDb()
+      .collection('evidencePhotos')
+      .where('villageCode', '==', village)
+      .where('uploaderUid', '==', 'demo-v02a')
+      .get()
+  ).docs[0]?.id as string;
 });
 
 const staffInVillage: Actor[] = ['villageAdmin', 'helper', 'township', 'county', 'ops'];
