@@ -1,7 +1,7 @@
 /**
- * Settling a need's donations without transaction isolation (the local Firestore server has
- * none): every commit is conditional on the documents it read being unchanged (`lastUpdateTime`
- * preconditions), and a commit that loses a race reads again and decides again.
+ * Settling a need's donations without a transaction: every commit is conditional on the
+ * documents it read being unchanged (`lastUpdateTime` preconditions), and a commit that loses a
+ * race reads again and decides again.
  *
  * Money is incremental: each pending gift is decided once, against the need as it is now
  * (domain/funding.ts), and the decision and the need's new figures go in one batch — so
