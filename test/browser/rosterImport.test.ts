@@ -4,7 +4,7 @@
  * and writes nothing until the cadre confirms.
  */
 import type { Browser, Page } from 'playwright-core';
-import { adminDb, idle } from '../support/platform';
+import { adminDb, idle, rosterRowOf } from '../support/platform';
 import { launchBrowser, phonePage, webUrl } from '../support/browser';
 
 const village = '520526105203'; // 团结村 (v03)
@@ -21,28 +21,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** One roster household's row as the national system exports it, rebuilt from its records. */
-async function rowOf(id: string): Promise<string> {
-  const [doc, secret] = await Promise.all([
-    adminDb().collection('households').doc(id).get(),
-    adminDb().collection('householdsPrivate').doc(id).get(),
-  ]);
-  const status = { not_out: '未脱贫', out: '已脱贫', returned: '返贫', stably_out: '稳定脱贫' }[
-    doc.get('status') as string
-  ];
-  return [
-    doc.get('headName'),
-    secret.get('idNumber'),
-    doc.get('address'),
-    doc.get('members'),
-    (doc.get('causes') as string[]).join('、'),
-    (Number(doc.get('annualIncomeFen')) / 100).toFixed(2),
-    status,
-    doc.get('helperName') ?? '',
-    doc.get('outYear') ?? '',
-  ].join(',');
-}
-
 const onRoster = async () =>
   (
     await adminDb()
@@ -57,7 +35,7 @@ it('imports a short file without taking anyone off, and names the removals of a 
   const file = {
     name: 'roster.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from([header, await rowOf(before[0] as string)].join('\n')),
+    buffer: Buffer.from([header, await rosterRowOf(before[0] as string)].join('\n')),
   };
   await page.goto(webUrl());
   await page.locator('[data-testid="demo-account"][data-email="v03a@demo.fupin.cn"]').click();

@@ -12,6 +12,7 @@ import {
   idle,
   newRequestId,
   redeliver,
+  rosterRowOf,
   signIn,
   signInByPhone,
 } from '../support/platform';
@@ -307,27 +308,6 @@ describe('the roster and the ledger', () => {
       ).docs
         .map((doc) => doc.id)
         .sort();
-    /** A household's row as the national system would export it, rebuilt from its records. */
-    const rowOf = async (id: string) => {
-      const [doc, secret] = await Promise.all([
-        adminDb().collection('households').doc(id).get(),
-        adminDb().collection('householdsPrivate').doc(id).get(),
-      ]);
-      const status = { not_out: '未脱贫', out: '已脱贫', returned: '返贫', stably_out: '稳定脱贫' }[
-        doc.get('status') as string
-      ];
-      return [
-        doc.get('headName'),
-        secret.get('idNumber'),
-        doc.get('address'),
-        doc.get('members'),
-        (doc.get('causes') as string[]).join('、'),
-        (Number(doc.get('annualIncomeFen')) / 100).toFixed(2),
-        status,
-        doc.get('helperName') ?? '',
-        doc.get('outYear') ?? '',
-      ].join(',');
-    };
 
     it('adds and updates only, unless the file is said to be the whole roster', async () => {
       const before = await onRosterIds();
@@ -336,7 +316,7 @@ describe('the roster and the ledger', () => {
       const partial = await importCsv([
         `${row('杨补一', '520526198001010016')},`,
         `${row('杨补二', '520526198001010040')},`,
-        `${await rowOf(before[0] as string)}`,
+        `${await rosterRowOf(before[0] as string)}`,
       ]);
       expect(partial).toMatchObject({ ok: true, mode: 'partial', created: 2, updated: 1 });
       expect(partial.leftRoster).toBe(0);
@@ -348,7 +328,7 @@ describe('the roster and the ledger', () => {
 
       // The whole roster but two: a dry run names the two and writes nothing.
       const [gone1, gone2, ...kept] = withNew;
-      const whole = await Promise.all(kept.map(rowOf));
+      const whole = await Promise.all(kept.map(rosterRowOf));
       const preview = await importCsv(whole, { mode: 'full', dryRun: true });
       expect(preview).toMatchObject({ ok: true, mode: 'full', dryRun: true, leftRoster: 2 });
       await idle();
@@ -360,13 +340,18 @@ describe('the roster and the ledger', () => {
       expect(await onRosterIds()).toEqual(kept);
 
       // 返贫再进: a partial file brings the two back.
-      const back = await importCsv([await rowOf(gone1 as string), await rowOf(gone2 as string)]);
+      const back = await importCsv([
+        await rosterRowOf(gone1 as string),
+        await rosterRowOf(gone2 as string),
+      ]);
       expect(back).toMatchObject({ created: 0, updated: 2, leftRoster: 0 });
       await idle();
       expect(await onRosterIds()).toEqual(withNew);
 
       // The village as it was, for the tests after this one: the two added leave again.
-      const restored = await importCsv(await Promise.all(before.map(rowOf)), { mode: 'full' });
+      const restored = await importCsv(await Promise.all(before.map(rosterRowOf)), {
+        mode: 'full',
+      });
       expect(restored.leftRoster).toBe(2);
       await idle();
       expect(await onRosterIds()).toEqual(before);

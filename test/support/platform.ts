@@ -187,3 +187,25 @@ export function pledgeGoods(
     donor,
   );
 }
+
+/** One roster household's row as the national system exports it, rebuilt from its records. */
+export async function rosterRowOf(id: string): Promise<string> {
+  const [doc, secret] = await Promise.all([
+    adminDb().collection('households').doc(id).get(),
+    adminDb().collection('householdsPrivate').doc(id).get(),
+  ]);
+  const status = { not_out: '未脱贫', out: '已脱贫', returned: '返贫', stably_out: '稳定脱贫' }[
+    doc.get('status') as string
+  ];
+  return [
+    doc.get('headName'),
+    secret.get('idNumber'),
+    doc.get('address'),
+    doc.get('members'),
+    (doc.get('causes') as string[]).join('、'),
+    (Number(doc.get('annualIncomeFen')) / 100).toFixed(2),
+    status,
+    doc.get('helperName') ?? '',
+    doc.get('outYear') ?? '',
+  ].join(',');
+}
