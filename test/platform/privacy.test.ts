@@ -241,12 +241,14 @@ describe('a helper sees evidence photos of their own needs only', () => {
       signIn('helper2@demo.fupin.cn'),
       signIn('v01a@demo.fupin.cn'),
     ]);
-    // A seeded need of the village, submitted by its administrator.
+    // A seeded need of the village, submitted by its administrator (other tests publish needs
+    // there with stand-in photo records).
     const seeded = (
       await adminDb()
         .collection('needs')
         .where('villageCode', '==', village)
         .where('status', '==', 'published')
+        .where('submittedBy', '==', 'demo-v01a')
         .get()
     ).docs[0];
     const seededPhoto = (seeded?.get('evidencePhotoIds') as string[])[0] as string;

