@@ -86,8 +86,15 @@ beforeAll(async () => {
     '520526106',
   );
   tokens.otherCounty = await tokenWithClaims('matrix-other-county', 'county_admin', '520527');
-  const need = (await adminDb().collection('needs').where('villageCode', '==', village).get())
-    .docs[0];
+  // A need the village administrator seeded: other tests submit needs here as helper3, who may
+  // act on their own.
+  const need = (
+    await adminDb()
+      .collection('needs')
+      .where('villageCode', '==', village)
+      .where('submittedBy', '==', 'demo-v02a')
+      .get()
+  ).docs[0];
   needId = need?.id as string;
   const household = (
     await adminDb()
