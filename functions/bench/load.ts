@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { holderOf } from '../local/platform';
+import { untilReady } from '../local/untilReady';
 
 const { values } = parseArgs({
   options: {
@@ -101,15 +102,7 @@ async function startOwnPlatform(): Promise<{ child: ChildProcess; web: string }>
     args.pop();
   }
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 600_000;
-  while (!/^READY$/m.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`the platform did not start:\n${output.slice(-2000)}`);
-    await sleep(200);
-  }
+  const output = await untilReady(child, 600_000).ready;
   return { child, web: /^web: (\S+)/m.exec(output)?.[1] as string };
 }
 

@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import type { z } from 'zod';
+import { untilReady } from '../local/untilReady';
 
 const projectId = 'demo-fupin';
 const region = 'asia-east2';
@@ -87,22 +88,7 @@ async function startOwnPlatform(): Promise<Target> {
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let output = '';
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no READY:\n${output.slice(-2000)}`)), 180_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/^READY$/m.test(output)) {
-        clearTimeout(timer);
-        ready();
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`the platform exited (${code}) before READY:\n${output.slice(-2000)}`));
-    });
-  });
+  const output = await untilReady(child).ready;
   const functionsUrl = /^functions: (\S+?)\/demo-fupin/m.exec(output)?.[1];
   if (!functionsUrl) throw new Error('the platform printed no functions URL');
   return {

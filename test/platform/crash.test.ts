@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { testBasePort } from '../support/globalSetup';
+import { untilReady } from '../../functions/local/untilReady';
 import { call, projectId, signInAsDonor } from '../support/platform';
 
 const root = resolve(__dirname, '../..');
@@ -47,15 +48,7 @@ async function start(): Promise<ChildProcess> {
     ],
     { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: savedEnv },
   );
-  let output = '';
-  await new Promise<void>((ready, fail) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/^READY$/m.test(output)) ready();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => fail(new Error(`exited (${code}) before READY:\n${output}`)));
-  });
+  await untilReady(child).ready;
   return child;
 }
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testBasePort } from '../support/globalSetup';
 import { holderOf } from '../../functions/local/platform';
+import { untilReady } from '../../functions/local/untilReady';
 
 const root = resolve(__dirname, '../..');
 const functionsUrl = () => process.env.FUPIN_FUNCTIONS_URL as string;
@@ -20,7 +21,7 @@ interface Instance {
   basePort: number;
   dataDir: string;
   output: () => string;
-  ready: Promise<void>;
+  ready: Promise<string>;
   exited: Promise<number | null>;
 }
 
@@ -46,24 +47,9 @@ function startInstance(basePort: number, dataDir: string, launcher: 'node' | 'sh
           cwd: root,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const ready = new Promise<void>((done, fail) => {
-    const timer = setInterval(() => {
-      if (/^READY$/m.test(output)) {
-        clearInterval(timer);
-        done();
-      }
-    }, 100);
-    void exited.then((code) => {
-      clearInterval(timer);
-      fail(new Error(`the instance exited (${code}) before READY:\n${output.slice(-2000)}`));
-    });
-  });
-  ready.catch(() => undefined);
-  return { child, basePort, dataDir, output: () => output, ready, exited } as Instance;
+  const { ready, output } = untilReady(child);
+  return { child, basePort, dataDir, output, ready, exited } as Instance;
 }
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'fupin-lifecycle-'));

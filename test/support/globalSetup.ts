@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { untilReady } from '../../functions/local/untilReady';
 
 // Fixed ports far from `npm start`'s, so the tests run beside a developer's platform; settable for a second run.
 export const testBasePort = Number(process.env.FUPIN_TEST_BASE_PORT ?? 7300);
@@ -30,26 +31,7 @@ export default async function globalSetup(): Promise<void> {
     },
   );
   (globalThis as { __platform?: typeof child }).__platform = child;
-  let output = '';
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(
-      () =>
-        fail(new Error(`the local platform did not print READY in time:\n${output.slice(-3000)}`)),
-      180_000,
-    );
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/^READY$/m.test(output)) {
-        clearTimeout(timer);
-        ready();
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`the local platform exited (${code}) before READY:\n${output.slice(-3000)}`));
-    });
-  });
+  const output = await untilReady(child).ready;
   const web = /^web: (\S+)/m.exec(output)?.[1];
   const functions = /^functions: (\S+?)\/demo-fupin/m.exec(output)?.[1];
   Object.assign(process.env, {
