@@ -2,6 +2,7 @@
  * Registration only: initialise the Admin SDK and export every function. Each function lives in
  * its own file under functions/, named like its export.
  */
+import './globalOptions';
 import { initializeApp } from 'firebase-admin/app';
 
 initializeApp();

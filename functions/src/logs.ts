@@ -18,6 +18,15 @@ export const logs = {
       errorCode: (error as { code?: unknown } | undefined)?.code,
     });
   },
+  /** A stored document that does not match its schema: ops repair it, the read failed. */
+  storedDocumentInvalid(collection: string, documentId: string, issues: string[]) {
+    logger.error('stored document does not match its schema', {
+      event: 'stored_document_invalid',
+      collection,
+      documentId,
+      issues,
+    });
+  },
   /** A raw request refused before the SDK decoded it: its body is never logged. */
   callableMalformed(fn: string, code: string) {
     logger.warn('callable request malformed', { event: 'callable_malformed', fn, code });

@@ -7,6 +7,13 @@ import { defineSecret, defineString } from 'firebase-functions/params';
 /** Where the functions run: Hong Kong is the region nearest to the platform's users. */
 export const functionsRegion = 'asia-east2';
 
+/**
+ * The ceiling on instances of any one function: a township's peak (a roster import, a morning of
+ * submissions, a donation drive) needs a handful, and a runaway client or a retry storm must not
+ * scale cost without bound. Raise it per function where a measured load says so.
+ */
+export const maxInstancesPerFunction = 20;
+
 /** Public origin of the web client, used in certificate verification links. */
 export const publicOrigin = defineString('PUBLIC_ORIGIN', {
   default: 'https://fupin.web.app',

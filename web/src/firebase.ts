@@ -17,6 +17,7 @@ import {
   httpsCallable,
   type Functions,
 } from 'firebase/functions';
+import type { CallableAnswer, CallableInput, CallableName } from '../../functions/src/contract';
 
 export interface DemoAccount {
   label: string;
@@ -96,8 +97,22 @@ export async function initFirebase(): Promise<void> {
   }
 }
 
-/** Calls a callable function; errors keep the SDK's `code` (functions/…) and server `details`. */
-export async function call<T>(name: string, data: unknown): Promise<T> {
+/**
+ * Calls a callable function by its name in the contract, with the input it declares, and answers
+ * what it declares; errors keep the SDK's `code` (functions/…) and server `details`.
+ */
+export async function call<N extends CallableName>(
+  name: N,
+  data: CallableInput<N>,
+): Promise<CallableAnswer<N>> {
+  const result = await httpsCallable<CallableInput<N>, CallableAnswer<N>>(functions, name, {
+    timeout: 30_000,
+  })(data);
+  return result.data;
+}
+
+/** @deprecated being replaced by `call`, typed by the contract. */
+export async function untypedCall<T>(name: string, data: unknown): Promise<T> {
   const result = await httpsCallable(functions, name, { timeout: 30_000 })(data);
   return result.data as T;
 }

@@ -3,7 +3,7 @@
  * server answers (see pending.ts); on a network failure the entered data stays and a 重试 button
  * sends the same request again.
  */
-import { call, type CallError } from './firebase';
+import { untypedCall, type CallError } from './firebase';
 import { h } from './dom';
 import { isRetryable } from './format';
 import { browserStorage, Drafts, PendingSubmissions } from './pending';
@@ -30,7 +30,7 @@ export async function submitSafely<T>(
   const request = pending.prepare(key, data);
   let result: T;
   try {
-    result = await call<T>(name, { ...request.data, requestId: request.requestId });
+    result = await untypedCall<T>(name, { ...request.data, requestId: request.requestId });
   } catch (error) {
     const failure = error as CallError;
     if (isRetryable(failure.code)) {

@@ -4,7 +4,7 @@ import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
 import { canAppoint, seatsPerRegion, staffRoles } from '../domain/roles';
 import { personNameSchema } from '../domain/validation/text';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db, isAlreadyExists } from '../services/db';
 import { runOnce } from '../services/requests';
@@ -35,7 +35,7 @@ async function userIdForPhone(phone: string, name: string): Promise<string> {
  * information administrators and helpers). Seats are documents created with `create()`, so two
  * appointments racing for the last of a village's two seats cannot both win.
  */
-export const appointStaff = callable({
+export const appointStaff = untypedCallable({
   name: 'appointStaff',
   input: appointStaffInput,
   roles: ['ops', 'province_admin', 'city_admin', 'county_admin', 'township_admin'],
@@ -96,7 +96,7 @@ export const removeStaffInput = z.strictObject({
  * Ends an appointment: the staff record turns inactive (which every sensitive call checks), the
  * seat is freed, claims are cleared and sessions revoked.
  */
-export const removeStaff = callable({
+export const removeStaff = untypedCallable({
   name: 'removeStaff',
   input: removeStaffInput,
   roles: ['ops', 'province_admin', 'city_admin', 'county_admin', 'township_admin'],

@@ -8,7 +8,7 @@ import {
   type CertificateRecord,
 } from '../domain/certificate';
 import { requestIdSchema, docIdSchema } from '../domain/validation/common';
-import { callable, deny, publicCallable } from '../lib/callable';
+import { untypedCallable, deny, untypedPublicCallable } from '../lib/callable';
 import { logs } from '../logs';
 import { certificateSigningKey } from '../params';
 import { collections, db } from '../services/db';
@@ -46,7 +46,7 @@ function shownRecord(record: CertificateRecord) {
  * nowhere and its gift still stands), revoked (with the reason and date), or tampered (then
  * nothing of it is shown). A serial typed from paper is read as Crockford base-32 allows.
  */
-export const verifyCertificate = publicCallable({
+export const verifyCertificate = untypedPublicCallable({
   name: 'verifyCertificate',
   input: verifyCertificateInput,
   secrets: [certificateSigningKey],
@@ -98,7 +98,7 @@ export const verifyCertificate = publicCallable({
 export const getCertificateFilesInput = z.strictObject({ serial: serialSchema });
 
 /** A donor's own certificate: short-lived links to the PDF and the PNG preview. */
-export const getCertificateFiles = callable({
+export const getCertificateFiles = untypedCallable({
   name: 'getCertificateFiles',
   input: getCertificateFilesInput,
   roles: ['donor'],
@@ -126,7 +126,7 @@ export const refundDonationInput = z.strictObject({
  * donation leaves the need's funding at once, in the same batch, and its certificate is revoked.
  * A need found false is taken down.
  */
-export const refundDonation = callable({
+export const refundDonation = untypedCallable({
   name: 'refundDonation',
   input: refundDonationInput,
   roles: ['ops'],

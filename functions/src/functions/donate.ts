@@ -3,7 +3,7 @@ import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
 import { docIdSchema, requestIdSchema } from '../domain/validation/common';
 import { amountFenSchema } from '../domain/validation/money';
-import { callable } from '../lib/callable';
+import { untypedCallable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { runOnce } from '../services/requests';
@@ -27,7 +27,7 @@ export const donateInput = z.strictObject({
  * racing for the last of a need, or a withdrawal racing the gift, are settled there (declined
  * `need_covered` or `need_closed`), conditionally on the need being unchanged since its read.
  */
-export const donate = callable({
+export const donate = untypedCallable({
   name: 'donate',
   input: donateInput,
   roles: ['donor'],
@@ -125,7 +125,7 @@ export function giftOf(doc: FirebaseFirestore.DocumentSnapshot) {
 export const listMyDonationsInput = z.strictObject({});
 
 /** A donor's own donations, newest first, with what became of each. */
-export const listMyDonations = callable({
+export const listMyDonations = untypedCallable({
   name: 'listMyDonations',
   input: listMyDonationsInput,
   roles: ['donor'],

@@ -11,7 +11,7 @@ import {
 } from '../domain/donor';
 import type { PublicNeedView } from '../domain/need';
 import { levelOfCode, regionFieldNameOf, type RegionLevel } from '../domain/regions';
-import { callable } from '../lib/callable';
+import { untypedCallable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { publicNeedsCollection, publicNeedOf } from '../services/needs';
@@ -50,7 +50,7 @@ async function followsView(codes: readonly string[]) {
  * The donor's profile (person or enterprise, name, unit), as printed on honour certificates and
  * reported on the registration table. The phone comes from the verified sign-in, never the form.
  */
-export const saveDonorProfile = callable({
+export const saveDonorProfile = untypedCallable({
   name: 'saveDonorProfile',
   input: donorProfileInput,
   roles: ['donor'],
@@ -100,7 +100,7 @@ const newsPageSize = 10;
  * The donor's profile, followed regions (爱心关注) and what is new there: the latest published
  * needs of those regions, marked new when published since the donor last looked.
  */
-export const getDonorProfile = callable({
+export const getDonorProfile = untypedCallable({
   name: 'getDonorProfile',
   input: getDonorProfileInput,
   roles: ['donor'],
@@ -136,7 +136,7 @@ export const getDonorProfile = callable({
 export const setFollowInput = z.strictObject({ regionCode: regionCodeSchema, follow: z.boolean() });
 
 /** 爱心关注: follow or unfollow a region (any level); at most {@link maxFollows}. */
-export const setFollow = callable({
+export const setFollow = untypedCallable({
   name: 'setFollow',
   input: setFollowInput,
   roles: ['donor'],

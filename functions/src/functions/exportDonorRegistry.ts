@@ -10,7 +10,7 @@ import {
 import { levelOfCode, regionFieldNameOf, type RegionLevel } from '../domain/regions';
 import { tableFile } from '../domain/table';
 import { chinaDateOf } from '../domain/validation/idNumber';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 
@@ -26,7 +26,7 @@ export const exportDonorRegistryInput = z.strictObject({
  * administrators see phones masked (138****0001); the township and above in full, as the table
  * is reported to the township office.
  */
-export const exportDonorRegistry = callable({
+export const exportDonorRegistry = untypedCallable({
   name: 'exportDonorRegistry',
   input: exportDonorRegistryInput,
   roles: ['village_admin', 'township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],

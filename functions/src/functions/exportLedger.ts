@@ -5,7 +5,7 @@ import { canRead } from '../domain/roles';
 import { ledgerCsv, ledgerXlsx, type LedgerEntry } from '../domain/roster/ledger';
 import { exportFile } from '../domain/table';
 import { chinaDateOf } from '../domain/validation/idNumber';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 
 export const exportLedgerInput = z.strictObject({
@@ -21,7 +21,7 @@ export const exportLedgerInput = z.strictObject({
  * ID numbers appear as their last four characters: a full number is only ever revealed one at a
  * time, with a reason, through revealSensitive.
  */
-export const exportLedger = callable({
+export const exportLedger = untypedCallable({
   name: 'exportLedger',
   input: exportLedgerInput,
   roles: ['village_admin', 'township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],

@@ -10,7 +10,7 @@ import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '
 import { canRead } from '../domain/roles';
 import { tableFile } from '../domain/table';
 import { chinaDateOf } from '../domain/validation/idNumber';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 
 export const exportRatesReportInput = z.strictObject({
@@ -34,7 +34,7 @@ const percentText = (rate: number | undefined) =>
   rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;
 
 /** The rates report of a region's child regions (the 通报 table), as CSV or XLSX. */
-export const exportRatesReport = callable({
+export const exportRatesReport = untypedCallable({
   name: 'exportRatesReport',
   input: exportRatesReportInput,
   roles: ['township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { evidencePhotosCollection } from '../domain/photos/plan';
 import { canRead, staffRoles, type Caller } from '../domain/roles';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { objectStore } from '../services/objectStore';
@@ -58,7 +58,7 @@ async function assertHelperScope(
  * region contains the photo's village (helpers: only their own, see assertHelperScope). A photo that does not exist and one out of scope get the
  * same permission-denied, and the whole request fails with it. Every URL issued is logged.
  */
-export const getEvidencePhotoUrls = callable({
+export const getEvidencePhotoUrls = untypedCallable({
   name: 'getEvidencePhotoUrls',
   input: getEvidencePhotoUrlsInput,
   roles: staffRoles,

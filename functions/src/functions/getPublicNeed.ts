@@ -1,7 +1,7 @@
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
 import { docIdSchema } from '../domain/validation/common';
-import { callable } from '../lib/callable';
+import { untypedCallable } from '../lib/callable';
 import { signedInRoles } from '../domain/roles';
 import { db } from '../services/db';
 import { evidencePhotosCollection, publicNeedOf, publicNeedsCollection } from '../services/needs';
@@ -17,7 +17,7 @@ const photoLinkTtlMs = 10 * 60_000;
  * village, category, reason, amounts, and short-lived links to the processed evidence photos
  * (re-encoded without metadata, so no GPS). Nothing else exists in the projection.
  */
-export const getPublicNeed = callable({
+export const getPublicNeed = untypedCallable({
   name: 'getPublicNeed',
   input: getPublicNeedInput,
   roles: signedInRoles,

@@ -11,7 +11,7 @@ import {
 } from '../domain/rates';
 import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '../domain/regions';
 import { canRead } from '../domain/roles';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 import { nationalStatsId } from '../services/rollup';
 import { historyCollection } from './snapshotRates';
@@ -41,7 +41,7 @@ function figures(data: FirebaseFirestore.DocumentData | undefined) {
  * (villages of a township, townships of a county, …) lagging first, and its daily history.
  * Villages are exact; regions above them are at most a minute behind (the rollup).
  */
-export const getRatesDashboard = callable({
+export const getRatesDashboard = untypedCallable({
   name: 'getRatesDashboard',
   input: getRatesDashboardInput,
   roles: ['township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { registrationRate } from '../domain/rates';
 import { canRead, type Caller } from '../domain/roles';
 import { householdStatusLabels, type HouseholdStatus } from '../domain/household';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 
 export const getVillageOverviewInput = z.strictObject({
@@ -25,7 +25,7 @@ function villageOf(caller: Caller, requested: string | undefined): string {
 }
 
 /** A village as its staff see it: name, registration figures and a page of its households. */
-export const getVillageOverview = callable({
+export const getVillageOverview = untypedCallable({
   name: 'getVillageOverview',
   input: getVillageOverviewInput,
   roles: [

@@ -20,7 +20,7 @@ import { reasonLabels } from '../domain/photos/sniff';
 import { objectStore } from '../services/objectStore';
 import type { GoodsItem } from '../domain/need';
 import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
-import { callable, publicCallable } from '../lib/callable';
+import { untypedCallable, untypedPublicCallable } from '../lib/callable';
 import { appendAudit } from '../services/audit';
 import { getAuth } from 'firebase-admin/auth';
 import { logs } from '../logs';
@@ -32,7 +32,7 @@ import { settleNeed } from '../services/settlement';
 import { needOpenForGift } from './donate';
 
 /** The couriers a donor picks from (their tracking numbers are checked against each format). */
-export const listCouriers = publicCallable({
+export const listCouriers = untypedPublicCallable({
   name: 'listCouriers',
   input: z.strictObject({}),
   handler: async () => ({ couriers: couriers.map(({ id, label, hint }) => ({ id, label, hint })) }),
@@ -45,7 +45,7 @@ export const listCouriers = publicCallable({
  * pledges (earliest first) and expireGoodsPledges releases it when the time runs out. A quantity
  * beyond what is still free is refused at once with `failed-precondition`.
  */
-export const pledgeGoods = callable({
+export const pledgeGoods = untypedCallable({
   name: 'pledgeGoods',
   input: goodsPledgeInput,
   roles: ['donor'],
@@ -204,7 +204,7 @@ export const getGoodsAvailabilityInput = z.strictObject({ needId: docIdSchema })
  * themselves: a hold past its time is free at once (the projection donors read catches up when
  * the lapse is written, which this does too). Counts only, for the need page's 帮助TA form.
  */
-export const getGoodsAvailability = callable({
+export const getGoodsAvailability = untypedCallable({
   name: 'getGoodsAvailability',
   input: getGoodsAvailabilityInput,
   roles: ['donor'],
@@ -242,7 +242,7 @@ async function ownGoodsDonation(uid: string, donationId: string) {
 }
 
 /** The donor adds the courier and tracking number of a pledge: it is shipped and stops expiring. */
-export const recordShipment = callable({
+export const recordShipment = untypedCallable({
   name: 'recordShipment',
   input: shipmentInput,
   roles: ['donor'],
@@ -295,7 +295,7 @@ function awaitingDonor(donation: FirebaseFirestore.DocumentSnapshot, donorConfir
  * then the hand-over is recorded and the pledge stops expiring. A delivered donation counts as
  * delivered on the need and earns its honour certificate.
  */
-export const recordHandover = callable({
+export const recordHandover = untypedCallable({
   name: 'recordHandover',
   input: recordHandoverInput,
   roles: ['village_admin', 'helper'],
@@ -360,7 +360,7 @@ export const confirmHandoverInput = z.strictObject({
  * side, which no cadre can tick for them. Delivered once the household's side is recorded too
  * (recordHandover), whichever comes first. Idempotent: a second tap answers the same.
  */
-export const confirmHandover = callable({
+export const confirmHandover = untypedCallable({
   name: 'confirmHandover',
   input: confirmHandoverInput,
   roles: ['donor'],
@@ -435,7 +435,7 @@ async function receivingOf(villageCode: string) {
 }
 
 /** The village administrator sets where donors send goods and whom they meet: the village office. */
-export const setVillageReceiving = callable({
+export const setVillageReceiving = untypedCallable({
   name: 'setVillageReceiving',
   input: villageReceivingInput,
   roles: ['village_admin'],
@@ -457,7 +457,7 @@ export const setVillageReceiving = callable({
 });
 
 /** What the village's administrator and helpers see of their own receiving address. */
-export const getVillageReceiving = callable({
+export const getVillageReceiving = untypedCallable({
   name: 'getVillageReceiving',
   input: z.strictObject({}),
   roles: ['village_admin', 'helper'],
@@ -476,7 +476,7 @@ const contactStatuses = ['pending', 'held', 'shipped'];
  * address and contact (never the household's home); for a face-to-face hand-over the village's
  * administrator or the household's helper gets the donor's name and phone.
  */
-export const getGoodsContact = callable({
+export const getGoodsContact = untypedCallable({
   name: 'getGoodsContact',
   input: getGoodsContactInput,
   roles: ['donor', 'village_admin', 'helper'],
@@ -584,7 +584,7 @@ export const attachGoodsPhotoInput = z.strictObject({
  * the evidence pipeline's own code — screened, oriented, re-encoded without metadata (no GPS) —
  * and stored at one path per donation, so a retry or a second photo replaces the first.
  */
-export const attachGoodsPhoto = callable({
+export const attachGoodsPhoto = untypedCallable({
   name: 'attachGoodsPhoto',
   input: attachGoodsPhotoInput,
   roles: ['donor'],

@@ -18,7 +18,7 @@ import {
 import { canRead } from '../domain/roles';
 import { tableFile } from '../domain/table';
 import { chinaDateOf } from '../domain/validation/idNumber';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { runOnce } from '../services/requests';
@@ -32,7 +32,7 @@ export const spotChecksCollection = 'spotChecks';
  * signed. One record per household per year (`{householdId}_{year}`), recomputed from what it
  * holds, so a retried request changes nothing.
  */
-export const recordHomeVisit = callable({
+export const recordHomeVisit = untypedCallable({
   name: 'recordHomeVisit',
   input: recordHomeVisitInput,
   roles: ['village_admin', 'helper'],
@@ -81,7 +81,7 @@ export const setSpotCheckInput = z.strictObject({
 });
 
 /** The township records whether the city sampled a village this year, and how many households. */
-export const setSpotCheck = callable({
+export const setSpotCheck = untypedCallable({
   name: 'setSpotCheck',
   input: setSpotCheckInput,
   roles: ['township_admin', 'county_admin'],
@@ -109,7 +109,7 @@ export const exportVisitProgressInput = z.strictObject({
 });
 
 /** The 一户一册一卡工作进展情况表 of a township (seed 004), as CSV or XLSX. */
-export const exportVisitProgress = callable({
+export const exportVisitProgress = untypedCallable({
   name: 'exportVisitProgress',
   input: exportVisitProgressInput,
   roles: ['village_admin', 'township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { regionFieldsOf } from '../domain/regions';
 import { parseRoster, type RosterHousehold } from '../domain/roster/parse';
 import { requestIdSchema } from '../domain/validation/common';
-import { callable } from '../lib/callable';
+import { untypedCallable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 
@@ -62,7 +62,7 @@ function householdFields(row: RosterHousehold) {
  * written in batches under an import record, with deterministic document ids and idempotent
  * writes, so a retry with the same request id finishes the same import.
  */
-export const importRoster = callable({
+export const importRoster = untypedCallable({
   name: 'importRoster',
   input: importRosterInput,
   roles: ['village_admin'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { couriers, effectiveStatus, pledgeClockOf } from '../domain/goods';
 import { docIdSchema } from '../domain/validation/common';
-import { callable } from '../lib/callable';
+import { untypedCallable } from '../lib/callable';
 import { giftOf } from './donate';
 import { collections, db } from '../services/db';
 import { needForAction } from '../services/needs';
@@ -18,7 +18,7 @@ const photoLinkTtlMs = 10 * 60_000;
  * by one through getGoodsContact, which logs it), what, how it travels, and where it stands, so
  * they can record the hand-over (recordHandover) and the household's receipt (confirmReceipt).
  */
-export const listNeedDonations = callable({
+export const listNeedDonations = untypedCallable({
   name: 'listNeedDonations',
   input: listNeedDonationsInput,
   roles: ['village_admin', 'helper'],

@@ -8,7 +8,7 @@ import {
 } from '../domain/need';
 import { canRead } from '../domain/roles';
 import { docIdSchema } from '../domain/validation/common';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 
 export const listNeedsInput = z.strictObject({
@@ -25,7 +25,7 @@ export const listNeedsInput = z.strictObject({
  * A village's needs as its staff see them (the review queue): the household's name, the last four
  * characters of its ID and bank numbers, never more. Helpers see the needs they submitted.
  */
-export const listNeeds = callable({
+export const listNeeds = untypedCallable({
   name: 'listNeeds',
   input: listNeedsInput,
   roles: [

@@ -4,7 +4,7 @@ import { regionCodeSchema } from '../domain/donor';
 import { needCategories } from '../domain/need';
 import { levelOfCode, regionFieldNameOf, type RegionLevel } from '../domain/regions';
 import { docIdSchema } from '../domain/validation/common';
-import { callable } from '../lib/callable';
+import { untypedCallable } from '../lib/callable';
 import { signedInRoles } from '../domain/roles';
 import { db } from '../services/db';
 import { publicNeedOf, publicNeedsCollection } from '../services/needs';
@@ -30,7 +30,7 @@ export const listPublicNeedsInput = z.strictObject({
  * target first; see domain/discovery.ts). Every combination has a declared index, and a page
  * costs its size + 1 reads (+ 1 for the cursor).
  */
-export const listPublicNeeds = callable({
+export const listPublicNeeds = untypedCallable({
   name: 'listPublicNeeds',
   input: listPublicNeedsInput,
   roles: signedInRoles,

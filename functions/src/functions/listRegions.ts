@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { regionCodeSchema } from '../domain/donor';
-import { publicCallable } from '../lib/callable';
+import { untypedPublicCallable } from '../lib/callable';
 import { collections, db } from '../services/db';
 
 export const listRegionsInput = z.strictObject({ parentCode: regionCodeSchema.optional() });
@@ -9,7 +9,7 @@ export const listRegionsInput = z.strictObject({ parentCode: regionCodeSchema.op
  * The divisions under a region (provinces when none is given), for the region pickers of the
  * donor's search and 爱心关注. Names and codes are public (the national division code table).
  */
-export const listRegions = publicCallable({
+export const listRegions = untypedPublicCallable({
   name: 'listRegions',
   input: listRegionsInput,
   handler: async ({ parentCode }) => {

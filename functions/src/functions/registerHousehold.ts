@@ -1,7 +1,7 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
-import { deny, callable } from '../lib/callable';
+import { deny, untypedCallable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { retryOnConflict, unchanged } from '../services/needs';
@@ -19,7 +19,7 @@ export const registerHouseholdInput = z.strictObject({
  * read, so of callers racing on one household exactly one is told `alreadyRegistered: false` and
  * keeps `registeredBy`; the others read again and are told it was already registered.
  */
-export const registerHousehold = callable({
+export const registerHousehold = untypedCallable({
   name: 'registerHousehold',
   input: registerHouseholdInput,
   roles: ['village_admin', 'helper'],

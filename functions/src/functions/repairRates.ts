@@ -3,7 +3,7 @@ import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { z } from 'zod';
 import { countFields, type Counts } from '../domain/rates';
 import { regionFieldsOf } from '../domain/regions';
-import { callable } from '../lib/callable';
+import { untypedCallable } from '../lib/callable';
 import { logs } from '../logs';
 import { functionsRegion } from '../params';
 import { collections, db } from '../services/db';
@@ -70,7 +70,7 @@ export const repairRatesInput = z.strictObject({
 });
 
 /** Ops run the repair on demand for one region. */
-export const repairRates = callable({
+export const repairRates = untypedCallable({
   name: 'repairRates',
   input: repairRatesInput,
   roles: ['ops'],

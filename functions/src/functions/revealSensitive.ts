@@ -2,7 +2,7 @@ import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
 import { canReveal } from '../domain/roles';
 import { revealReasonSchema } from '../domain/validation/text';
-import { callable } from '../lib/callable';
+import { untypedCallable } from '../lib/callable';
 import { logs } from '../logs';
 import { appendAudit, type AuditEntry } from '../services/audit';
 import { collections, db } from '../services/db';
@@ -31,7 +31,7 @@ export const revealSensitiveInput = z.strictObject({
  * never keeps a number the reveal was meant to protect. A caller out of scope gets the same
  * permission-denied whether or not the household or need exists.
  */
-export const revealSensitive = callable({
+export const revealSensitive = untypedCallable({
   name: 'revealSensitive',
   input: revealSensitiveInput,
   roles: [

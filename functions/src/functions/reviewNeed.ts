@@ -10,7 +10,7 @@ import {
 import { moneyCovered } from '../domain/funding';
 import type { Caller } from '../domain/roles';
 import { docIdSchema, requestIdSchema } from '../domain/validation/common';
-import { callable } from '../lib/callable';
+import { untypedCallable } from '../lib/callable';
 import { logs } from '../logs';
 import { assertTransition, needForAction, retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
@@ -23,7 +23,7 @@ export const startNeedReviewInput = z.strictObject({
 });
 
 /** The village administrator takes a submitted need into the in-person review (入户审核). */
-export const startNeedReview = callable({
+export const startNeedReview = untypedCallable({
   name: 'startNeedReview',
   input: startNeedReviewInput,
   roles: ['village_admin'],
@@ -60,7 +60,7 @@ export const startNeedReview = callable({
  * the need being as read (`lastUpdateTime`): a withdrawal and a publication racing cannot both
  * be acknowledged; the loser reads again and is refused by the lifecycle table.
  */
-export const reviewNeed = callable({
+export const reviewNeed = untypedCallable({
   name: 'reviewNeed',
   input: reviewNeedInput,
   roles: ['village_admin'],
@@ -117,7 +117,7 @@ export const withdrawNeedInput = z.strictObject({
  * certified: ops refunds them first). Gifts still pending when it is withdrawn are declined
  * `need_closed` by the settlement.
  */
-export const withdrawNeed = callable({
+export const withdrawNeed = untypedCallable({
   name: 'withdrawNeed',
   input: withdrawNeedInput,
   roles: ['village_admin', 'helper'],
@@ -157,7 +157,7 @@ export const confirmReceiptInput = z.strictObject({
  * Records the household's confirmation of receipt: a matched need becomes fulfilled (and counts
  * in the fulfilled rate). Only the village's administrator or the household's helper records it.
  */
-export const confirmReceipt = callable({
+export const confirmReceipt = untypedCallable({
   name: 'confirmReceipt',
   input: confirmReceiptInput,
   roles: ['village_admin', 'helper'],

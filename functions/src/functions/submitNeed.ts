@@ -3,7 +3,7 @@ import { HttpsError } from 'firebase-functions/v2/https';
 import { needDocumentsOf, needHouseholdProblems, submitNeedInput } from '../domain/need';
 import { regionFieldsOf } from '../domain/regions';
 import type { HouseholdStatus } from '../domain/household';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { evidencePhotosCollection } from '../services/needs';
@@ -14,7 +14,7 @@ import { runOnce } from '../services/requests';
  * with the seven elements. The need waits for the in-person review; nobody can publish it here.
  * Idempotent on the client's request id.
  */
-export const submitNeed = callable({
+export const submitNeed = untypedCallable({
   name: 'submitNeed',
   input: submitNeedInput,
   roles: ['village_admin', 'helper'],

@@ -9,7 +9,7 @@ import {
   maxUploadBytes,
 } from '../domain/photos/plan';
 import type { Caller } from '../domain/roles';
-import { callable, deny } from '../lib/callable';
+import { untypedCallable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { db, isAlreadyExists } from '../services/db';
 import { objectStore } from '../services/objectStore';
@@ -97,7 +97,7 @@ async function createRecord(
  * makes a second object. The record is created before the object is written, so the Storage
  * trigger always finds it; a retry after a failed write writes the object again.
  */
-export const uploadEvidencePhoto = callable({
+export const uploadEvidencePhoto = untypedCallable({
   name: 'uploadEvidencePhoto',
   input: uploadEvidencePhotoInput,
   roles: ['village_admin', 'helper'],

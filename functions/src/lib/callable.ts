@@ -14,10 +14,16 @@ import type { z } from 'zod';
 import { claimsAreConsistent, isStaffRole, type Caller, type Role } from '../domain/roles';
 import { issuesOf } from '../domain/validation/issues';
 import { logs } from '../logs';
-import { functionsRegion } from '../params';
+import {
+  callableInputSchemas,
+  type CallableAnswer,
+  type CallableName,
+  type CallableParsedInput,
+} from '../contract';
 import { collections, db } from '../services/db';
 
-export interface CallableSpec<S extends z.ZodType, R> {
+/** @deprecated being replaced by `callable`, which takes its schema and answer from the contract. */
+export interface UntypedCallableSpec<S extends z.ZodType, R> {
   name: string;
   input: S;
   /** Roles that may call at all; finer scope checks are the handler's. */
@@ -203,13 +209,13 @@ function withRawRequestGuard<F extends HttpsFunction>(name: string, sdkHandler: 
 /** Each callable's input schema by its name, for tools that exercise them all (`npm run fuzz`). */
 export const callableInputs = new Map<string, z.ZodType>();
 
-export function callable<S extends z.ZodType, R>(spec: CallableSpec<S, R>) {
+/** @deprecated being replaced by `callable` (schema and answer from the contract). */
+export function untypedCallable<S extends z.ZodType, R>(spec: UntypedCallableSpec<S, R>) {
   callableInputs.set(spec.name, spec.input);
   return withRawRequestGuard(
     spec.name,
     onCall(
       {
-        region: functionsRegion,
         memory: spec.memory ?? '256MiB',
         cors: true,
         secrets: spec.secrets ?? [],
@@ -224,7 +230,8 @@ export function callable<S extends z.ZodType, R>(spec: CallableSpec<S, R>) {
   );
 }
 
-export interface PublicCallableSpec<S extends z.ZodType, R> {
+/** @deprecated being replaced by `publicCallable` (schema and answer from the contract). */
+export interface UntypedPublicCallableSpec<S extends z.ZodType, R> {
   name: string;
   input: S;
   /** Sees no caller: what it answers must be fit for anyone on the internet. */
@@ -236,15 +243,77 @@ export interface PublicCallableSpec<S extends z.ZodType, R> {
  * A callable anyone may call without signing in (a certificate's verification page opened from
  * its QR code, the list of regions): the same validation and error discipline, no caller.
  */
-export function publicCallable<S extends z.ZodType, R>(spec: PublicCallableSpec<S, R>) {
+/** @deprecated being replaced by `publicCallable` (schema and answer from the contract). */
+export function untypedPublicCallable<S extends z.ZodType, R>(
+  spec: UntypedPublicCallableSpec<S, R>,
+) {
   callableInputs.set(spec.name, spec.input);
   return withRawRequestGuard(
     spec.name,
     onCall(
-      { region: functionsRegion, memory: '256MiB', cors: true, secrets: spec.secrets ?? [] },
+      { memory: '256MiB', cors: true, secrets: spec.secrets ?? [] },
       async (request): Promise<R> => {
         const input = parsedInput(spec, request.data, request.auth?.uid);
         return guarded(spec.name, request.auth?.uid, () => spec.handler(input));
+      },
+    ),
+  );
+}
+
+export interface CallableSpec<N extends CallableName> {
+  /** The callable's name in the contract, which gives its input schema and answer type. */
+  name: N;
+  /** Roles that may call at all; finer scope checks are the handler's. */
+  roles: readonly Role[];
+  handler: (
+    input: CallableParsedInput<N>,
+    caller: Caller,
+    request: CallableRequest,
+  ) => Promise<CallableAnswer<N>>;
+  memory?: '256MiB' | '512MiB' | '1GiB';
+  /** Secrets the handler reads (Cloud Functions binds only those declared). */
+  secrets?: SecretParam[];
+}
+
+/** A callable for signed-in callers, validated by its contract schema. */
+export function callable<N extends CallableName>(spec: CallableSpec<N>) {
+  const input = callableInputSchemas[spec.name] as z.ZodType<CallableParsedInput<N>>;
+  callableInputs.set(spec.name, input);
+  return withRawRequestGuard(
+    spec.name,
+    onCall(
+      { memory: spec.memory ?? '256MiB', cors: true, secrets: spec.secrets ?? [] },
+      async (request): Promise<CallableAnswer<N>> => {
+        const caller = await callerOf(spec.name, request);
+        if (!spec.roles.includes(caller.role)) deny(spec.name, caller.uid);
+        const parsed = parsedInput({ name: spec.name, input }, request.data, caller.uid);
+        return guarded(spec.name, caller.uid, () => spec.handler(parsed, caller, request));
+      },
+    ),
+  );
+}
+
+export interface PublicCallableSpec<N extends CallableName> {
+  name: N;
+  /** Sees no caller: what it answers must be fit for anyone on the internet. */
+  handler: (input: CallableParsedInput<N>) => Promise<CallableAnswer<N>>;
+  secrets?: SecretParam[];
+}
+
+/**
+ * A callable anyone may call without signing in (a certificate's verification page opened from
+ * its QR code, the list of regions): the same validation and error discipline, no caller.
+ */
+export function publicCallable<N extends CallableName>(spec: PublicCallableSpec<N>) {
+  const input = callableInputSchemas[spec.name] as z.ZodType<CallableParsedInput<N>>;
+  callableInputs.set(spec.name, input);
+  return withRawRequestGuard(
+    spec.name,
+    onCall(
+      { memory: '256MiB', cors: true, secrets: spec.secrets ?? [] },
+      async (request): Promise<CallableAnswer<N>> => {
+        const parsed = parsedInput({ name: spec.name, input }, request.data, request.auth?.uid);
+        return guarded(spec.name, request.auth?.uid, () => spec.handler(parsed));
       },
     ),
   );

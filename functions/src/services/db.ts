@@ -8,22 +8,38 @@ export function db(): Firestore {
   return firestore;
 }
 
-/** Collection names, in one place so that rules, indexes and code agree. */
+/**
+ * Every collection's name, here and nowhere else, so that rules, indexes, triggers and code agree.
+ * A trigger's document path is built from these too (`${collections.needs}/{needId}`).
+ */
 export const collections = {
   regions: 'regions',
   households: 'households',
   householdsPrivate: 'householdsPrivate',
   stats: 'stats',
+  statsHistory: 'statsHistory',
   staff: 'staff',
+  staffSeats: 'staffSeats',
   eventMarkers: 'eventMarkers',
   requests: 'requests',
   needs: 'needs',
   needsPrivate: 'needsPrivate',
-  uploads: 'uploads',
+  publicNeeds: 'publicNeeds',
+  evidencePhotos: 'evidencePhotos',
+  evidencePhotoSeats: 'evidencePhotoSeats',
   donors: 'donors',
   donations: 'donations',
   certificates: 'certificates',
+  certificateRevocations: 'certificateRevocations',
+  rosterImports: 'rosterImports',
+  homeVisits: 'homeVisits',
+  spotChecks: 'spotChecks',
+  auditLog: 'auditLog',
+  /** Read by the health check only, to prove Firestore answers; never written. */
+  health: 'health',
 } as const;
+
+export type CollectionName = (typeof collections)[keyof typeof collections];
 
 /** Firestore's gRPC status for a failed `create()` precondition. */
 export const alreadyExistsCode = 6;

@@ -2,7 +2,7 @@
  * For township and higher offices: their region against the two targets, child regions lagging
  * first (drill down from county to township to village), the trend, and the report to export.
  */
-import { call } from '../firebase';
+import { untypedCall } from '../firebase';
 import { download, h, mount } from '../dom';
 import { chinaDate, percent } from '../format';
 import { parentCode } from '../../../functions/src/domain/regions';
@@ -90,15 +90,19 @@ export async function dashboardPage(
 ): Promise<void> {
   mount(h('p', { class: 'muted' }, '加载中…'));
   try {
-    const dashboard = await call<Dashboard>('getRatesDashboard', regionCode ? { regionCode } : {});
+    const dashboard = await untypedCall<Dashboard>(
+      'getRatesDashboard',
+      regionCode ? { regionCode } : {},
+    );
     const { region, targets } = dashboard;
     const chartHost = h('div', { class: 'chart' });
     const exportReport = async (format: 'csv' | 'xlsx') => {
       try {
-        const file = await call<{ filename: string; contentType: string; dataBase64: string }>(
-          'exportRatesReport',
-          { regionCode: region.code, format },
-        );
+        const file = await untypedCall<{
+          filename: string;
+          contentType: string;
+          dataBase64: string;
+        }>('exportRatesReport', { regionCode: region.code, format });
         download(file.filename, file.contentType, file.dataBase64);
       } catch (error) {
         showError(error);
@@ -106,14 +110,15 @@ export async function dashboardPage(
     };
     const exportVisitProgress = async () => {
       try {
-        const file = await call<{ filename: string; contentType: string; dataBase64: string }>(
-          'exportVisitProgress',
-          {
-            regionCode: region.code,
-            year: Number(chinaDate(Date.now()).slice(0, 4)),
-            format: 'xlsx',
-          },
-        );
+        const file = await untypedCall<{
+          filename: string;
+          contentType: string;
+          dataBase64: string;
+        }>('exportVisitProgress', {
+          regionCode: region.code,
+          year: Number(chinaDate(Date.now()).slice(0, 4)),
+          format: 'xlsx',
+        });
         download(file.filename, file.contentType, file.dataBase64);
       } catch (error) {
         showError(error);

@@ -3,7 +3,7 @@
  * Anyone, signed in or not, learns whether the certificate is genuine, revoked (why, and when)
  * or its record tampered with; shown before the sign-in state is even known.
  */
-import { call, type CallError } from '../firebase';
+import { untypedCall, type CallError } from '../firebase';
 import { errorCard, h, mount } from '../dom';
 import { chinaDate, errorText } from '../format';
 import { giftText, revocationLabel, verifyLabel, type VerifyStatus } from '../giving';
@@ -93,7 +93,7 @@ export async function verifyPage(typed: string): Promise<void> {
   mount(h('p', { class: 'muted' }, '查验中…'));
   let verdict: Verdict;
   try {
-    verdict = await call<Verdict>('verifyCertificate', { serial });
+    verdict = await untypedCall<Verdict>('verifyCertificate', { serial });
   } catch (error) {
     const code = (error as CallError).code;
     if (code === 'functions/not-found' || code === 'functions/invalid-argument') {

@@ -2,7 +2,7 @@
  * The village page, for village information administrators and helpers: households and their
  * registration, the need review queue, need capture with evidence photos, and roster import.
  */
-import { call } from '../firebase';
+import { untypedCall } from '../firebase';
 import { base64Of, download, downscalePhoto, errorCard, h, mount, toast } from '../dom';
 import { chinaDate, fenFromYuanText, percent, yuan } from '../format';
 import { needCategories } from '../categories';
@@ -151,7 +151,7 @@ function header(overview: Overview, updating = false): HTMLElement {
 const figuresPoll = { attempts: 8, delayMs: 400 };
 
 async function householdsTab(): Promise<void> {
-  let overview = await call<Overview>('getVillageOverview', { pageSize: 50 });
+  let overview = await untypedCall<Overview>('getVillageOverview', { pageSize: 50 });
   // The figures must reach at least the count on arrival plus what this page has registered
   // since (a household registered from another phone meanwhile only makes them higher).
   const baseline = overview.stats.registeredHouseholds;
@@ -163,7 +163,7 @@ async function householdsTab(): Promise<void> {
   const refreshFigures = async (): Promise<void> => {
     const expected = baseline + registeredHere;
     const { value, settled } = await pollUntil(
-      () => call<Overview>('getVillageOverview', { pageSize: 1 }),
+      () => untypedCall<Overview>('getVillageOverview', { pageSize: 1 }),
       (latest) => latest.stats.registeredHouseholds >= expected,
       figuresPoll,
     );
@@ -284,7 +284,7 @@ async function householdsTab(): Promise<void> {
     more.disabled = true;
     more.textContent = '加载中…';
     try {
-      const page = await call<Overview>('getVillageOverview', {
+      const page = await untypedCall<Overview>('getVillageOverview', {
         pageSize: 50,
         ...(next ? { after: next } : {}),
       });
@@ -371,8 +371,8 @@ function visitForm(householdId: string): HTMLElement {
 
 async function needsTab(session: Session): Promise<void> {
   const [overview, { needs }] = await Promise.all([
-    call<Overview>('getVillageOverview', { pageSize: 1 }),
-    call<{ needs: NeedRow[] }>('listNeeds', { pageSize: 100 }),
+    untypedCall<Overview>('getVillageOverview', { pageSize: 1 }),
+    untypedCall<{ needs: NeedRow[] }>('listNeeds', { pageSize: 100 }),
   ]);
   const list = h('ul', { class: 'rows needs' });
   for (const need of needs) list.append(needRow(session, need));
@@ -561,7 +561,7 @@ function donationsOf(need: NeedRow): HTMLElement {
   const load = async () => {
     list.replaceChildren(h('li', { class: 'muted' }, '加载中…'));
     try {
-      const { donations } = await call<{ donations: NeedDonation[] }>('listNeedDonations', {
+      const { donations } = await untypedCall<{ donations: NeedDonation[] }>('listNeedDonations', {
         needId: need.id,
       });
       list.replaceChildren(
@@ -690,7 +690,7 @@ function donorContactBlock(donation: NeedDonation): HTMLElement {
   open.addEventListener('click', async () => {
     open.disabled = true;
     try {
-      const contact = await call<{ donor: { name: string; phone: string } | null }>(
+      const contact = await untypedCall<{ donor: { name: string; phone: string } | null }>(
         'getGoodsContact',
         { donationId: donation.id },
       );
@@ -732,7 +732,7 @@ interface CaptureDraft {
 }
 
 async function captureTab(): Promise<void> {
-  const overview = await call<Overview>('getVillageOverview', { pageSize: 100 });
+  const overview = await untypedCall<Overview>('getVillageOverview', { pageSize: 100 });
   const draft: Partial<CaptureDraft> = {
     draftId: crypto.randomUUID(),
     kind: 'money',
@@ -863,7 +863,7 @@ async function captureTab(): Promise<void> {
     const ids = draft.photoIds ?? [];
     if (ids.length === 0) return thumbs.replaceChildren();
     try {
-      const { photos } = await call<{
+      const { photos } = await untypedCall<{
         photos: Array<{ photoId: string; status: string; thumbUrl?: string; reason?: string }>;
       }>('getEvidencePhotoUrls', { photoIds: ids });
       thumbs.replaceChildren(
@@ -897,7 +897,7 @@ async function captureTab(): Promise<void> {
       const photoId = crypto.randomUUID();
       const dataBase64 = await base64Of(small);
       // The photo id is the request id: a retry of the same upload never makes a second photo.
-      await call('uploadEvidencePhoto', {
+      await untypedCall('uploadEvidencePhoto', {
         photoId,
         draftId: draft.draftId,
         contentType: 'image/jpeg',
@@ -1000,7 +1000,7 @@ interface ImportAnswer {
  * Shown to a donor only once they have pledged goods to this village.
  */
 async function receivingCard(): Promise<HTMLElement> {
-  const kept = await call<{ address: string; contactName: string; phone: string }>(
+  const kept = await untypedCall<{ address: string; contactName: string; phone: string }>(
     'getVillageReceiving',
     {},
   );
@@ -1051,7 +1051,7 @@ async function receivingCard(): Promise<HTMLElement> {
 }
 
 async function importTab(): Promise<void> {
-  const overview = await call<Overview>('getVillageOverview', { pageSize: 1 });
+  const overview = await untypedCall<Overview>('getVillageOverview', { pageSize: 1 });
   const file = h('input', { type: 'file', accept: '.csv,.xlsx', 'data-testid': 'import-file' });
   const whole = h('input', { type: 'checkbox', 'data-testid': 'import-full' });
   const report = h('div', { 'data-testid': 'import-report' });
@@ -1066,7 +1066,7 @@ async function importTab(): Promise<void> {
       // Removals are named before anything is written: the dry run answers the same counts.
       let preview: ImportAnswer;
       try {
-        preview = await call<ImportAnswer>('importRoster', {
+        preview = await untypedCall<ImportAnswer>('importRoster', {
           requestId: crypto.randomUUID(),
           format,
           dataBase64,
@@ -1126,7 +1126,7 @@ async function importTab(): Promise<void> {
   const receiving = await receivingCard();
   const exportLedger = async (format: 'csv' | 'xlsx') => {
     try {
-      const file = await call<{ filename: string; contentType: string; dataBase64: string }>(
+      const file = await untypedCall<{ filename: string; contentType: string; dataBase64: string }>(
         'exportLedger',
         { format },
       );

@@ -3,7 +3,7 @@
  * township or village), category and a search (masked name, surname or village name). The
  * server orders them: the longest-waiting, and villages furthest below the match target, first.
  */
-import { call } from '../../firebase';
+import { untypedCall } from '../../firebase';
 import { h, mount } from '../../dom';
 import { phoneDisplay } from '../../format';
 import { needCategories } from '../../categories';
@@ -25,9 +25,10 @@ const regionCache = new Map<string, Promise<Region[]>>();
 function regionsOf(parentCode: string): Promise<Region[]> {
   let regions = regionCache.get(parentCode);
   if (!regions) {
-    regions = call<{ regions: Region[] }>('listRegions', parentCode ? { parentCode } : {}).then(
-      (answer) => answer.regions,
-    );
+    regions = untypedCall<{ regions: Region[] }>(
+      'listRegions',
+      parentCode ? { parentCode } : {},
+    ).then((answer) => answer.regions);
     // A failure is not kept: the next pick asks again.
     regions.catch(() => regionCache.delete(parentCode));
     regionCache.set(parentCode, regions);
@@ -142,13 +143,16 @@ export async function browsePage(session: Session): Promise<void> {
     more.disabled = true;
     const regionCode = path.at(-1)?.code;
     try {
-      const page = await call<{ needs: PublicNeed[]; next: string | null }>('listPublicNeeds', {
-        pageSize,
-        ...(regionCode ? { regionCode } : {}),
-        ...(filters.category ? { category: filters.category } : {}),
-        ...(filters.search ? { search: filters.search } : {}),
-        ...(!reset && next ? { after: next } : {}),
-      });
+      const page = await untypedCall<{ needs: PublicNeed[]; next: string | null }>(
+        'listPublicNeeds',
+        {
+          pageSize,
+          ...(regionCode ? { regionCode } : {}),
+          ...(filters.category ? { category: filters.category } : {}),
+          ...(filters.search ? { search: filters.search } : {}),
+          ...(!reset && next ? { after: next } : {}),
+        },
+      );
       if (token !== listing) return;
       // A need can move between two pages while the donor reads: it is shown once.
       const shown = new Set(

@@ -4,7 +4,7 @@
  * issued by a trigger a moment after a gift is accepted, so the page looks again a few times.
  */
 import { chinaDate, chinaDateTime } from '../../format';
-import { call } from '../../firebase';
+import { untypedCall } from '../../firebase';
 import { errorCard, h, mount, toast } from '../../dom';
 import {
   awaitingCertificate,
@@ -45,7 +45,9 @@ function contactBlock(donation: Donation): HTMLElement {
   open.addEventListener('click', async () => {
     open.disabled = true;
     try {
-      const contact = await call<GoodsContact>('getGoodsContact', { donationId: donation.id });
+      const contact = await untypedCall<GoodsContact>('getGoodsContact', {
+        donationId: donation.id,
+      });
       const receiving = contact.receiving;
       if (!receiving) throw new Error('村里还没有登记收件地址');
       open.remove();
@@ -111,7 +113,7 @@ function certificateBlock(serial: string): HTMLElement {
     open.disabled = true;
     try {
       // Short-lived links: asked for when the donor wants them, not with the list.
-      const { pdfUrl, pngUrl } = await call<{ pdfUrl: string; pngUrl: string }>(
+      const { pdfUrl, pngUrl } = await untypedCall<{ pdfUrl: string; pngUrl: string }>(
         'getCertificateFiles',
         { serial },
       );
@@ -288,7 +290,7 @@ export async function minePage(session: Session): Promise<void> {
     const { value, settled } = await pollUntil(
       async () => {
         if (!list.isConnected) throw new Error('page left');
-        return (await call<{ donations: Donation[] }>('listMyDonations', {})).donations;
+        return (await untypedCall<{ donations: Donation[] }>('listMyDonations', {})).donations;
       },
       (donations) => {
         render(donations);
@@ -304,7 +306,7 @@ export async function minePage(session: Session): Promise<void> {
   };
 
   try {
-    const { donations } = await call<{ donations: Donation[] }>('listMyDonations', {});
+    const { donations } = await untypedCall<{ donations: Donation[] }>('listMyDonations', {});
     render(donations);
     mount(
       nav,

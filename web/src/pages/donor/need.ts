@@ -3,7 +3,7 @@
  * an amount for a money need, or quantities and a delivery for goods. Both are retry-safe: the
  * request id is kept until the server answers.
  */
-import { call, type CallError } from '../../firebase';
+import { untypedCall, type CallError } from '../../firebase';
 import { base64Of, downscalePhoto, errorCard, h, mount, toast } from '../../dom';
 import { chinaDateTime, yuan } from '../../format';
 import {
@@ -33,7 +33,9 @@ const fieldLabels = { amountFen: '金额', items: '物品', delivery: '交付方
 let couriers: Promise<Courier[]> | undefined;
 /** The couriers for the selects, asked for once per page life. */
 export function courierList(): Promise<Courier[]> {
-  couriers ??= call<{ couriers: Courier[] }>('listCouriers', {}).then((answer) => answer.couriers);
+  couriers ??= untypedCall<{ couriers: Courier[] }>('listCouriers', {}).then(
+    (answer) => answer.couriers,
+  );
   couriers.catch(() => (couriers = undefined));
   return couriers;
 }
@@ -90,7 +92,7 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
   const settle = async (donationId: string) => {
     try {
       const { value } = await pollUntil(
-        () => call<{ donations: MyDonation[] }>('listMyDonations', {}),
+        () => untypedCall<{ donations: MyDonation[] }>('listMyDonations', {}),
         ({ donations }) =>
           donations.some((row) => row.id === donationId && row.status !== 'pending'),
         { attempts: 10, delayMs: 800 },
@@ -229,7 +231,7 @@ function goodsForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     if (!file) return;
     try {
       const small = await downscalePhoto(file);
-      await call('attachGoodsPhoto', {
+      await untypedCall('attachGoodsPhoto', {
         requestId: crypto.randomUUID(),
         donationId,
         contentType: 'image/jpeg',
@@ -341,7 +343,7 @@ function helpSection(
 async function withLiveQuantities(need: PublicNeed): Promise<void> {
   if (need.kind !== 'goods' || !need.items) return;
   try {
-    const live = await call<{ items: Array<{ pledged: number; delivered: number }> }>(
+    const live = await untypedCall<{ items: Array<{ pledged: number; delivered: number }> }>(
       'getGoodsAvailability',
       { needId: need.id },
     );
@@ -359,12 +361,14 @@ export async function publicNeedPage(needId: string, session?: Session): Promise
   const nav = donor ? donorNav('browse') : null;
   mount(nav, h('p', { class: 'muted' }, '加载中…'));
   try {
-    const need = await call<PublicNeed>('getPublicNeed', { needId });
+    const need = await untypedCall<PublicNeed>('getPublicNeed', { needId });
     if (donor) await withLiveQuantities(need);
     const progress = h('div', {}, progressView(need));
     // After a gift: the figures again (the form stays as it is, with its result).
     const refresh = async () => {
-      const latest = await call<PublicNeed>('getPublicNeed', { needId }).catch(() => undefined);
+      const latest = await untypedCall<PublicNeed>('getPublicNeed', { needId }).catch(
+        () => undefined,
+      );
       if (latest) progress.replaceChildren(progressView(latest));
       return latest;
     };

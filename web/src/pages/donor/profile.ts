@@ -3,7 +3,7 @@
  * 爱心关注 (regions followed, the one picked on 找需求 followed from here), and the needs newly
  * published in those regions.
  */
-import { call } from '../../firebase';
+import { untypedCall } from '../../firebase';
 import { errorCard, h, mount, toast } from '../../dom';
 import { asksText } from '../../giving';
 import { showError, type Session } from '../../app';
@@ -77,7 +77,7 @@ function profileForm(profile: Profile | null): HTMLElement {
         save.disabled = true;
         try {
           // Saving the same profile twice is harmless: no request id needed.
-          await call<{ profile: Profile }>('saveDonorProfile', {
+          await untypedCall<{ profile: Profile }>('saveDonorProfile', {
             kind: data.kind,
             name: data.name,
             ...(data.unit ? { unit: data.unit } : {}),
@@ -158,7 +158,10 @@ function followSection(initial: Follow[]): HTMLElement {
     host.querySelectorAll('button').forEach((button) => (button.disabled = true));
     try {
       // Following twice is one follow, unfollowing twice none: a retry is harmless.
-      const { follows } = await call<{ follows: Follow[] }>('setFollow', { regionCode, follow });
+      const { follows } = await untypedCall<{ follows: Follow[] }>('setFollow', {
+        regionCode,
+        follow,
+      });
       toast(follow ? '已关注' : '已取消关注');
       render(follows);
     } catch (error) {
@@ -201,7 +204,7 @@ export async function profilePage(session: Session): Promise<void> {
   const nav = donorNav('profile');
   mount(nav, h('p', { class: 'muted' }, '加载中…'));
   try {
-    const { profile, follows, news } = await call<DonorProfile>('getDonorProfile', {});
+    const { profile, follows, news } = await untypedCall<DonorProfile>('getDonorProfile', {});
     mount(nav, profileForm(profile), followSection(follows), newsSection(news));
   } catch (error) {
     mount(
