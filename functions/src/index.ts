@@ -10,7 +10,8 @@ initializeApp();
 export { health } from './functions/health';
 export { registerHousehold } from './functions/registerHousehold';
 export { getVillageOverview } from './functions/getVillageOverview';
-export { appointStaff, removeStaff } from './functions/appointStaff';
+export { appointStaff } from './functions/appointStaff';
+export { removeStaff } from './functions/removeStaff';
 export { revealSensitive } from './functions/revealSensitive';
 export { importRoster } from './functions/importRoster';
 export { submitNeed } from './functions/submitNeed';
@@ -23,31 +24,37 @@ export { onNeedWritten } from './functions/onNeedWritten';
 export { uploadEvidencePhoto } from './functions/uploadEvidencePhoto';
 export { getEvidencePhotoUrls } from './functions/getEvidencePhotoUrls';
 export { onEvidenceUploaded } from './functions/onEvidenceUploaded';
-export { donate, listMyDonations } from './functions/donate';
+export { donate } from './functions/donate';
+export { listMyDonations } from './functions/listMyDonations';
 export { onDonationWritten } from './functions/onDonationWritten';
 export { onHouseholdWritten } from './functions/onHouseholdWritten';
 export { rollupRates } from './functions/rollupRates';
-export { repairRates, repairRatesNightly } from './functions/repairRates';
+export { repairRates } from './functions/repairRates';
+export { repairRatesNightly } from './functions/repairRatesNightly';
 export { snapshotRates } from './functions/snapshotRates';
 export { getRatesDashboard } from './functions/getRatesDashboard';
 export { exportRatesReport } from './functions/exportRatesReport';
-export { saveDonorProfile, getDonorProfile, setFollow } from './functions/donorProfile';
+export { saveDonorProfile } from './functions/saveDonorProfile';
+export { getDonorProfile } from './functions/getDonorProfile';
+export { setFollow } from './functions/setFollow';
 export { listRegions } from './functions/listRegions';
 export { exportDonorRegistry } from './functions/exportDonorRegistry';
 export { issueCertificate } from './functions/issueCertificate';
-export { verifyCertificate, getCertificateFiles, refundDonation } from './functions/certificates';
-export {
-  listCouriers,
-  pledgeGoods,
-  recordShipment,
-  recordHandover,
-  confirmHandover,
-  getGoodsContact,
-  setVillageReceiving,
-  getVillageReceiving,
-  getGoodsAvailability,
-  attachGoodsPhoto,
-  expireGoodsPledges,
-} from './functions/goods';
+export { verifyCertificate } from './functions/verifyCertificate';
+export { getCertificateFiles } from './functions/getCertificateFiles';
+export { refundDonation } from './functions/refundDonation';
+export { listCouriers } from './functions/listCouriers';
+export { pledgeGoods } from './functions/pledgeGoods';
+export { recordShipment } from './functions/recordShipment';
+export { recordHandover } from './functions/recordHandover';
+export { confirmHandover } from './functions/confirmHandover';
+export { getGoodsContact } from './functions/getGoodsContact';
+export { setVillageReceiving } from './functions/setVillageReceiving';
+export { getVillageReceiving } from './functions/getVillageReceiving';
+export { getGoodsAvailability } from './functions/getGoodsAvailability';
+export { attachGoodsPhoto } from './functions/attachGoodsPhoto';
+export { expireGoodsPledges } from './functions/expireGoodsPledges';
 export { listNeedDonations } from './functions/listNeedDonations';
-export { recordHomeVisit, setSpotCheck, exportVisitProgress } from './functions/homeVisits';
+export { recordHomeVisit } from './functions/recordHomeVisit';
+export { setSpotCheck } from './functions/setSpotCheck';
+export { exportVisitProgress } from './functions/exportVisitProgress';

@@ -1,19 +1,21 @@
 import { AggregateField, FieldValue, Timestamp } from 'firebase-admin/firestore';
 import {
   countFields,
+  type Counts,
   fulfilledStatuses,
   matchedStatuses,
   publishedStatuses,
   zeroCounts,
-  type Counts,
 } from '../domain/rates';
 import {
   ancestorCode,
   levelOfCode,
+  regionFieldsOf,
   regionFieldNameOf,
   regionLevels,
   type RegionLevel,
 } from '../domain/regions';
+import { logs } from '../logs';
 import { collections, db } from './db';
 
 /** The document id of the whole country's figures (the empty code cannot be a document id). */
@@ -137,4 +139,46 @@ export async function villagesUnder(regionCode: string): Promise<string[]> {
     .select()
     .get();
   return villages.docs.map((doc) => doc.id);
+}
+
+/**
+ * Recounts every village under a region from source, repairs any kept figure that drifted
+ * (logging each drift as an ops alert), then recomputes the regions above. A repair writes
+ * absolute values, so running it twice changes nothing the second time.
+ */
+export async function repairRegion(
+  regionCode: string,
+): Promise<{ villages: number; drifted: number }> {
+  const villages = await villagesUnder(regionCode);
+  let drifted = 0;
+  for (const villageCode of villages) {
+    const [kept, recount] = await Promise.all([
+      keptVillageCounts(villageCode),
+      recountVillage(villageCode),
+    ]);
+    const drift = Object.fromEntries(
+      countFields
+        .filter((field) => kept[field] !== recount[field])
+        .map((field) => [field, recount[field] - kept[field]]),
+    ) as Partial<Counts>;
+    if (Object.keys(drift).length === 0) continue;
+    drifted++;
+    logs.ratesDrift(villageCode, drift);
+    await db()
+      .collection(collections.stats)
+      .doc(villageCode)
+      .set(
+        {
+          ...regionFieldsOf(villageCode),
+          code: villageCode,
+          level: 'village',
+          ...recount,
+          updatedAt: FieldValue.serverTimestamp(),
+        },
+        { merge: true },
+      );
+  }
+  if (villages.length > 0) await rollUpFrom(villages);
+  logs.ratesRepaired(regionCode, villages.length, drifted);
+  return { villages: villages.length, drifted };
 }
