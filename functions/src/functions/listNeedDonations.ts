@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { couriers, effectiveStatus, pledgeClockOf } from '../domain/goods';
 import { docIdSchema } from '../domain/validation/common';
 import { untypedCallable } from '../lib/callable';
-import { giftOf } from './donate';
+import { giftOf } from '../services/donations';
 import { collections, db } from '../services/db';
 import { needForAction } from '../services/needs';
 import { objectStore } from '../services/objectStore';

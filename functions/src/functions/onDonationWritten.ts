@@ -1,7 +1,7 @@
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { functionsRegion } from '../params';
 import { settleMoney, settleNeed } from '../services/settlement';
-import { donationsCollection } from './donate';
+import { collections } from '../services/db';
 
 /**
  * Fields only the platform's own follow-up writes change — a settlement's decision, the
@@ -29,7 +29,7 @@ function isFollowUp(before: Record<string, unknown>, after: Record<string, unkno
  * nothing different to write (goods).
  */
 export const onDonationWritten = onDocumentWritten(
-  { document: `${donationsCollection}/{donationId}`, region: functionsRegion, retry: true },
+  { document: `${collections.donations}/{donationId}`, region: functionsRegion, retry: true },
   async (event) => {
     const before = event.data?.before.data();
     const after = event.data?.after.data();

@@ -15,7 +15,7 @@ import { logs } from '../logs';
 import { assertTransition, needForAction, retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
 import { fundingOfNeed } from '../services/settlement';
-import { assertGoodsArrived } from './goods';
+import { assertGoodsArrived } from '../services/goods';
 
 export const startNeedReviewInput = z.strictObject({
   requestId: requestIdSchema,

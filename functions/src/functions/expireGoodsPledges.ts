@@ -1,0 +1,25 @@
+import { Timestamp } from 'firebase-admin/firestore';
+import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { functionsRegion } from '../params';
+import { collections, db } from '../services/db';
+import { settleNeed } from '../services/settlement';
+
+/**
+ * Releases goods pledges whose 72 hours ran out with no tracking number or hand-over, so that
+ * others may give what they held. Settlement would also release them on the need's next donation
+ * write; this makes it happen when nobody writes.
+ */
+export const expireGoodsPledges = onSchedule(
+  { schedule: 'every 15 minutes', region: functionsRegion, timeoutSeconds: 300, retryCount: 0 },
+  async () => {
+    const lapsed = await db()
+      .collection(collections.donations)
+      .where('kind', '==', 'goods')
+      .where('status', 'in', ['pending', 'held'])
+      .where('expiresAt', '<=', Timestamp.now())
+      .select('needId')
+      .get();
+    const needIds = [...new Set(lapsed.docs.map((doc) => String(doc.get('needId'))))];
+    for (const needId of needIds) await settleNeed(needId, 'goods');
+  },
+);

@@ -1,0 +1,85 @@
+import { FieldValue } from 'firebase-admin/firestore';
+import { HttpsError } from 'firebase-functions/v2/https';
+import { z } from 'zod';
+import { effectiveStatus, pledgeClockOf } from '../domain/goods';
+import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
+import { untypedCallable } from '../lib/callable';
+import { collections, db } from '../services/db';
+import { needForAction, retryOnConflict, unchanged } from '../services/needs';
+import { runOnce } from '../services/requests';
+
+export const recordHandoverInput = z.strictObject({
+  requestId: requestIdSchema,
+  donationId: docIdSchema,
+  receivedOn: pastDateSchema,
+  /** The household confirmed it received the goods. */
+  recipientConfirmed: z.literal(true),
+});
+
+/** Whether a face-to-face hand-over still waits for the donor's own confirmation. */
+function awaitingDonor(donation: FirebaseFirestore.DocumentSnapshot, donorConfirmed: boolean) {
+  const inPerson = donation.get('delivery.method') === 'in_person';
+  return inPerson && !donorConfirmed;
+}
+
+/**
+ * The village administrator (or the household's helper) records that the household received the
+ * goods. By express that delivers them. Face to face it is one side: the donation is delivered
+ * when the donor, in 我的捐助, has confirmed too (confirmHandover), whichever comes first; until
+ * then the hand-over is recorded and the pledge stops expiring. A delivered donation counts as
+ * delivered on the need and earns its honour certificate.
+ */
+export const recordHandover = untypedCallable({
+  name: 'recordHandover',
+  input: recordHandoverInput,
+  roles: ['village_admin', 'helper'],
+  handler: async ({ requestId, donationId, receivedOn }, caller) =>
+    retryOnConflict(async () => {
+      const { result } = await runOnce('recordHandover', caller.uid, requestId, async (batch) => {
+        const ref = db().collection(collections.donations).doc(donationId);
+        const donation = await ref.get();
+        if (!donation.exists || donation.get('kind') !== 'goods') {
+          throw new HttpsError('not-found', '没有这笔物资捐助');
+        }
+        await needForAction('recordHandover', caller, String(donation.get('needId')));
+        const status = effectiveStatus(pledgeClockOf(donation), Date.now());
+        if (status === 'pending') {
+          throw new HttpsError('failed-precondition', '这笔认捐还在确认中，请稍后再登记', {
+            status,
+          });
+        }
+        if (!['held', 'shipped'].includes(status)) {
+          throw new HttpsError(
+            'failed-precondition',
+            status === 'expired'
+              ? '这笔认捐已过期，物品已释放给其他爱心人士，不能登记送达；请请捐赠人重新认捐'
+              : '这笔捐助不能登记为已送达',
+            { status },
+          );
+        }
+        const donorConfirmed = donation.get('handover.donorConfirmed') === true;
+        const waiting = awaitingDonor(donation, donorConfirmed);
+        batch.update(
+          ref,
+          {
+            'handover.receivedOn': receivedOn,
+            'handover.recordedBy': caller.uid,
+            'handover.recipientConfirmed': true,
+            'handover.recipientConfirmedAt': FieldValue.serverTimestamp(),
+            // The goods are with the household: the pledge no longer lapses.
+            tracking: true,
+            ...(waiting
+              ? { status: 'shipped' }
+              : { status: 'delivered', deliveredAt: FieldValue.serverTimestamp() }),
+          },
+          unchanged(donation),
+        );
+        return {
+          donationId,
+          status: waiting ? ('shipped' as const) : ('delivered' as const),
+          awaiting: waiting ? ('donor' as const) : null,
+        };
+      });
+      return result;
+    }),
+});
