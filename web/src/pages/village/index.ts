@@ -1,0 +1,24 @@
+/**
+ * The village page, for village information administrators and helpers: households and their
+ * registration, the need review queue, need capture with evidence photos, and roster import,
+ * one tab per file.
+ */
+import { errorCard, h, mount } from '../../dom';
+import type { VillageTab } from '../../router';
+import { showError, type Session } from '../../app';
+import { householdsTab } from './households';
+import { needsTab } from './needs';
+import { captureTab } from './capture';
+import { importTab } from './import';
+
+export async function villagePage(session: Session, page: VillageTab): Promise<void> {
+  mount(h('p', { class: 'muted' }, '加载中…'));
+  try {
+    if (page === 'needs') return await needsTab(session);
+    if (page === 'capture') return await captureTab();
+    if (page === 'import') return await importTab();
+    return await householdsTab();
+  } catch (error) {
+    mount(errorCard(showError(error), () => void villagePage(session, page)));
+  }
+}

@@ -1,0 +1,379 @@
+/** 需求审核: the village's needs, their review, the donations they received and hand-overs. */
+import { untypedCall } from '../../firebase';
+import { h, mount, toast } from '../../dom';
+import { yuan } from '../../format';
+import { showError, type Session } from '../../app';
+import { dateUpToToday, header, submitSafely, tabs, type Overview } from './shared';
+
+interface NeedRow {
+  id: string;
+  householdId: string;
+  headName: string;
+  idLast4: string;
+  categoryLabel: string;
+  kind: 'money' | 'goods';
+  amountFen: number | null;
+  items: Array<{ name: string; quantity: number; unit: string }> | null;
+  bankLast4: string | null;
+  bankLuhnOk: boolean | null;
+  reason: string;
+  status: string;
+  statusLabel: string;
+  evidencePhotoIds: string[];
+  problems: string[];
+}
+
+const rejectReasons: Array<[string, string]> = [
+  ['outside_guarantees', '不属于两不愁三保障'],
+  ['stably_out', '已稳定脱贫'],
+  ['duplicate', '重复申报'],
+  ['information_false', '信息不实'],
+  ['evidence_insufficient', '佐证材料不足'],
+  ['elements_incomplete', '要素不全'],
+  ['other', '其他（请在备注写明）'],
+];
+
+export async function needsTab(session: Session): Promise<void> {
+  const [overview, { needs }] = await Promise.all([
+    untypedCall<Overview>('getVillageOverview', { pageSize: 1 }),
+    untypedCall<{ needs: NeedRow[] }>('listNeeds', { pageSize: 100 }),
+  ]);
+  const list = h('ul', { class: 'rows needs' });
+  for (const need of needs) list.append(needRow(session, need));
+  mount(
+    header(overview),
+    tabs('needs'),
+    h('section', { class: 'card' }, needs.length ? list : h('p', { class: 'muted' }, '暂无需求')),
+  );
+}
+
+function needRow(session: Session, need: NeedRow): HTMLElement {
+  const actions = h('div', { class: 'actions' });
+  const status = h(
+    'span',
+    { class: `badge status-${need.status}`, 'data-testid': 'need-status' },
+    need.statusLabel,
+  );
+  const row = h(
+    'li',
+    { 'data-testid': 'need-row', 'data-id': need.id },
+    h(
+      'div',
+      {},
+      h('strong', {}, `${need.headName} · ${need.categoryLabel}`),
+      ' ',
+      status,
+      h(
+        'div',
+        { class: 'muted' },
+        need.kind === 'money'
+          ? `资金 ${yuan(need.amountFen ?? 0)} · 账户尾号 ${need.bankLast4 ?? ''}${need.bankLuhnOk === false ? '（存折号，请核对）' : ''}`
+          : (need.items ?? []).map((item) => `${item.name}${item.quantity}${item.unit}`).join('、'),
+      ),
+      h('div', {}, need.reason),
+      need.problems.length
+        ? h('div', { class: 'warn' }, `数据问题：${need.problems.join('，')}`)
+        : null,
+    ),
+    actions,
+  );
+  const move = async (name: string, data: Record<string, unknown>) => {
+    await submitSafely<{ status: string }>(
+      `${name}.${need.id}`,
+      name,
+      { needId: need.id, ...data },
+      actions,
+      () => {
+        toast('已更新');
+        void needsTab(session);
+      },
+    );
+  };
+  if (session.role === 'village_admin' && need.status === 'submitted') {
+    actions.append(
+      h(
+        'button',
+        { 'data-testid': 'start-review', onclick: () => void move('startNeedReview', {}) },
+        '开始入户审核',
+      ),
+    );
+  }
+  if (session.role === 'village_admin' && need.status === 'under_review') {
+    const date = dateUpToToday('入户审核日期');
+    const reviewer = h('input', {
+      type: 'text',
+      placeholder: '审核人姓名',
+      'aria-label': '审核人',
+    });
+    const reasons = rejectReasons.map(([code, label]) =>
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', value: code }), label),
+    );
+    const note = h('input', { type: 'text', placeholder: '备注（选填）' });
+    const review = (opinion: 'publish' | 'reject') => {
+      const reasonCodes = reasons
+        .map((label) => label.querySelector('input') as HTMLInputElement)
+        .filter((box) => box.checked)
+        .map((box) => box.value);
+      void move('reviewNeed', {
+        reviewDate: date.value,
+        reviewerName: reviewer.value.trim(),
+        opinion,
+        ...(opinion === 'reject' ? { reasonCodes } : {}),
+        ...(note.value.trim() ? { note: note.value.trim() } : {}),
+      });
+    };
+    actions.append(
+      h(
+        'div',
+        { class: 'stack review', 'data-testid': 'review-form' },
+        h('strong', {}, '入户审核意见'),
+        date,
+        reviewer,
+        note,
+        h(
+          'button',
+          { 'data-testid': 'publish-button', onclick: () => review('publish') },
+          '审核通过并发布',
+        ),
+        h(
+          'details',
+          {},
+          h('summary', {}, '不予发布'),
+          ...reasons,
+          h(
+            'button',
+            { class: 'danger', 'data-testid': 'reject-button', onclick: () => review('reject') },
+            '不予发布',
+          ),
+        ),
+      ),
+    );
+  }
+  if (
+    ['submitted', 'under_review'].includes(need.status) ||
+    (session.role === 'village_admin' && need.status === 'published')
+  ) {
+    actions.append(
+      h(
+        'button',
+        {
+          class: 'link',
+          'data-testid': 'withdraw-button',
+          onclick: () => void move('withdrawNeed', {}),
+        },
+        '撤回',
+      ),
+    );
+  }
+  if (['published', 'matched', 'fulfilled', 'closed'].includes(need.status)) {
+    actions.append(h('a', { href: `#/need/${need.id}` }, '公开页面'));
+    actions.append(donationsOf(need));
+  }
+  if (need.status === 'matched') {
+    const receivedOn = dateUpToToday('收到日期');
+    actions.append(
+      h(
+        'details',
+        { 'data-testid': 'receipt-form' },
+        h('summary', {}, '登记受助户确认收到'),
+        receivedOn,
+        h(
+          'button',
+          {
+            'data-testid': 'confirm-receipt',
+            onclick: () => void move('confirmReceipt', { receivedOn: receivedOn.value }),
+          },
+          '受助户已确认收到',
+        ),
+      ),
+    );
+  }
+  return row;
+}
+
+interface NeedDonation {
+  id: string;
+  kind: 'money' | 'goods';
+  status: string;
+  donorName: string;
+  donorUnit: string;
+  amountFen: number | null;
+  items: Array<{ name: string; quantity: number; unit: string }> | null;
+  delivery: {
+    method: 'express' | 'in_person';
+    courier: string | null;
+    trackingNumber: string | null;
+  } | null;
+  photoUrl: string | null;
+  handover?: { recipientConfirmed: boolean; donorConfirmed: boolean };
+}
+
+const donationLabels: Record<string, string> = {
+  pending: '处理中',
+  accepted: '已到账',
+  declined: '未采纳（已筹满）',
+  held: '已认捐，待交付',
+  shipped: '已寄出',
+  delivered: '已送达',
+  expired: '认捐已过期',
+  refunded: '已退回',
+};
+
+/** 捐助情况: what donors gave, loaded when opened; goods on their way get a hand-over form. */
+function donationsOf(need: NeedRow): HTMLElement {
+  const list = h('ul', { class: 'rows' });
+  const load = async () => {
+    list.replaceChildren(h('li', { class: 'muted' }, '加载中…'));
+    try {
+      const { donations } = await untypedCall<{ donations: NeedDonation[] }>('listNeedDonations', {
+        needId: need.id,
+      });
+      list.replaceChildren(
+        ...(donations.length ? donations : []).map((donation) => donationRow(donation, load)),
+      );
+      if (!donations.length) list.append(h('li', { class: 'muted' }, '还没有捐助'));
+    } catch (error) {
+      list.replaceChildren(h('li', {}, showError(error)));
+    }
+  };
+  const details = h(
+    'details',
+    { 'data-testid': 'need-donations' },
+    h('summary', {}, '捐助情况'),
+    list,
+  );
+  details.addEventListener('toggle', () => {
+    if (details.open) void load();
+  });
+  return details;
+}
+
+function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLElement {
+  const what =
+    donation.kind === 'money'
+      ? `资金 ${yuan(donation.amountFen ?? 0)}`
+      : (donation.items ?? []).map((item) => `${item.name}${item.quantity}${item.unit}`).join('、');
+  const how =
+    donation.delivery?.method === 'in_person'
+      ? '当面交接'
+      : donation.delivery
+        ? `${donation.delivery.courier ?? '快递'} ${donation.delivery.trackingNumber ?? '（未填单号）'}`
+        : '';
+  const row = h(
+    'li',
+    { 'data-testid': 'need-donation', 'data-id': donation.id, 'data-status': donation.status },
+    h(
+      'strong',
+      {},
+      donation.donorUnit && donation.donorUnit !== donation.donorName
+        ? `${donation.donorName}（${donation.donorUnit}）`
+        : donation.donorName,
+    ),
+    ' ',
+    h('span', { class: 'badge' }, donationLabels[donation.status] ?? donation.status),
+    h('div', {}, what),
+    how ? h('div', { class: 'muted' }, how) : null,
+    donation.photoUrl
+      ? h('img', { src: donation.photoUrl, alt: '物品照片', class: 'thumb' })
+      : null,
+  );
+  const inPerson = donation.delivery?.method === 'in_person';
+  const live =
+    donation.kind === 'goods' && ['pending', 'held', 'shipped'].includes(donation.status);
+  const recipientDone = donation.handover?.recipientConfirmed === true;
+  if (live && inPerson) {
+    row.append(
+      h(
+        'div',
+        { class: 'muted', 'data-testid': 'handover-state' },
+        recipientDone
+          ? '已登记受助户收到，等待捐赠人在“我的捐助”中确认交付'
+          : donation.handover?.donorConfirmed
+            ? '捐赠人已确认交付，请登记受助户收到'
+            : '当面交接：受助户收到后请在此登记，捐赠人在“我的捐助”中自行确认',
+      ),
+      donorContactBlock(donation),
+    );
+  }
+  if (live && !recipientDone) {
+    const receivedOn = dateUpToToday('送达日期');
+    const recipient = h('input', { type: 'checkbox', 'data-testid': 'recipient-confirmed' });
+    const host = h('div');
+    const submit = h('button', { type: 'submit', 'data-testid': 'record-handover' }, '登记送达');
+    row.append(
+      h(
+        'form',
+        {
+          class: 'stack',
+          onsubmit: async (event: Event) => {
+            event.preventDefault();
+            if (!recipient.checked) return void toast('请先确认受助户已收到物品');
+            submit.disabled = true;
+            await submitSafely<{ status: string; awaiting: string | null }>(
+              `recordHandover.${donation.id}`,
+              'recordHandover',
+              {
+                donationId: donation.id,
+                receivedOn: receivedOn.value,
+                recipientConfirmed: true,
+              },
+              host,
+              (result) => {
+                toast(
+                  result.status === 'delivered'
+                    ? '已登记送达'
+                    : '已登记受助户收到，等待捐赠人确认交付',
+                );
+                void reload();
+              },
+            );
+            submit.disabled = false;
+          },
+        },
+        receivedOn,
+        h('label', { class: 'check' }, recipient, '受助户已确认收到'),
+        submit,
+        host,
+      ),
+    );
+  }
+  return row;
+}
+
+/**
+ * The face-to-face donor's name and phone, asked for one donation at a time when the cadre needs
+ * to arrange the meeting (each look is logged on the server like a reveal).
+ */
+function donorContactBlock(donation: NeedDonation): HTMLElement {
+  const host = h('div', { 'data-testid': 'donor-contact' });
+  const open = h(
+    'button',
+    { type: 'button', class: 'link', 'data-testid': 'donor-contact-open' },
+    '查看捐赠人联系方式',
+  );
+  open.addEventListener('click', async () => {
+    open.disabled = true;
+    try {
+      const contact = await untypedCall<{ donor: { name: string; phone: string } | null }>(
+        'getGoodsContact',
+        { donationId: donation.id },
+      );
+      open.remove();
+      host.append(
+        contact.donor?.phone
+          ? h(
+              'span',
+              {},
+              `${contact.donor.name}　电话：`,
+              h('a', { href: `tel:${contact.donor.phone}` }, contact.donor.phone),
+            )
+          : h('span', { class: 'muted' }, '捐赠人没有登记电话'),
+      );
+    } catch (error) {
+      open.disabled = false;
+      showError(error);
+    }
+  });
+  host.append(open);
+  return host;
+}

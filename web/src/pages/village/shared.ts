@@ -1,0 +1,121 @@
+/**
+ * What the village page's four tabs share: the village header with its figures, the tab bar,
+ * the page's field names for error messages, and date fields.
+ */
+import { h } from '../../dom';
+import { chinaDate, percent } from '../../format';
+import { submitSafely as sendSafely } from '../../submit';
+
+export interface Overview {
+  village: { code: string; name: string; fullName: string };
+  stats: {
+    rosterHouseholds: number;
+    registeredHouseholds: number;
+    registrationRate: number | null;
+  };
+  households: Array<{
+    id: string;
+    headName: string;
+    idLast4: string;
+    address: string;
+    members: number;
+    status: string;
+    statusLabel: string;
+    cardColour: 'blue' | 'red' | null;
+    onRoster: boolean;
+    registered: boolean;
+  }>;
+  next: string | null;
+}
+
+const fieldLabels: Record<string, string> = {
+  householdId: '贫困户',
+  headName: '户主姓名',
+  idNumber: '身份证号码',
+  address: '家庭住址',
+  reason: '需求理由',
+  evidencePhotoIds: '佐证照片',
+  bankAccount: '银行账户',
+  adminName: '管理员姓名',
+  amountFen: '金额',
+  items: '物品',
+  category: '类别',
+  guarantee: '保障内容',
+  reviewDate: '入户审核日期',
+  reviewerName: '审核人',
+  reasonCodes: '不通过理由',
+  note: '备注',
+};
+
+/** Retry-safe submissions (see submit.ts), with this page's field names in the errors. */
+export function submitSafely<T>(
+  key: string,
+  name: string,
+  data: Record<string, unknown>,
+  retryHost: HTMLElement,
+  onDone: (result: T) => void | Promise<void>,
+  onRefused?: () => void,
+): Promise<void> {
+  return sendSafely<T>(key, name, data, retryHost, onDone, onRefused, fieldLabels);
+}
+
+export function tabs(active: string): HTMLElement {
+  const tab = (id: string, label: string) =>
+    h(
+      'a',
+      { href: `#/${id}`, class: active === id ? 'tab active' : 'tab', 'data-testid': `tab-${id}` },
+      label,
+    );
+  return h(
+    'nav',
+    { class: 'tabs' },
+    tab('households', '建档立卡户'),
+    tab('needs', '需求审核'),
+    tab('capture', '采集需求'),
+    tab('import', '导入名单'),
+  );
+}
+
+export function header(overview: Overview, updating = false): HTMLElement {
+  return h(
+    'section',
+    { class: 'card village' },
+    h('h1', { 'data-testid': 'village-name' }, overview.village.name),
+    h('p', { class: 'muted' }, overview.village.fullName),
+    updating
+      ? h('p', { class: 'badge', 'data-testid': 'figures-updating' }, '更新中：统计数字稍后刷新')
+      : null,
+    h(
+      'div',
+      { class: 'figures' },
+      h(
+        'div',
+        {},
+        h('strong', { 'data-testid': 'registered-count' }, overview.stats.registeredHouseholds),
+        h('span', {}, '已注册'),
+      ),
+      h(
+        'div',
+        {},
+        h('strong', { 'data-testid': 'roster-count' }, overview.stats.rosterHouseholds),
+        h('span', {}, '建档立卡户'),
+      ),
+      h(
+        'div',
+        {},
+        h(
+          'strong',
+          { 'data-testid': 'registration-rate' },
+          percent(overview.stats.registrationRate),
+        ),
+        h('span', {}, '注册率（目标100%）'),
+      ),
+    ),
+  );
+}
+
+/** A date field for something that happened today or earlier (China time), today by default. */
+export function dateUpToToday(label: string): HTMLInputElement {
+  const today = chinaDate(Date.now());
+  return h('input', { type: 'date', value: today, max: today, 'aria-label': label });
+}
