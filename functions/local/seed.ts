@@ -9,7 +9,7 @@ import { collections } from '../src/services/db';
 import { evidencePhotosCollection } from '../src/services/needs';
 import { incomingPath } from '../src/domain/photos/plan';
 import { objectStore } from '../src/services/objectStore';
-import { maskName } from '../src/domain/need';
+import { maskName } from '../src/domain/need/names';
 import { pledgeHoldMs } from '../src/domain/goods';
 import { ancestorsOf } from '../src/domain/regions';
 import { seatsPerRegion } from '../src/domain/roles';

@@ -20,7 +20,7 @@ import {
   signInAsDonor,
   signInByPhone,
 } from '../support/platform';
-import { maskName } from '../../functions/src/domain/need';
+import { maskName } from '../../functions/src/domain/need/names';
 
 interface MyDonation {
   id: string;

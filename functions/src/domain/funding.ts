@@ -6,7 +6,7 @@
  * need's new figures in one batch, conditional on the need and every gift being as read, so
  * `raisedFen == Σ accepted` at every moment, not only at rest.
  */
-import { isNeedStatus, openStatuses, statusForCoverage, type NeedStatus } from './need';
+import { isNeedStatus, openStatuses, statusForCoverage, type NeedStatus } from './need/status';
 
 export interface PendingGift {
   id: string;

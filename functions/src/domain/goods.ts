@@ -5,7 +5,7 @@
  * need, so concurrent donors, repeated deliveries and late schedulers settle on the same answer.
  */
 import { z } from 'zod';
-import { maxGoodsItems } from './need';
+import { maxGoodsItems } from './need/submission';
 import { docIdSchema, requestIdSchema } from './validation/common';
 import { addressSchema, personNameSchema } from './validation/text';
 

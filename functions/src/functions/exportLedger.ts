@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { GoodsItem, NeedCategory, RejectionReason } from '../domain/need';
+import type { NeedCategory } from '../domain/need/categories';
+import type { RejectionReason } from '../domain/need/rejection';
+import type { GoodsItem } from '../domain/need/submission';
 import { ancestorCode } from '../domain/regions';
 import { canRead } from '../domain/roles';
 import { ledgerCsv, ledgerXlsx, type LedgerEntry } from '../domain/roster/ledger';

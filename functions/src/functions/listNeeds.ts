@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  needCategoryLabels,
-  needStatuses,
-  needStatusLabels,
-  type NeedCategory,
-  type NeedStatus,
-} from '../domain/need';
+import { needCategoryLabels, type NeedCategory } from '../domain/need/categories';
+import { needStatuses, needStatusLabels, type NeedStatus } from '../domain/need/status';
 import { canRead } from '../domain/roles';
 import { docIdSchema } from '../domain/validation/common';
 import { untypedCallable, deny } from '../lib/callable';

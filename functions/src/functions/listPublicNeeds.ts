@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { searchTokenOf } from '../domain/discovery';
 import { regionCodeSchema } from '../domain/donor';
-import { needCategories } from '../domain/need';
+import { needCategories } from '../domain/need/categories';
 import { levelOfCode, regionFieldNameOf, type RegionLevel } from '../domain/regions';
 import { docIdSchema } from '../domain/validation/common';
 import { untypedCallable } from '../lib/callable';

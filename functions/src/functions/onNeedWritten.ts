@@ -1,11 +1,8 @@
 import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
-import {
-  publicNeedView,
-  revalidationPatch,
-  storedNeedSchema,
-  validateStoredNeed,
-} from '../domain/need';
+import { publicNeedView } from '../domain/need/publicView';
+import { revalidationPatch, validateStoredNeed } from '../domain/need/revalidation';
+import { storedNeedSchema } from '../domain/need/stored';
 import { rankAtOf, searchTokensOf } from '../domain/discovery';
 import type { HouseholdStatus } from '../domain/household';
 import { needDeltas } from '../domain/rates';

@@ -1,12 +1,12 @@
 import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
+import { isTakenUp } from '../domain/need/revalidation';
 import {
-  isTakenUp,
   reviewDateBeforeSubmission,
   reviewNeedInput,
   type NeedReview,
-} from '../domain/need';
+} from '../domain/need/submission';
 import { moneyCovered } from '../domain/funding';
 import type { Caller } from '../domain/roles';
 import { docIdSchema, requestIdSchema } from '../domain/validation/common';

@@ -1,6 +1,8 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { needDocumentsOf, needHouseholdProblems, submitNeedInput } from '../domain/need';
+import { needHouseholdProblems } from '../domain/need/household';
+import { needDocumentsOf } from '../domain/need/stored';
+import { submitNeedInput } from '../domain/need/submission';
 import { regionFieldsOf } from '../domain/regions';
 import type { HouseholdStatus } from '../domain/household';
 import { untypedCallable, deny } from '../lib/callable';

@@ -1,13 +1,8 @@
 import { HttpsError } from 'firebase-functions/v2/https';
 import type { Caller } from '../domain/roles';
-import {
-  canTransition,
-  isNeedStatus,
-  needStatusLabels,
-  type NeedStatus,
-  maskName,
-  type PublicNeedView,
-} from '../domain/need';
+import { maskName } from '../domain/need/names';
+import type { PublicNeedView } from '../domain/need/publicView';
+import { canTransition, isNeedStatus, needStatusLabels, type NeedStatus } from '../domain/need/status';
 import { deny } from '../lib/callable';
 import { collections, db } from './db';
 

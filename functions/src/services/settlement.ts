@@ -13,7 +13,7 @@ import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { refundGift, settleGifts, type NeedFunding } from '../domain/funding';
 import { goodsProgressOf, type GoodsPledgeLike, type GoodsPledgeStatus } from '../domain/goods';
-import { canTransition, isNeedStatus, openStatuses, statusForCoverage } from '../domain/need';
+import { canTransition, isNeedStatus, openStatuses, statusForCoverage } from '../domain/need/status';
 import { logs } from '../logs';
 import { collections, db } from './db';
 import { retryOnConflict, unchanged } from './needs';

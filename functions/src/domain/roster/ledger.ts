@@ -7,13 +7,10 @@
  * audited reveal), otherwise the last four; the caller says which for each row.
  */
 import ExcelJS from 'exceljs';
-import {
-  describeNeed,
-  rejectionReasonLabels,
-  type GoodsItem,
-  type NeedCategory,
-  type RejectionReason,
-} from '../need';
+import type { NeedCategory } from '../need/categories';
+import { describeNeed } from '../need/publicView';
+import { rejectionReasonLabels, type RejectionReason } from '../need/rejection';
+import type { GoodsItem } from '../need/submission';
 
 /** How a row shows the ID number: in full (revealed) or as its last four characters. */
 export type IdDisplay = { kind: 'full'; idNumber: string } | { kind: 'last4'; last4: string };
