@@ -2,9 +2,233 @@
  * The contract of the callables about households, the roster, staff, home visits, regions and rates: each one's input schema (what the
  * functions validate) and answer type (what the web client receives).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
+import { regionCodeSchema } from '../domain/donor';
+import { campaignYearSchema } from '../domain/homeVisits';
+import type { CardColour, HouseholdStatus } from '../domain/household';
+import type { Counts } from '../domain/rates';
+import type { RegionLevel } from '../domain/regions';
+import { staffRoles, type StaffRole } from '../domain/roles';
+import type { FileProblem, RowReport } from '../domain/roster/parse';
+import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
+import { personNameSchema } from '../domain/validation/text';
+import type { ExportedTable } from './files';
 
-export const householdsInputs = {} satisfies Record<string, z.ZodType>;
+const villageCodeSchema = z.string().regex(/^\d{12}$/);
+const exportFormatSchema = z.enum(['csv', 'xlsx']);
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface HouseholdsAnswers {}
+export const householdsInputs = {
+  registerHousehold: z.strictObject({
+    householdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    requestId: z.string().uuid(),
+  }),
+
+  getVillageOverview: z.strictObject({
+    villageCode: villageCodeSchema.optional(),
+    pageSize: z.number().int().min(1).max(100).default(50),
+    /** The id of the last household of the previous page. */
+    after: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+  }),
+
+  appointStaff: z.strictObject({
+    requestId: z.string().uuid(),
+    /** Mainland mobile number, E.164: cadres sign in with it and an SMS code. */
+    phone: z.string().regex(/^\+861[3-9]\d{9}$/),
+    // A cadre's name, as household heads' and reviewers' are checked: no digits, so no phone or ID.
+    name: personNameSchema,
+    role: z.enum(staffRoles).exclude(['ops']),
+    regionCode: z.string().regex(/^\d{2,12}$/),
+  }),
+
+  removeStaff: z.strictObject({
+    uid: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  }),
+
+  revealSensitive: z.strictObject({
+    resource: z.strictObject({
+      kind: z.enum(['household', 'need']),
+      id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    }),
+    field: z.enum(['idNumber', 'bankAccount']),
+    // Only bounded here: the reason is checked in the handler, so that an attempt with a refused
+    // reason (an ID number typed into it) is audited too, without the reason.
+    reason: z.string().max(2000),
+  }),
+
+  importRoster: z.strictObject({
+    requestId: requestIdSchema,
+    format: exportFormatSchema,
+    /** The file, base64; ≤ 5 MiB once decoded (the parser refuses more). */
+    dataBase64: z
+      .string()
+      .max(7_100_000)
+      .regex(/^[A-Za-z0-9+/=]*$/),
+    /** The latest poverty-exit year: households out in that year get the red contact card. */
+    latestExitYear: z.number().int().min(2014).max(2030).default(2020),
+    /**
+     * `partial` (the default) adds and updates only; `full` says the file is the village's whole
+     * roster, so households it does not list leave the roster. A 3-row file once took 55 off
+     * because removal was implied: it must be chosen.
+     */
+    mode: z.enum(['partial', 'full']).default('partial'),
+    /** Answers what the import would do (counts and report) without writing anything. */
+    dryRun: z.boolean().default(false),
+  }),
+
+  repairRates: z.strictObject({ regionCode: regionCodeSchema }),
+
+  getRatesDashboard: z.strictObject({
+    regionCode: regionCodeSchema.optional(),
+    historyDays: z.number().int().min(1).max(366).default(30),
+  }),
+
+  exportRatesReport: z.strictObject({
+    regionCode: regionCodeSchema,
+    format: exportFormatSchema,
+  }),
+
+  listRegions: z.strictObject({ parentCode: regionCodeSchema.optional() }),
+
+  recordHomeVisit: z.strictObject({
+    requestId: requestIdSchema,
+    householdId: docIdSchema,
+    visitedOn: pastDateSchema,
+    /** Some item of the household's information sheet was wrong and has been corrected. */
+    corrected: z.boolean(),
+    /** Who signed the checked sheet: complete when all three have. */
+    signedBy: z.strictObject({ household: z.boolean(), helper: z.boolean(), cadre: z.boolean() }),
+  }),
+
+  setSpotCheck: z.strictObject({
+    villageCode: villageCodeSchema,
+    year: campaignYearSchema,
+    sampled: z.boolean(),
+    households: z.number().int().min(0).max(10_000),
+  }),
+
+  exportVisitProgress: z.strictObject({
+    /** A township (its villages are the rows), or a village (one row). */
+    regionCode: z.string().regex(/^(\d{9}|\d{12})$/),
+    year: campaignYearSchema,
+    format: exportFormatSchema,
+  }),
+} satisfies Record<string, z.ZodType>;
+
+/** One roster household as the village's staff see it in the overview (never the full ID). */
+export interface VillageHouseholdRow {
+  id: string;
+  headName: string;
+  idLast4: string;
+  address: string;
+  members: number;
+  status: HouseholdStatus;
+  statusLabel: string;
+  cardColour: CardColour;
+  onRoster: boolean;
+  registered: boolean;
+}
+
+/** A village as its staff see it: name, registration figures and a page of its households. */
+export interface VillageOverview {
+  village: { code: string; name: string; fullName: string };
+  stats: {
+    rosterHouseholds: number;
+    registeredHouseholds: number;
+    registrationRate: number | null;
+  };
+  households: VillageHouseholdRow[];
+  /** The id to pass as `after` for the next page; null on the last page. */
+  next: string | null;
+}
+
+/** A file with a refused row (or a file problem): nothing was imported. */
+export interface RosterImportRefused {
+  ok: false;
+  report: RowReport[];
+  fileProblems: FileProblem[];
+  accepted: number;
+  refused: number;
+}
+
+/** An accepted file: what was (or, on a dry run, would be) created, updated and taken off. */
+export interface RosterImportDone {
+  ok: true;
+  report: RowReport[];
+  accepted: number;
+  refused: 0;
+  mode: 'partial' | 'full';
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  leftRoster: number;
+}
+
+export type RosterImportAnswer = RosterImportRefused | RosterImportDone;
+
+/** A region's kept counts, the three rates derived from them (null: nothing to measure yet) and its lag. */
+export interface RegionFigures extends Counts {
+  code: string;
+  level: RegionLevel | 'national';
+  name: string;
+  registrationRate: number | null;
+  matchRate: number | null;
+  fulfilledRate: number | null;
+  /** The larger of the two shortfalls against the targets; 0 when both are met. */
+  shortfall: number;
+}
+
+export interface RatesHistoryPoint {
+  /** YYYYMMDD, the day in China. */
+  day: string;
+  registrationRate: number | null;
+  matchRate: number | null;
+  fulfilledRate: number | null;
+}
+
+/** A region against the two targets, its child regions (lagging first) and its daily history. */
+export interface RatesDashboard {
+  region: RegionFigures;
+  targets: { registration: number; match: number };
+  children: RegionFigures[];
+  /** Oldest first. */
+  history: RatesHistoryPoint[];
+}
+
+/** A division for the region pickers (public: the national division code table). */
+export interface RegionItem {
+  code: string;
+  name: string;
+  level: RegionLevel;
+}
+
+export interface HouseholdsAnswers {
+  registerHousehold: { householdId: string; registered: true; alreadyRegistered: boolean };
+  getVillageOverview: VillageOverview;
+  appointStaff: {
+    uid: string;
+    role: Exclude<StaffRole, 'ops'>;
+    regionCode: string;
+    /** The seat taken (`{region}_{role}_{n}`) for roles with a seat limit; null otherwise. */
+    seat: string | null;
+  };
+  removeStaff: { uid: string; active: false };
+  revealSensitive: { value: string };
+  importRoster: RosterImportAnswer;
+  repairRates: { villages: number; drifted: number };
+  getRatesDashboard: RatesDashboard;
+  exportRatesReport: ExportedTable;
+  listRegions: { regions: RegionItem[] };
+  recordHomeVisit: {
+    householdId: string;
+    year: number;
+    corrected: boolean;
+    completed: boolean;
+    /** Distinct visitors of the household this year. */
+    visitors: number;
+  };
+  setSpotCheck: { villageCode: string; year: number; sampled: boolean; households: number };
+  exportVisitProgress: ExportedTable;
+}

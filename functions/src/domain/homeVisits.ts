@@ -6,17 +6,6 @@
  * many households.
  */
 import { z } from 'zod';
-import { docIdSchema, pastDateSchema, requestIdSchema } from './validation/common';
-
-export const recordHomeVisitInput = z.strictObject({
-  requestId: requestIdSchema,
-  householdId: docIdSchema,
-  visitedOn: pastDateSchema,
-  /** Some item of the household's information sheet was wrong and has been corrected. */
-  corrected: z.boolean(),
-  /** Who signed the checked sheet: complete when all three have. */
-  signedBy: z.strictObject({ household: z.boolean(), helper: z.boolean(), cadre: z.boolean() }),
-});
 
 /** The campaign year of a visit date (YYYY-MM-DD): the table is reported per year. */
 export const campaignYearOf = (visitedOn: string): number => Number(visitedOn.slice(0, 4));

@@ -1,25 +1,13 @@
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
-import { canAppoint, seatsPerRegion, staffRoles } from '../domain/roles';
-import { personNameSchema } from '../domain/validation/text';
-import { untypedCallable, deny } from '../lib/callable';
+import { canAppoint, seatsPerRegion } from '../domain/roles';
+import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db, isAlreadyExists } from '../services/db';
 import { runOnce } from '../services/requests';
 
 export const staffSeatsCollection = 'staffSeats';
-
-export const appointStaffInput = z.strictObject({
-  requestId: z.string().uuid(),
-  /** Mainland mobile number, E.164: cadres sign in with it and an SMS code. */
-  phone: z.string().regex(/^\+861[3-9]\d{9}$/),
-  // A cadre's name, as household heads' and reviewers' are checked: no digits, so no phone or ID.
-  name: personNameSchema,
-  role: z.enum(staffRoles).exclude(['ops']),
-  regionCode: z.string().regex(/^\d{2,12}$/),
-});
 
 async function userIdForPhone(phone: string, name: string): Promise<string> {
   try {
@@ -35,9 +23,8 @@ async function userIdForPhone(phone: string, name: string): Promise<string> {
  * information administrators and helpers). Seats are documents created with `create()`, so two
  * appointments racing for the last of a village's two seats cannot both win.
  */
-export const appointStaff = untypedCallable({
+export const appointStaff = callable({
   name: 'appointStaff',
-  input: appointStaffInput,
   roles: ['ops', 'province_admin', 'city_admin', 'county_admin', 'township_admin'],
   handler: async ({ requestId, phone, name, role, regionCode }, caller) => {
     if (!canAppoint(caller, role, regionCode)) deny('appointStaff', caller.uid);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   countFields,
   fulfilledRate,
@@ -10,13 +9,8 @@ import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '
 import { canRead } from '../domain/roles';
 import { tableFile } from '../domain/table';
 import { chinaDateOf } from '../domain/validation/idNumber';
-import { untypedCallable, deny } from '../lib/callable';
+import { callable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
-
-export const exportRatesReportInput = z.strictObject({
-  regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/),
-  format: z.enum(['csv', 'xlsx']),
-});
 
 const header = [
   '序号',
@@ -34,9 +28,8 @@ const percentText = (rate: number | undefined) =>
   rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`;
 
 /** The rates report of a region's child regions (the 通报 table), as CSV or XLSX. */
-export const exportRatesReport = untypedCallable({
+export const exportRatesReport = callable({
   name: 'exportRatesReport',
-  input: exportRatesReportInput,
   roles: ['township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],
   handler: async ({ regionCode, format }, caller) => {
     if (!canRead(caller, regionCode)) deny('exportRatesReport', caller.uid);

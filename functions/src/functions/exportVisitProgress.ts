@@ -1,30 +1,16 @@
-import { z } from 'zod';
-import {
-  campaignYearSchema,
-  visitProgressHeader,
-  visitProgressRows,
-  type StoredVisit,
-} from '../domain/homeVisits';
+import { visitProgressHeader, visitProgressRows, type StoredVisit } from '../domain/homeVisits';
 import { levelOfCode, regionFieldNameOf, type RegionLevel } from '../domain/regions';
 import { canRead } from '../domain/roles';
 import { tableFile } from '../domain/table';
 import { chinaDateOf } from '../domain/validation/idNumber';
-import { untypedCallable, deny } from '../lib/callable';
+import { callable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 import { homeVisitsCollection } from './recordHomeVisit';
 import { spotChecksCollection } from './setSpotCheck';
 
-export const exportVisitProgressInput = z.strictObject({
-  /** A township (its villages are the rows), or a village (one row). */
-  regionCode: z.string().regex(/^(\d{9}|\d{12})$/),
-  year: campaignYearSchema,
-  format: z.enum(['csv', 'xlsx']),
-});
-
 /** The 一户一册一卡工作进展情况表 of a township (seed 004), as CSV or XLSX. */
-export const exportVisitProgress = untypedCallable({
+export const exportVisitProgress = callable({
   name: 'exportVisitProgress',
-  input: exportVisitProgressInput,
   roles: ['village_admin', 'township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],
   handler: async ({ regionCode, year, format }, caller) => {
     if (!canRead(caller, regionCode)) deny('exportVisitProgress', caller.uid);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   countFields,
   fulfilledRate,
@@ -11,18 +10,10 @@ import {
 } from '../domain/rates';
 import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '../domain/regions';
 import { canRead } from '../domain/roles';
-import { untypedCallable, deny } from '../lib/callable';
+import { callable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
 import { nationalStatsId } from '../services/rollup';
 import { historyCollection } from './snapshotRates';
-
-export const getRatesDashboardInput = z.strictObject({
-  regionCode: z
-    .string()
-    .regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/)
-    .optional(),
-  historyDays: z.number().int().min(1).max(366).default(30),
-});
 
 function figures(data: FirebaseFirestore.DocumentData | undefined) {
   const counts = zeroCounts();
@@ -41,16 +32,15 @@ function figures(data: FirebaseFirestore.DocumentData | undefined) {
  * (villages of a township, townships of a county, …) lagging first, and its daily history.
  * Villages are exact; regions above them are at most a minute behind (the rollup).
  */
-export const getRatesDashboard = untypedCallable({
+export const getRatesDashboard = callable({
   name: 'getRatesDashboard',
-  input: getRatesDashboardInput,
   roles: ['township_admin', 'county_admin', 'city_admin', 'province_admin', 'ops'],
   handler: async ({ regionCode, historyDays }, caller) => {
     const code = regionCode ?? caller.region;
     if (!canRead(caller, code)) deny('getRatesDashboard', caller.uid);
     const level: RegionLevel | 'national' =
       code === '' ? 'national' : (levelOfCode(code) as RegionLevel);
-    const childLevel =
+    const childLevel: RegionLevel | undefined =
       level === 'national' ? 'province' : regionLevels[regionLevels.indexOf(level) + 1];
     const statsId = code === '' ? nationalStatsId : code;
     const stats = db().collection(collections.stats);
@@ -91,7 +81,7 @@ export const getRatesDashboard = untypedCallable({
       children: (children?.docs ?? [])
         .map((doc) => ({
           code: doc.id,
-          level: childLevel,
+          level: childLevel as RegionLevel,
           name: names.get(doc.id) ?? doc.id,
           ...figures(doc.data()),
         }))

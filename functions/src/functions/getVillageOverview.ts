@@ -1,22 +1,8 @@
-import { z } from 'zod';
 import { registrationRate } from '../domain/rates';
 import { canRead, type Caller } from '../domain/roles';
 import { householdStatusLabels, type HouseholdStatus } from '../domain/household';
-import { untypedCallable, deny } from '../lib/callable';
+import { callable, deny } from '../lib/callable';
 import { collections, db } from '../services/db';
-
-export const getVillageOverviewInput = z.strictObject({
-  villageCode: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
-  pageSize: z.number().int().min(1).max(100).default(50),
-  /** The id of the last household of the previous page. */
-  after: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .optional(),
-});
 
 function villageOf(caller: Caller, requested: string | undefined): string {
   const villageCode = requested ?? (caller.region.length === 12 ? caller.region : undefined);
@@ -25,9 +11,8 @@ function villageOf(caller: Caller, requested: string | undefined): string {
 }
 
 /** A village as its staff see it: name, registration figures and a page of its households. */
-export const getVillageOverview = untypedCallable({
+export const getVillageOverview = callable({
   name: 'getVillageOverview',
-  input: getVillageOverviewInput,
   roles: [
     'village_admin',
     'helper',

@@ -1,36 +1,14 @@
 import { createHash } from 'node:crypto';
 import { FieldValue } from 'firebase-admin/firestore';
-import { z } from 'zod';
 import { regionFieldsOf } from '../domain/regions';
 import { parseRoster, type RosterHousehold } from '../domain/roster/parse';
-import { requestIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 
 export const rosterImportsCollection = 'rosterImports';
 /** Firestore takes at most 500 writes in one batch. */
 const batchLimit = 450;
-
-export const importRosterInput = z.strictObject({
-  requestId: requestIdSchema,
-  format: z.enum(['csv', 'xlsx']),
-  /** The file, base64; ≤ 5 MiB once decoded (the parser refuses more). */
-  dataBase64: z
-    .string()
-    .max(7_100_000)
-    .regex(/^[A-Za-z0-9+/=]*$/),
-  /** The latest poverty-exit year: households out in that year get the red contact card. */
-  latestExitYear: z.number().int().min(2014).max(2030).default(2020),
-  /**
-   * `partial` (the default) adds and updates only; `full` says the file is the village's whole
-   * roster, so households it does not list leave the roster. A 3-row file once took 55 off
-   * because removal was implied: it must be chosen.
-   */
-  mode: z.enum(['partial', 'full']).default('partial'),
-  /** Answers what the import would do (counts and report) without writing anything. */
-  dryRun: z.boolean().default(false),
-});
 
 type Write = { path: string; data: Record<string, unknown>; merge: boolean };
 
@@ -62,9 +40,8 @@ function householdFields(row: RosterHousehold) {
  * written in batches under an import record, with deterministic document ids and idempotent
  * writes, so a retry with the same request id finishes the same import.
  */
-export const importRoster = untypedCallable({
+export const importRoster = callable({
   name: 'importRoster',
-  input: importRosterInput,
   roles: ['village_admin'],
   memory: '512MiB',
   handler: async ({ requestId, format, dataBase64, latestExitYear, mode, dryRun }, caller) => {

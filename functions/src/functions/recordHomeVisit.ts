@@ -1,12 +1,7 @@
 import { FieldValue } from 'firebase-admin/firestore';
-import {
-  afterVisit,
-  campaignYearOf,
-  recordHomeVisitInput,
-  type StoredVisit,
-} from '../domain/homeVisits';
+import { afterVisit, campaignYearOf, type StoredVisit } from '../domain/homeVisits';
 import { regionFieldsOf } from '../domain/regions';
-import { untypedCallable, deny } from '../lib/callable';
+import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { runOnce } from '../services/requests';
@@ -19,9 +14,8 @@ export const homeVisitsCollection = 'homeVisits';
  * signed. One record per household per year (`{householdId}_{year}`), recomputed from what it
  * holds, so a retried request changes nothing.
  */
-export const recordHomeVisit = untypedCallable({
+export const recordHomeVisit = callable({
   name: 'recordHomeVisit',
-  input: recordHomeVisitInput,
   roles: ['village_admin', 'helper'],
   handler: async ({ requestId, householdId, visitedOn, corrected, signedBy }, caller) => {
     const { result } = await runOnce('recordHomeVisit', caller.uid, requestId, async (batch) => {

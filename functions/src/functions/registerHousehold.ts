@@ -1,16 +1,10 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
-import { deny, untypedCallable } from '../lib/callable';
+import { deny, callable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
-
-export const registerHouseholdInput = z.strictObject({
-  householdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  requestId: z.string().uuid(),
-});
 
 /**
  * Registers a roster household on the platform (the registration-rate numerator). A village
@@ -19,9 +13,8 @@ export const registerHouseholdInput = z.strictObject({
  * read, so of callers racing on one household exactly one is told `alreadyRegistered: false` and
  * keeps `registeredBy`; the others read again and are told it was already registered.
  */
-export const registerHousehold = untypedCallable({
+export const registerHousehold = callable({
   name: 'registerHousehold',
-  input: registerHouseholdInput,
   roles: ['village_admin', 'helper'],
   handler: async ({ householdId, requestId }, caller) => {
     const { result } = await retryOnConflict(
@@ -39,7 +32,7 @@ export const registerHousehold = untypedCallable({
             throw new HttpsError('failed-precondition', '该户不在建档立卡名单内');
           }
           if (household.get('registered') === true)
-            return { householdId, registered: true, alreadyRegistered: true };
+            return { householdId, registered: true as const, alreadyRegistered: true };
           batch.update(
             ref,
             {
@@ -50,7 +43,7 @@ export const registerHousehold = untypedCallable({
             unchanged(household),
           );
           logs.householdRegistered(householdId, caller.region, caller.uid);
-          return { householdId, registered: true, alreadyRegistered: false };
+          return { householdId, registered: true as const, alreadyRegistered: false };
         }),
       { message: '该户信息已变更，请刷新后重试' },
     );

@@ -1,23 +1,17 @@
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue } from 'firebase-admin/firestore';
-import { z } from 'zod';
 import { canAppoint } from '../domain/roles';
-import { untypedCallable, deny } from '../lib/callable';
+import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 import { staffSeatsCollection } from './appointStaff';
-
-export const removeStaffInput = z.strictObject({
-  uid: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-});
 
 /**
  * Ends an appointment: the staff record turns inactive (which every sensitive call checks), the
  * seat is freed, claims are cleared and sessions revoked.
  */
-export const removeStaff = untypedCallable({
+export const removeStaff = callable({
   name: 'removeStaff',
-  input: removeStaffInput,
   roles: ['ops', 'province_admin', 'city_admin', 'county_admin', 'township_admin'],
   handler: async ({ uid }, caller) => {
     const staffRef = db().collection(collections.staff).doc(uid);

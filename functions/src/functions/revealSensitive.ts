@@ -1,8 +1,7 @@
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
 import { canReveal } from '../domain/roles';
 import { revealReasonSchema } from '../domain/validation/text';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { appendAudit, type AuditEntry } from '../services/audit';
 import { collections, db } from '../services/db';
@@ -12,17 +11,6 @@ const resources = {
   need: { public: collections.needs, private: collections.needsPrivate },
 } as const;
 
-export const revealSensitiveInput = z.strictObject({
-  resource: z.strictObject({
-    kind: z.enum(['household', 'need']),
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  }),
-  field: z.enum(['idNumber', 'bankAccount']),
-  // Only bounded here: the reason is checked in the handler, so that an attempt with a refused
-  // reason (an ID number typed into it) is audited too, without the reason.
-  reason: z.string().max(2000),
-});
-
 /**
  * Shows staff a full ID or bank number, which they otherwise see only as its last four
  * characters. An explicit act with a reason: every attempt is appended to the audit log (who,
@@ -31,9 +19,8 @@ export const revealSensitiveInput = z.strictObject({
  * never keeps a number the reveal was meant to protect. A caller out of scope gets the same
  * permission-denied whether or not the household or need exists.
  */
-export const revealSensitive = untypedCallable({
+export const revealSensitive = callable({
   name: 'revealSensitive',
-  input: revealSensitiveInput,
   roles: [
     'village_admin',
     'township_admin',

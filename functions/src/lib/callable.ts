@@ -277,7 +277,7 @@ export interface CallableSpec<N extends CallableName> {
 
 /** A callable for signed-in callers, validated by its contract schema. */
 export function callable<N extends CallableName>(spec: CallableSpec<N>) {
-  const input = callableInputSchemas[spec.name] as z.ZodType<CallableParsedInput<N>>;
+  const input = callableInputSchemas[spec.name] as unknown as z.ZodType<CallableParsedInput<N>>;
   callableInputs.set(spec.name, input);
   return withRawRequestGuard(
     spec.name,
@@ -305,7 +305,7 @@ export interface PublicCallableSpec<N extends CallableName> {
  * its QR code, the list of regions): the same validation and error discipline, no caller.
  */
 export function publicCallable<N extends CallableName>(spec: PublicCallableSpec<N>) {
-  const input = callableInputSchemas[spec.name] as z.ZodType<CallableParsedInput<N>>;
+  const input = callableInputSchemas[spec.name] as unknown as z.ZodType<CallableParsedInput<N>>;
   callableInputs.set(spec.name, input);
   return withRawRequestGuard(
     spec.name,
