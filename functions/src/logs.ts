@@ -4,19 +4,57 @@
  */
 import { logger } from 'firebase-functions';
 
+/** Frames V8 writes: `    at fn (file:line:col)`, `    at async fn (…)`, `    at file:line:col`. */
+const stackFrame = /^ {4}at \S/;
+
+/**
+ * What may be logged of an unexpected error: its class, its gRPC or Node code and its stack frames.
+ * Never its message: `error.stack` begins with `Name: message`, and a message (of Firestore, of a
+ * library, of our own code) may quote a value of the request — a name, an ID number. The message
+ * may span several lines, so only lines shaped like V8's frames are kept, and `stack` begins
+ * with the class alone (`TypeError` followed by frames is still a stack Error Reporting reads).
+ */
+export function errorFields(error: unknown): {
+  errorName?: string;
+  errorCode?: unknown;
+  stack?: string;
+} {
+  if (typeof error !== 'object' || error === null) return { errorName: typeof error };
+  const { name, code, stack } = error as { name?: unknown; code?: unknown; stack?: unknown };
+  const errorName = typeof name === 'string' ? name : undefined;
+  const errorCode = typeof code === 'string' || typeof code === 'number' ? code : undefined;
+  const frames =
+    typeof stack === 'string'
+      ? framesOf(stack, String((error as { message?: unknown }).message ?? ''))
+      : [];
+  return {
+    errorName,
+    ...(errorCode !== undefined ? { errorCode } : {}),
+    ...(frames.length > 0 ? { stack: [errorName ?? 'Error', ...frames].join('\n') } : {}),
+  };
+}
+
+/**
+ * The frame lines of a stack, its message removed first (a line of the message shaped like a
+ * frame must not pass for one), capped: a deep recursion's stack is not worth a huge entry.
+ */
+function framesOf(stack: string, message: string): string[] {
+  const header = stack.indexOf(`: ${message}\n`);
+  const rest = message !== '' && header >= 0 ? stack.slice(header + message.length + 2) : stack;
+  return rest
+    .split('\n')
+    .filter((line) => stackFrame.test(line))
+    .slice(0, maxFrames);
+}
+
+const maxFrames = 50;
+
 export const logs = {
   callableRejected(fn: string, code: string, uid: string | undefined, paths: string[] = []) {
     logger.warn('callable rejected', { event: 'callable_rejected', fn, code, uid, paths });
   },
   callableFailed(fn: string, uid: string | undefined, error: unknown) {
-    // The error's message may carry user data, so only its class and gRPC code are logged.
-    logger.error('callable failed', {
-      event: 'callable_failed',
-      fn,
-      uid,
-      errorName: (error as Error | undefined)?.name,
-      errorCode: (error as { code?: unknown } | undefined)?.code,
-    });
+    logger.error('callable failed', { event: 'callable_failed', fn, uid, ...errorFields(error) });
   },
   /** A stored document that does not match its schema: ops repair it, the read failed. */
   storedDocumentInvalid(collection: string, documentId: string, issues: string[]) {
@@ -202,6 +240,7 @@ export const logs = {
       fields?: string;
       errorName?: string;
       errorCode?: unknown;
+      stack?: string;
       retrying: boolean;
     },
   ) {

@@ -10,11 +10,11 @@ import {
   serialFor,
   signCertificate,
   signRevocation,
-  type CertificateGift,
   type CertificateRecord,
   type Revocation,
 } from '../domain/certificate';
-import { logs } from '../logs';
+import { earnsCertificate, giftOf, type DonationGiftFields } from '../domain/donation';
+import { errorFields, logs } from '../logs';
 import { certificateSigningKey, functionsRegion, publicOrigin } from '../params';
 import { collections, db, isAlreadyExists } from '../services/db';
 import { objectStore } from '../services/objectStore';
@@ -25,30 +25,7 @@ export function certificatePaths(serial: string) {
   return { pdfPath: `certificates/${serial}.pdf`, pngPath: `certificates/${serial}.png` };
 }
 
-/**
- * Signed revocations, one per serial, created once and never updated: the record verification
- * consults beside the certificate document (see domain/certificate/signing.ts).
- */
-export const certificateRevocationsCollection = 'certificateRevocations';
-
 type DonationData = FirebaseFirestore.DocumentData;
-
-/** A donation earns its certificate when money is accepted, or goods are delivered. */
-export function earnsCertificate(donation: DonationData): boolean {
-  return (
-    (donation.kind === 'money' && donation.status === 'accepted') ||
-    (donation.kind === 'goods' && donation.status === 'delivered')
-  );
-}
-
-function giftOf(donation: DonationData): CertificateGift {
-  if (donation.kind === 'money') return { kind: 'money', amountFen: Number(donation.amountFen) };
-  const items = donation.items as Array<{ name: string; quantity: number; unit: string }>;
-  return {
-    kind: 'goods',
-    items: items.map(({ name, quantity, unit }) => ({ name, quantity, unit })),
-  };
-}
 
 /** The day the gift was made (money) or handed over (goods): fixed, so the serial is too. */
 function givenOn(donation: DonationData): string {
@@ -99,6 +76,7 @@ function failureOf(error: unknown): {
   fields?: string;
   errorName?: string;
   errorCode?: unknown;
+  stack?: string;
   retrying: boolean;
 } {
   if (error instanceof CannotIssue) {
@@ -118,8 +96,7 @@ function failureOf(error: unknown): {
   }
   return {
     reason: 'error',
-    errorName: (error as Error | undefined)?.name,
-    errorCode: (error as { code?: unknown } | undefined)?.code,
+    ...errorFields(error),
     retrying: true,
   };
 }
@@ -182,7 +159,7 @@ async function issue(donationId: string, donation: DonationData): Promise<void> 
       ? { donorUnit: String(donation.donorUnit) }
       : {}),
     ...(await recipientOf(donation)),
-    gift: giftOf(donation),
+    gift: giftOf(donation as DonationGiftFields),
     issuedAt,
     donationId,
     needId: String(donation.needId),
@@ -239,7 +216,7 @@ async function issue(donationId: string, donation: DonationData): Promise<void> 
 async function revoke(donation: DonationData): Promise<void> {
   const serial = String(donation.certificateSerial);
   const certificateRef = db().collection(collections.certificates).doc(serial);
-  const revocationRef = db().collection(certificateRevocationsCollection).doc(serial);
+  const revocationRef = db().collection(collections.certificateRevocations).doc(serial);
   const [certificate, existing] = await Promise.all([certificateRef.get(), revocationRef.get()]);
   if (!certificate.exists || existing.exists) return;
   const reason = (revocationReasons as readonly string[]).includes(donation.refundReason)
