@@ -1,7 +1,8 @@
 /**
  * `npx tsx functions/scripts/writeIndexes.ts`: rewrites the publicNeeds indexes of
  * firestore.indexes.json from the query shapes in domain/discovery.ts (every filter combination
- * donors can use, and the followed-regions news), keeping every other collection's indexes.
+ * donors can use, and the followed-regions news), keeping every other collection's indexes and the
+ * field overrides (the TTL policies on `expireAt` of eventMarkers and requests).
  * discovery.test.ts fails when the file and the shapes disagree.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

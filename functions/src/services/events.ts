@@ -1,6 +1,7 @@
 import type { WriteBatch } from 'firebase-admin/firestore';
 import { FieldValue } from 'firebase-admin/firestore';
 import { collections, db, isAlreadyExists } from './db';
+import { expireAtFromNow } from './requests';
 
 /**
  * Exactly-once effects for at-least-once triggers: the effect's writes and a `create()` of a
@@ -17,6 +18,7 @@ export async function commitOnce(
   batch.create(db().collection(collections.eventMarkers).doc(`${fn}_${eventId}`), {
     fn,
     at: FieldValue.serverTimestamp(),
+    expireAt: expireAtFromNow(),
   });
   addEffects(batch);
   try {

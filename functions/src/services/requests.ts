@@ -1,6 +1,20 @@
 import type { WriteBatch } from 'firebase-admin/firestore';
-import { FieldValue } from 'firebase-admin/firestore';
+import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { collections, db, isAlreadyExists } from './db';
+
+/**
+ * How long a stored result (`requests`) and an event marker (`eventMarkers`) are kept before
+ * Firestore's TTL policy on `expireAt` deletes them (firestore.indexes.json). Eventarc redelivers a
+ * `retry: true` event for up to 7 days; the web client resends a pending submission until the
+ * server answers, in practice within the session or when the phone is next online: 30 days covers
+ * both with room. A retry later than that is taken as a new submission.
+ */
+export const idempotencyRetentionDays = 30;
+
+/** When a record written now may be deleted; TTL deletes typically within a day after it. */
+export function expireAtFromNow(): Timestamp {
+  return Timestamp.fromMillis(Date.now() + idempotencyRetentionDays * 24 * 60 * 60 * 1000);
+}
 
 /**
  * Idempotent callables. A client sends a request id with each submission and reuses it on retry
@@ -19,7 +33,13 @@ export async function runOnce<R extends Record<string, unknown>>(
   if (stored.exists) return { result: stored.get('result') as R, replayed: true };
   const batch = db().batch();
   const result = await work(batch);
-  batch.create(ref, { fn, uid, result, at: FieldValue.serverTimestamp() });
+  batch.create(ref, {
+    fn,
+    uid,
+    result,
+    at: FieldValue.serverTimestamp(),
+    expireAt: expireAtFromNow(),
+  });
   try {
     await batch.commit();
     return { result, replayed: false };
