@@ -1,6 +1,7 @@
 /**
  * Images for the photo tests and benchmark, generated in memory: EXIF with GPS and orientation
- * added to a real or generated JPEG, and the hostile kinds of SECURITY.md §E.
+ * added to a real or generated JPEG, and the hostile kinds the pipeline must quarantine (a pixel
+ * bomb, a truncated JPEG, HTML or ZIP declared as JPEG, a JPEG+ZIP polyglot, SVG, HEIC).
  */
 import { createDeflate, crc32 } from 'node:zlib';
 import * as piexif from 'piexifjs';

@@ -51,7 +51,7 @@ export const storedHouseholdSchema = z.object({
 });
 export type StoredHousehold = z.output<typeof storedHouseholdSchema>;
 
-/** The standard causes of poverty of the 建档立卡 file (DOMAIN.md), as the national system names them. */
+/** The standard causes of poverty (致贫原因) of the 建档立卡 file, as the national system names them. */
 export const povertyCauses = [
   '因病',
   '因残',

@@ -1,5 +1,5 @@
 /**
- * What the township is judged on (DOMAIN.md), defined once. Counts are stored, rates derived.
+ * What the township is judged on, defined once. Counts are stored, rates derived.
  *
  * Registration rate (注册率) = registered ÷ roster households, target 100 %.
  * Match rate (对接率) = matched (covered) ÷ published needs, target ≥ 60 %; shown beside it, the

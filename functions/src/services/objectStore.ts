@@ -8,7 +8,7 @@ import { getStorage } from 'firebase-admin/storage';
 export interface StoredObjectMetadata {
   contentType: string;
   size: number;
-  /** Only server-set keys; never personal data (see SECURITY.md). */
+  /** Only server-set keys; never personal data (an ID or bank number, a name, a location). */
   metadata: Record<string, string>;
 }
 
