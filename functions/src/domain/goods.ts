@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { maxGoodsItems } from './need/submission';
+import type { DonationTransition } from './donation';
 import { docIdSchema, requestIdSchema } from './validation/common';
 import { addressSchema, personNameSchema } from './validation/text';
 
@@ -330,6 +331,42 @@ export const goodsPledgeStatuses = [
 ] as const;
 export type GoodsPledgeStatus = (typeof goodsPledgeStatuses)[number];
 
+/**
+ * A goods pledge's whole lifecycle; anything not listed is refused (domain/donation.ts checks
+ * every status write against it).
+ *
+ * - The donor pledges (pending). Settlement (the system) keeps it (held), or shipped at once when
+ *   a tracking number came with it, or declines it (its quantity taken first by an earlier pledge,
+ *   an item unknown, or the need closed), and lapses (expired) a pending or held pledge whose
+ *   72 hours ran out with neither a tracking number nor a hand-over.
+ * - The donor's tracking number ships a pending or held pledge (recordShipment).
+ * - A cadre records that the household received the goods (recordHandover): delivered, or, face
+ *   to face, shipped until the donor has confirmed too; the donor's own confirmation
+ *   (confirmHandover) delivers once the household's side is recorded.
+ * - Ops refunds goods promised, on their way or delivered.
+ */
+export const goodsPledgeTransitions: readonly DonationTransition<GoodsPledgeStatus>[] = [
+  { from: null, to: 'pending', by: ['donor'] },
+  { from: 'pending', to: 'held', by: ['system'] },
+  { from: 'pending', to: 'shipped', by: ['system', 'donor'] },
+  { from: 'pending', to: 'expired', by: ['system'] },
+  { from: 'pending', to: 'declined', by: ['system'] },
+  { from: 'held', to: 'shipped', by: ['system', 'donor', 'village_admin', 'helper'] },
+  { from: 'held', to: 'expired', by: ['system'] },
+  { from: 'held', to: 'declined', by: ['system'] },
+  { from: 'held', to: 'delivered', by: ['village_admin', 'helper', 'donor'] },
+  { from: 'shipped', to: 'delivered', by: ['village_admin', 'helper', 'donor'] },
+  { from: 'held', to: 'refunded', by: ['ops'] },
+  { from: 'shipped', to: 'refunded', by: ['ops'] },
+  { from: 'delivered', to: 'refunded', by: ['ops'] },
+];
+
+/** Pledges still waiting for their goods to leave: these lapse when their time runs out. */
+export const lapsingStatuses: readonly GoodsPledgeStatus[] = ['pending', 'held'];
+
+/** Pledges whose goods are still to travel: only these disclose a contact or take a photo. */
+export const travellingStatuses: readonly GoodsPledgeStatus[] = ['pending', 'held', 'shipped'];
+
 export const goodsPledgeStatusLabels: Record<GoodsPledgeStatus, string> = {
   pending: '确认中',
   held: '已认捐，待发货',
@@ -394,7 +431,7 @@ export interface PledgeClock {
  * village, other donors and the hand-over all see the lapse at the same moment.
  */
 export function effectiveStatus(pledge: PledgeClock, nowMs: number): string {
-  const waiting = pledge.status === 'pending' || pledge.status === 'held';
+  const waiting = (lapsingStatuses as readonly string[]).includes(pledge.status);
   return waiting && !pledge.tracking && pledge.expiresAt !== null && nowMs >= pledge.expiresAt
     ? 'expired'
     : pledge.status;
@@ -413,8 +450,8 @@ export function pledgeClockOf(doc: { get(field: string): unknown }): PledgeClock
 /** A refund, a lapse or a refusal is told to the donor and never undone. */
 const finalStatuses: ReadonlySet<GoodsPledgeStatus> = new Set(['expired', 'declined', 'refunded']);
 
-/** Goods on their way or handed over cannot be called back. */
-const settledStatuses: ReadonlySet<GoodsPledgeStatus> = new Set(['shipped', 'delivered']);
+/** Goods on their way or handed over cannot be called back: they count before any other pledge. */
+const committedStatuses: ReadonlySet<GoodsPledgeStatus> = new Set(['shipped', 'delivered']);
 
 /** What makes a need taken up (对接): a donor's goods are promised or on their way. */
 const keptStatuses: ReadonlySet<GoodsPledgeStatus> = new Set(['held', 'shipped', 'delivered']);
@@ -470,13 +507,13 @@ export function goodsProgressOf(
   }
 
   for (const pledge of ordered) {
-    if (!settledStatuses.has(pledge.status)) continue;
+    if (!committedStatuses.has(pledge.status)) continue;
     take(quantitiesOf(pledge), pledge.status === 'delivered');
     decisions.set(pledge.id, pledge.status);
   }
 
   for (const pledge of ordered) {
-    if (finalStatuses.has(pledge.status) || settledStatuses.has(pledge.status)) continue;
+    if (finalStatuses.has(pledge.status) || committedStatuses.has(pledge.status)) continue;
     const quantities = quantitiesOf(pledge);
     const lines = [...quantities];
     if (

@@ -1,5 +1,6 @@
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
+import { travellingStatuses } from '../domain/goods';
 import { acceptedContentTypes, maxUploadBytes } from '../domain/photos/plan';
 import { processPhoto } from '../domain/photos/process';
 import { reasonLabels } from '../domain/photos/sniff';
@@ -36,7 +37,7 @@ export const attachGoodsPhoto = untypedCallable({
     const { result } = await runOnce('attachGoodsPhoto', caller.uid, requestId, async (batch) => {
       const donation = await ownGoodsDonation(caller.uid, donationId);
       const ref = donation.ref;
-      if (!['pending', 'held', 'shipped'].includes(donation.get('status'))) {
+      if (!(travellingStatuses as readonly string[]).includes(donation.get('status'))) {
         throw new HttpsError('failed-precondition', '该捐助已结束，不能再添加照片', {
           status: donation.get('status'),
         });

@@ -1,6 +1,7 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
+import { canDonationMove, movedTo } from '../domain/donation';
 import { effectiveStatus, pledgeClockOf } from '../domain/goods';
 import { docIdSchema, requestIdSchema } from '../domain/validation/common';
 import { untypedCallable } from '../lib/callable';
@@ -46,7 +47,7 @@ export const confirmHandover = untypedCallable({
             status,
           });
         }
-        if (!['held', 'shipped'].includes(status)) {
+        if (!canDonationMove('goods', status, 'delivered', 'donor')) {
           throw new HttpsError(
             'failed-precondition',
             status === 'expired'
@@ -61,7 +62,10 @@ export const confirmHandover = untypedCallable({
             'handover.donorConfirmed': true,
             'handover.donorConfirmedAt': FieldValue.serverTimestamp(),
             ...(recipientConfirmed
-              ? { status: 'delivered', deliveredAt: FieldValue.serverTimestamp() }
+              ? {
+                  status: movedTo('goods', status, 'delivered', 'donor'),
+                  deliveredAt: FieldValue.serverTimestamp(),
+                }
               : {}),
           },
           unchanged(donation),

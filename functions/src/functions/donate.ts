@@ -2,6 +2,7 @@ import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
 import { docIdSchema, requestIdSchema } from '../domain/validation/common';
+import { movedTo } from '../domain/donation';
 import { amountFenSchema } from '../domain/validation/money';
 import { untypedCallable } from '../lib/callable';
 import { logs } from '../logs';
@@ -44,7 +45,7 @@ export const donate = untypedCallable({
         donorUid: caller.uid,
         kind: 'money',
         amountFen,
-        status: 'pending',
+        status: movedTo('money', null, 'pending', 'donor'),
         ...giver,
         villageCode: need.get('villageCode'),
         townshipCode: need.get('townshipCode'),

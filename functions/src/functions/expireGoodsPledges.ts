@@ -1,5 +1,6 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { lapsingStatuses } from '../domain/goods';
 import { functionsRegion } from '../params';
 import { collections, db } from '../services/db';
 import { settleNeed } from '../services/settlement';
@@ -15,7 +16,7 @@ export const expireGoodsPledges = onSchedule(
     const lapsed = await db()
       .collection(collections.donations)
       .where('kind', '==', 'goods')
-      .where('status', 'in', ['pending', 'held'])
+      .where('status', 'in', lapsingStatuses)
       .where('expiresAt', '<=', Timestamp.now())
       .select('needId')
       .get();

@@ -1,7 +1,7 @@
 import { getAuth } from 'firebase-admin/auth';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
-import { effectiveStatus, pledgeClockOf } from '../domain/goods';
+import { effectiveStatus, pledgeClockOf, travellingStatuses } from '../domain/goods';
 import { docIdSchema } from '../domain/validation/common';
 import { untypedCallable } from '../lib/callable';
 import { logs } from '../logs';
@@ -11,9 +11,6 @@ import { receivingOf } from '../services/goods';
 import { needForAction } from '../services/needs';
 
 export const getGoodsContactInput = z.strictObject({ donationId: docIdSchema });
-
-/** Pledges whose goods are still to travel: only these disclose a contact. */
-const contactStatuses = ['pending', 'held', 'shipped'];
 
 /**
  * Who to send to or meet, disclosed only to the two sides of one live goods pledge and logged
@@ -63,7 +60,7 @@ export const getGoodsContact = untypedCallable({
       }
     }
     const status = effectiveStatus(pledgeClockOf(donation), Date.now());
-    if (!contactStatuses.includes(status)) {
+    if (!(travellingStatuses as readonly string[]).includes(status)) {
       return refuse(
         new HttpsError(
           'failed-precondition',

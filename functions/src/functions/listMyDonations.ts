@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { effectiveStatus, pledgeClockOf } from '../domain/goods';
 import { untypedCallable } from '../lib/callable';
 import { collections, db } from '../services/db';
-import { giftOf } from '../services/donations';
+import { giftColumnsOf } from '../services/donations';
 
 export const listMyDonationsInput = z.strictObject({});
 
@@ -21,7 +21,7 @@ export const listMyDonations = untypedCallable({
       .map((doc) => ({
         id: doc.id,
         needId: String(doc.get('needId')),
-        ...giftOf(doc),
+        ...giftColumnsOf(doc),
         // A goods pledge past its time reads as lapsed at once (domain/goods.ts effectiveStatus).
         status: effectiveStatus(pledgeClockOf(doc), nowMs),
         expiresAt: doc.get('expiresAt')?.toMillis?.() ?? null,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { couriers, effectiveStatus, pledgeClockOf } from '../domain/goods';
 import { docIdSchema } from '../domain/validation/common';
 import { untypedCallable } from '../lib/callable';
-import { giftOf } from '../services/donations';
+import { giftColumnsOf } from '../services/donations';
 import { collections, db } from '../services/db';
 import { needForAction } from '../services/needs';
 import { objectStore } from '../services/objectStore';
@@ -35,7 +35,7 @@ export const listNeedDonations = untypedCallable({
         const photo = doc.get('photo') as { thumbPath: string } | undefined;
         return {
           id: doc.id,
-          ...giftOf(doc),
+          ...giftColumnsOf(doc),
           // A pledge past its time is shown lapsed at once, as every other read shows it.
           status: effectiveStatus(pledgeClockOf(doc), nowMs),
           handover: {

@@ -1,4 +1,5 @@
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
+import { settlementStatuses, type DonationStatus } from '../domain/donation';
 import { functionsRegion } from '../params';
 import { settleMoney, settleNeed } from '../services/settlement';
 import { collections } from '../services/db';
@@ -9,10 +10,9 @@ import { collections } from '../services/db';
  * again on it would multiply events when many donors give at once.
  */
 const followUpFields = new Set(['status', 'reason', 'settledAt', 'certificateSerial']);
-const settledStatuses = new Set(['accepted', 'declined', 'held', 'shipped', 'expired']);
 
 function isFollowUp(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
-  if (!settledStatuses.has(String(after.status))) return false;
+  if (!settlementStatuses.has(after.status as DonationStatus)) return false;
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...keys].every(
     (key) => followUpFields.has(key) || JSON.stringify(before[key]) === JSON.stringify(after[key]),

@@ -1,5 +1,6 @@
 import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
+import { movedTo } from '../domain/donation';
 import { goodsPledgeInput, goodsProgressOf, pledgeHoldMs } from '../domain/goods';
 import type { GoodsItem } from '../domain/need/submission';
 import { untypedCallable } from '../lib/callable';
@@ -64,7 +65,7 @@ export const pledgeGoods = untypedCallable({
         items: lines,
         delivery,
         tracking: tracked,
-        status: 'pending',
+        status: movedTo('goods', null, 'pending', 'donor'),
         expiresAt,
         ...giver,
         villageCode: need.get('villageCode'),

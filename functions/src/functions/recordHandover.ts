@@ -1,6 +1,7 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { z } from 'zod';
+import { canDonationMove, movedTo } from '../domain/donation';
 import { effectiveStatus, pledgeClockOf } from '../domain/goods';
 import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
 import { untypedCallable } from '../lib/callable';
@@ -48,7 +49,8 @@ export const recordHandover = untypedCallable({
             status,
           });
         }
-        if (!['held', 'shipped'].includes(status)) {
+        const actor = caller.role === 'helper' ? 'helper' : 'village_admin';
+        if (!canDonationMove('goods', status, 'delivered', actor)) {
           throw new HttpsError(
             'failed-precondition',
             status === 'expired'
@@ -59,6 +61,9 @@ export const recordHandover = untypedCallable({
         }
         const donorConfirmed = donation.get('handover.donorConfirmed') === true;
         const waiting = awaitingDonor(donation, donorConfirmed);
+        const next = waiting ? 'shipped' : 'delivered';
+        // Face to face, a pledge the donor already marked shipped stays so: no move to check.
+        const written = next === status ? next : movedTo('goods', status, next, actor);
         batch.update(
           ref,
           {
@@ -68,9 +73,8 @@ export const recordHandover = untypedCallable({
             'handover.recipientConfirmedAt': FieldValue.serverTimestamp(),
             // The goods are with the household: the pledge no longer lapses.
             tracking: true,
-            ...(waiting
-              ? { status: 'shipped' }
-              : { status: 'delivered', deliveredAt: FieldValue.serverTimestamp() }),
+            status: written,
+            ...(waiting ? {} : { deliveredAt: FieldValue.serverTimestamp() }),
           },
           unchanged(donation),
         );

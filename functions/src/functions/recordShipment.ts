@@ -1,5 +1,6 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
+import { canDonationMove, movedTo } from '../domain/donation';
 import { effectiveStatus, pledgeClockOf, shipmentInput } from '../domain/goods';
 import { untypedCallable } from '../lib/callable';
 import { assertNeedOpen, ownGoodsDonation } from '../services/goods';
@@ -16,7 +17,7 @@ export const recordShipment = untypedCallable({
       const ref = donation.ref;
       // A late scheduler must not let a lapsed pledge take back quantities given to others.
       const status = effectiveStatus(pledgeClockOf(donation), Date.now());
-      if (!['pending', 'held'].includes(status)) {
+      if (!canDonationMove('goods', status, 'shipped', 'donor')) {
         throw new HttpsError(
           'failed-precondition',
           status === 'expired'
@@ -29,7 +30,7 @@ export const recordShipment = untypedCallable({
       batch.update(ref, {
         delivery: { method: 'express', courier, trackingNumber },
         tracking: true,
-        status: 'shipped',
+        status: movedTo('goods', status, 'shipped', 'donor'),
         shippedAt: FieldValue.serverTimestamp(),
       });
       return { donationId, status: 'shipped' as const };

@@ -5,6 +5,7 @@ import {
   typedSerialSchema,
   type CertificateRecord,
 } from '../domain/certificate';
+import { earnsCertificate } from '../domain/donation';
 import { docIdSchema } from '../domain/validation/common';
 import { untypedPublicCallable } from '../lib/callable';
 import { logs } from '../logs';
@@ -12,7 +13,6 @@ import { certificateSigningKey } from '../params';
 import { fileLinkTtlMs } from '../services/certificates';
 import { collections, db } from '../services/db';
 import { objectStore } from '../services/objectStore';
-import { certificateRevocationsCollection, earnsCertificate } from './issueCertificate';
 
 export const verifyCertificateInput = z.strictObject({ serial: typedSerialSchema });
 
@@ -46,7 +46,7 @@ export const verifyCertificate = untypedPublicCallable({
   handler: async ({ serial }) => {
     const [stored, revocationRecord] = await db().getAll(
       db().collection(collections.certificates).doc(serial),
-      db().collection(certificateRevocationsCollection).doc(serial),
+      db().collection(collections.certificateRevocations).doc(serial),
     );
     if (!stored?.exists) throw new HttpsError('not-found', '未找到该证书编号');
     // The donation the record names; read by the record's id, so a tampered record is refused
@@ -70,7 +70,7 @@ export const verifyCertificate = untypedPublicCallable({
           : undefined,
         donation: donation?.exists
           ? {
-              earnsCertificate: earnsCertificate(donation.data() as FirebaseFirestore.DocumentData),
+              earnsCertificate: earnsCertificate(donation.data() ?? {}),
               refundReason: donation.get('refundReason'),
               changedAt: (donation.updateTime ?? stored.updateTime)?.toDate().toISOString() ?? '',
             }

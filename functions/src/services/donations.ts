@@ -3,6 +3,7 @@
  * kind of gift, the donor's profile, and who gives to whom as the donation records it.
  */
 import { HttpsError } from 'firebase-functions/v2/https';
+import { giftColumns, giftOf, type DonationGiftFields, type GiftColumns } from '../domain/donation';
 import type { PublicNeedView } from '../domain/need/publicView';
 import { openStatuses } from '../domain/need/status';
 import { collections, db } from './db';
@@ -56,15 +57,7 @@ async function donorOf(uid: string): Promise<{ name: string; unit: string }> {
   return { name: String(donor.get('name')), unit: String(donor.get('unit') ?? '') };
 }
 
-/** What a donation gave, as the lists show it: an amount in fen, or goods × quantity. */
-export function giftOf(doc: FirebaseFirestore.DocumentSnapshot) {
-  if (doc.get('kind') !== 'goods') {
-    return { kind: 'money' as const, amountFen: Number(doc.get('amountFen')), items: null };
-  }
-  const items = doc.get('items') as Array<{ name: string; quantity: number; unit: string }>;
-  return {
-    kind: 'goods' as const,
-    amountFen: null,
-    items: items.map(({ name, quantity, unit }) => ({ name, quantity, unit })),
-  };
+/** What a donation gave, as the lists show it (domain/donation.ts giftOf, flattened). */
+export function giftColumnsOf(doc: FirebaseFirestore.DocumentSnapshot): GiftColumns {
+  return giftColumns(giftOf(doc.data() as DonationGiftFields));
 }

@@ -8,6 +8,7 @@ import { HttpsError } from 'firebase-functions/v2/https';
 import {
   effectiveStatus,
   goodsProgressOf,
+  lapsingStatuses,
   pledgeClockOf,
   type GoodsPledgeLike,
   type GoodsPledgeStatus,
@@ -48,7 +49,7 @@ export function pledgeOf(doc: FirebaseFirestore.DocumentSnapshot): GoodsPledgeLi
 export function anyLapsed(pledges: readonly FirebaseFirestore.DocumentSnapshot[], nowMs: number) {
   return pledges.some(
     (doc) =>
-      ['pending', 'held'].includes(doc.get('status')) &&
+      (lapsingStatuses as readonly string[]).includes(doc.get('status')) &&
       effectiveStatus(pledgeClockOf(doc), nowMs) === 'expired',
   );
 }

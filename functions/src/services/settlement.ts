@@ -11,9 +11,15 @@
  */
 import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
+import { canDonationMove, movedTo } from '../domain/donation';
 import { refundGift, settleGifts, type NeedFunding } from '../domain/funding';
 import { goodsProgressOf, type GoodsPledgeLike, type GoodsPledgeStatus } from '../domain/goods';
-import { canTransition, isNeedStatus, openStatuses, statusForCoverage } from '../domain/need/status';
+import {
+  canTransition,
+  isNeedStatus,
+  openStatuses,
+  statusForCoverage,
+} from '../domain/need/status';
 import { logs } from '../logs';
 import { collections, db } from './db';
 import { retryOnConflict, unchanged } from './needs';
@@ -100,7 +106,7 @@ async function settleMoneyOnce(needId: string, donationId?: string): Promise<boo
     batch.update(
       doc.ref,
       {
-        status: decision.status,
+        status: movedTo('money', 'pending', decision.status, 'system'),
         ...(decision.status === 'declined' ? { reason: decision.reason } : {}),
         settledAt: FieldValue.serverTimestamp(),
       },
@@ -168,6 +174,8 @@ async function settleGoodsOnce(needId: string, nowMs: number): Promise<void> {
     const closedOut = !open && doc.get('status') === 'pending';
     const decision = closedOut ? 'declined' : progress.decisions.get(doc.id);
     if (!decision || doc.get('status') === decision) continue;
+    // A move the table does not list is left unwritten: a throw here would retry forever.
+    if (!canDonationMove('goods', doc.get('status'), decision, 'system')) continue;
     if (decision === 'expired') expired++;
     const reason = closedOut ? 'need_closed' : progress.declineReasons.get(doc.id);
     batch.update(
@@ -235,13 +243,14 @@ export async function refundIn(
   const donation = await ref.get();
   if (!donation.exists) throw new HttpsError('not-found', '没有这笔捐助');
   const status = donation.get('status');
-  if (!['accepted', 'delivered', 'shipped', 'held'].includes(status)) {
+  const kind = donation.get('kind') === 'goods' ? 'goods' : 'money';
+  if (!canDonationMove(kind, status, 'refunded', 'ops')) {
     throw new HttpsError('failed-precondition', '这笔捐助不能退回', { status });
   }
   batch.update(
     ref,
     {
-      status: 'refunded',
+      status: movedTo(kind, status, 'refunded', 'ops'),
       refundReason: reason,
       refundedBy: uid,
       refundedAt: FieldValue.serverTimestamp(),
