@@ -1,14 +1,15 @@
 /**
- * The need categories, for the village's capture form and the donors' filter alike. A module of
- * its own so that the village pages, in the first chunk, do not pull in the donors' wording.
+ * The need categories, for the village's capture form and the donors' filter alike: the server's
+ * own list and labels (a pure domain module), as [code, label] pairs in publishing order. A module
+ * of its own so that the village pages, in the first chunk, do not pull in the donors' wording.
  */
+import {
+  needCategories as categoryCodes,
+  needCategoryLabels,
+  type NeedCategory,
+} from '../../functions/src/domain/need/categories';
+
 /** The seven categories of seed 000, in their publishing order. */
-export const needCategories: ReadonlyArray<readonly [string, string]> = [
-  ['education', '教育助学'],
-  ['medical', '医疗救助'],
-  ['housing', '危房改造'],
-  ['industry', '产业发展'],
-  ['employment', '转移就业'],
-  ['skills', '技能培训'],
-  ['necessities', '生活必需品'],
-];
+export const needCategories: ReadonlyArray<readonly [NeedCategory, string]> = categoryCodes.map(
+  (code) => [code, needCategoryLabels[code]] as const,
+);

@@ -3,7 +3,8 @@
  * server answers (see pending.ts); on a network failure the entered data stays and a 重试 button
  * sends the same request again.
  */
-import { untypedCall, type CallError } from './firebase';
+import { call, untypedCall, type CallError } from './firebase';
+import type { CallableAnswer, CallableInput, CallableName } from '../../functions/src/contract';
 import { h } from './dom';
 import { isRetryable } from './format';
 import { browserStorage, Drafts, PendingSubmissions } from './pending';
@@ -13,12 +14,44 @@ const storage = browserStorage();
 export const pending = new PendingSubmissions(storage);
 export const drafts = new Drafts(storage);
 
+/** The callables sent through here: those whose input carries a request id. */
+export type KeptCallable = {
+  [N in CallableName]: 'requestId' extends keyof CallableInput<N> ? N : never;
+}[CallableName];
+
+/** A callable's input without its request id, which is added here (distributes over unions). */
+export type KeptInput<N extends CallableName> =
+  CallableInput<N> extends infer I ? (I extends unknown ? Omit<I, 'requestId'> : never) : never;
+
 /**
  * Sends `data` (plus its request id) to the callable `name`. A retryable failure puts a 重试 button
  * (`retry-button`) into `retryHost`; a final refusal settles the request and calls `onRefused`
  * with the server's error, so the page can restore itself or react to `details.reason`.
  */
-export async function submitSafely<T>(
+export function submitSafely<N extends KeptCallable>(
+  key: string,
+  name: N,
+  data: KeptInput<N>,
+  retryHost: HTMLElement,
+  onDone: (result: CallableAnswer<N>) => void | Promise<void>,
+  onRefused?: (error: CallError) => void,
+  fieldLabels: Record<string, string> = {},
+): Promise<void> {
+  // The kept request is the data given here, read back from storage after a reload.
+  const send = (kept: Record<string, unknown>) => call(name, kept as CallableInput<N>);
+  return sendKept(
+    key,
+    send,
+    data as Record<string, unknown>,
+    retryHost,
+    onDone,
+    onRefused,
+    fieldLabels,
+  );
+}
+
+/** @deprecated being replaced by `submitSafely`, typed by the contract. */
+export function untypedSubmitSafely<T>(
   key: string,
   name: string,
   data: Record<string, unknown>,
@@ -27,10 +60,23 @@ export async function submitSafely<T>(
   onRefused?: (error: CallError) => void,
   fieldLabels: Record<string, string> = {},
 ): Promise<void> {
+  const send = (kept: Record<string, unknown>) => untypedCall<T>(name, kept);
+  return sendKept(key, send, data, retryHost, onDone, onRefused, fieldLabels);
+}
+
+async function sendKept<R>(
+  key: string,
+  send: (data: Record<string, unknown>) => Promise<R>,
+  data: Record<string, unknown>,
+  retryHost: HTMLElement,
+  onDone: (result: R) => void | Promise<void>,
+  onRefused: ((error: CallError) => void) | undefined,
+  fieldLabels: Record<string, string>,
+): Promise<void> {
   const request = pending.prepare(key, data);
-  let result: T;
+  let result: R;
   try {
-    result = await untypedCall<T>(name, { ...request.data, requestId: request.requestId });
+    result = await send({ ...request.data, requestId: request.requestId });
   } catch (error) {
     const failure = error as CallError;
     if (isRetryable(failure.code)) {
@@ -42,7 +88,7 @@ export async function submitSafely<T>(
       retry.addEventListener('click', () => {
         // One send at a time; the button is replaced by whatever the answer brings.
         retry.disabled = true;
-        void submitSafely(key, name, data, retryHost, onDone, onRefused, fieldLabels);
+        void sendKept(key, send, data, retryHost, onDone, onRefused, fieldLabels);
       });
       retryHost.replaceChildren(retry);
       showError(error, fieldLabels);

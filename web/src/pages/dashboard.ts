@@ -2,45 +2,19 @@
  * For township and higher offices: their region against the two targets, child regions lagging
  * first (drill down from county to township to village), the trend, and the report to export.
  */
-import { untypedCall } from '../firebase';
+import { call } from '../firebase';
 import { download, h, mount } from '../dom';
 import { chinaDate, percent } from '../format';
 import { parentCode } from '../../../functions/src/domain/regions';
 import { showError, type Session } from '../app';
-
-interface Figures {
-  code: string;
-  level: string;
-  name: string;
-  rosterHouseholds: number;
-  registeredHouseholds: number;
-  publishedNeeds: number;
-  matchedNeeds: number;
-  fulfilledNeeds: number;
-  registrationRate: number | null;
-  matchRate: number | null;
-  fulfilledRate: number | null;
-  shortfall: number;
-}
-
-interface Dashboard {
-  region: Figures;
-  targets: { registration: number; match: number };
-  children: Figures[];
-  history: Array<{
-    day: string;
-    registrationRate: number | null;
-    matchRate: number | null;
-    fulfilledRate: number | null;
-  }>;
-}
+import type { RatesDashboard, RegionFigures } from '../../../functions/src/contract/households';
 
 function rateCell(rate: number | null, target: number): HTMLElement {
   const below = rate !== null && rate < target;
   return h('td', { class: below ? 'below' : rate === null ? '' : 'met' }, percent(rate));
 }
 
-async function chart(host: HTMLElement, history: Dashboard['history']): Promise<void> {
+async function chart(host: HTMLElement, history: RatesDashboard['history']): Promise<void> {
   if (history.length === 0) {
     host.replaceChildren(h('p', { class: 'muted' }, '暂无历史数据（每日 23:50 记录）'));
     return;
@@ -90,19 +64,12 @@ export async function dashboardPage(
 ): Promise<void> {
   mount(h('p', { class: 'muted' }, '加载中…'));
   try {
-    const dashboard = await untypedCall<Dashboard>(
-      'getRatesDashboard',
-      regionCode ? { regionCode } : {},
-    );
+    const dashboard = await call('getRatesDashboard', regionCode ? { regionCode } : {});
     const { region, targets } = dashboard;
     const chartHost = h('div', { class: 'chart' });
     const exportReport = async (format: 'csv' | 'xlsx') => {
       try {
-        const file = await untypedCall<{
-          filename: string;
-          contentType: string;
-          dataBase64: string;
-        }>('exportRatesReport', { regionCode: region.code, format });
+        const file = await call('exportRatesReport', { regionCode: region.code, format });
         download(file.filename, file.contentType, file.dataBase64);
       } catch (error) {
         showError(error);
@@ -110,11 +77,7 @@ export async function dashboardPage(
     };
     const exportVisitProgress = async () => {
       try {
-        const file = await untypedCall<{
-          filename: string;
-          contentType: string;
-          dataBase64: string;
-        }>('exportVisitProgress', {
+        const file = await call('exportVisitProgress', {
           regionCode: region.code,
           year: Number(chinaDate(Date.now()).slice(0, 4)),
           format: 'xlsx',
@@ -124,7 +87,7 @@ export async function dashboardPage(
         showError(error);
       }
     };
-    const childLink = (child: Figures) =>
+    const childLink = (child: RegionFigures) =>
       child.level === 'village'
         ? h('span', {}, child.name)
         : h('a', { href: `#/region/${child.code}` }, child.name);

@@ -3,7 +3,8 @@
  * township or village), category and a search (masked name, surname or village name). The
  * server orders them: the longest-waiting, and villages furthest below the match target, first.
  */
-import { untypedCall } from '../../firebase';
+import { call, untypedCall } from '../../firebase';
+import type { RegionItem } from '../../../../functions/src/contract/households';
 import { h, mount } from '../../dom';
 import { phoneDisplay } from '../../format';
 import { needCategories } from '../../categories';
@@ -16,19 +17,17 @@ import {
   progressView,
   statusBadge,
   type PublicNeed,
-  type Region,
 } from './common';
 
-const regionCache = new Map<string, Promise<Region[]>>();
+const regionCache = new Map<string, Promise<RegionItem[]>>();
 
 /** The divisions under `parentCode` (provinces for ''), asked for once per page life. */
-function regionsOf(parentCode: string): Promise<Region[]> {
+function regionsOf(parentCode: string): Promise<RegionItem[]> {
   let regions = regionCache.get(parentCode);
   if (!regions) {
-    regions = untypedCall<{ regions: Region[] }>(
-      'listRegions',
-      parentCode ? { parentCode } : {},
-    ).then((answer) => answer.regions);
+    regions = call('listRegions', parentCode ? { parentCode } : {}).then(
+      (answer) => answer.regions,
+    );
     // A failure is not kept: the next pick asks again.
     regions.catch(() => regionCache.delete(parentCode));
     regionCache.set(parentCode, regions);
@@ -55,7 +54,7 @@ export async function browsePage(session: Session): Promise<void> {
   // Each new filter starts a new listing; answers to older ones are dropped.
   let listing = 0;
 
-  const regionSelect = (regions: Region[], chosen: string | undefined, depth: number) => {
+  const regionSelect = (regions: RegionItem[], chosen: string | undefined, depth: number) => {
     const level = regions[0]?.level ?? 'province';
     const select = h(
       'select',
@@ -78,7 +77,7 @@ export async function browsePage(session: Session): Promise<void> {
 
   let picking = 0;
   /** The donor picked `region` (or 全部) at `depth`: deeper selects go, the next level comes. */
-  const pick = async (depth: number, region: Region | undefined) => {
+  const pick = async (depth: number, region: RegionItem | undefined) => {
     const token = ++picking;
     path = [...path.slice(0, depth), ...(region ? [region] : [])];
     keepPickedRegions(path);

@@ -1,6 +1,7 @@
 /** What the donor pages share: the shapes the callables answer with, the nav, progress bars. */
 import { h } from '../../dom';
 import { browserStorage } from '../../pending';
+import type { RegionItem } from '../../../../functions/src/contract/households';
 import { needStatusLabel, progressLines, progressShare, remainingFen } from '../../giving';
 
 export interface PublicNeed {
@@ -25,12 +26,6 @@ export interface PublicNeed {
   status: 'published' | 'matched' | 'fulfilled';
   publishedAt: number;
   photos?: Array<{ thumbUrl: string; displayUrl: string }>;
-}
-
-export interface Region {
-  code: string;
-  name: string;
-  level: 'province' | 'city' | 'county' | 'township' | 'village';
 }
 
 export interface MyDonation {
@@ -105,12 +100,12 @@ const regionKey = 'fupin.donor.region';
 const returnKey = 'fupin.donor.returnTo';
 
 /** The region path picked on the browse page (province → … → village), kept across pages. */
-export function pickedRegions(): Region[] {
+export function pickedRegions(): RegionItem[] {
   try {
     const kept = JSON.parse(storage.getItem(regionKey) ?? '[]') as unknown;
     return Array.isArray(kept)
       ? kept.filter(
-          (region): region is Region =>
+          (region): region is RegionItem =>
             typeof region?.code === 'string' && typeof region?.name === 'string',
         )
       : [];
@@ -119,7 +114,7 @@ export function pickedRegions(): Region[] {
   }
 }
 
-export function keepPickedRegions(path: Region[]): void {
+export function keepPickedRegions(path: RegionItem[]): void {
   try {
     storage.setItem(regionKey, JSON.stringify(path));
   } catch {

@@ -15,7 +15,7 @@ import {
   type HandoverState,
 } from '../../giving';
 import { pollUntil } from '../../poll';
-import { pending, submitSafely } from '../../submit';
+import { pending, untypedSubmitSafely as submitSafely } from '../../submit';
 import { showError, type Session } from '../../app';
 import { donorNav, type MyDonation } from './common';
 import { courierList, courierSelect } from './need';

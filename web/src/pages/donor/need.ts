@@ -16,7 +16,7 @@ import {
   remainingQuantity,
 } from '../../giving';
 import { pollUntil } from '../../poll';
-import { drafts, pending, submitSafely } from '../../submit';
+import { drafts, pending, untypedSubmitSafely as submitSafely } from '../../submit';
 import { showError, type Session } from '../../app';
 import {
   donorNav,

@@ -1,11 +1,11 @@
 /** 采集需求: capturing a need (its seven elements) with evidence photos, kept as a draft. */
-import { untypedCall } from '../../firebase';
+import { call, untypedCall } from '../../firebase';
 import { base64Of, downscalePhoto, h, mount, toast } from '../../dom';
 import { fenFromYuanText } from '../../format';
 import { needCategories } from '../../categories';
 import { drafts } from '../../submit';
 import { showError } from '../../app';
-import { header, submitSafely, tabs, type Overview } from './shared';
+import { header, untypedSubmit, tabs } from './shared';
 
 interface CaptureDraft {
   draftId: string;
@@ -25,7 +25,7 @@ interface CaptureDraft {
 }
 
 export async function captureTab(): Promise<void> {
-  const overview = await untypedCall<Overview>('getVillageOverview', { pageSize: 100 });
+  const overview = await call('getVillageOverview', { pageSize: 100 });
   const draft: Partial<CaptureDraft> = {
     draftId: crypto.randomUUID(),
     kind: 'money',
@@ -241,7 +241,7 @@ export async function captureTab(): Promise<void> {
               },
             ],
           };
-    await submitSafely<{ needId: string }>('submitNeed', 'submitNeed', data, retryHost, () => {
+    await untypedSubmit<{ needId: string }>('submitNeed', 'submitNeed', data, retryHost, () => {
       drafts.clear('capture');
       toast('需求已提交，等待入户审核');
       location.hash = '#/needs';

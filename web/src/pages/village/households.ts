@@ -1,16 +1,17 @@
 /** 建档立卡户: the village's households, their registration and the home-visit record. */
-import { untypedCall } from '../../firebase';
+import { call } from '../../firebase';
 import { h, mount, toast } from '../../dom';
 import { pending } from '../../submit';
 import { pollUntil } from '../../poll';
 import { showError } from '../../app';
-import { dateUpToToday, header, submitSafely, tabs, type Overview } from './shared';
+import { dateUpToToday, header, submitSafely, tabs } from './shared';
+import type { VillageHouseholdRow } from '../../../../functions/src/contract/households';
 
 /** Registration figures are kept by a trigger: how long the page waits for them to move. */
 const figuresPoll = { attempts: 8, delayMs: 400 };
 
 export async function householdsTab(): Promise<void> {
-  let overview = await untypedCall<Overview>('getVillageOverview', { pageSize: 50 });
+  let overview = await call('getVillageOverview', { pageSize: 50 });
   // The figures must reach at least the count on arrival plus what this page has registered
   // since (a household registered from another phone meanwhile only makes them higher).
   const baseline = overview.stats.registeredHouseholds;
@@ -22,7 +23,7 @@ export async function householdsTab(): Promise<void> {
   const refreshFigures = async (): Promise<void> => {
     const expected = baseline + registeredHere;
     const { value, settled } = await pollUntil(
-      () => untypedCall<Overview>('getVillageOverview', { pageSize: 1 }),
+      () => call('getVillageOverview', { pageSize: 1 }),
       (latest) => latest.stats.registeredHouseholds >= expected,
       figuresPoll,
     );
@@ -60,7 +61,7 @@ export async function householdsTab(): Promise<void> {
   const register = async (householdId: string, slot: HTMLElement, button: HTMLButtonElement) => {
     button.disabled = true;
     const row = slot.closest('li');
-    await submitSafely<{ registered: boolean; alreadyRegistered: boolean }>(
+    await submitSafely(
       `register.${householdId}`,
       'registerHousehold',
       { householdId },
@@ -82,7 +83,7 @@ export async function householdsTab(): Promise<void> {
   // Rows already on the page: a household whose registration changed between two pages can
   // come back in the next one; it is shown once. Returns how many rows were new.
   const shown = new Set<string>();
-  const render = (rows: Overview['households']): number => {
+  const render = (rows: VillageHouseholdRow[]): number => {
     const fresh = rows.filter((household) => !shown.has(household.id));
     for (const household of fresh) {
       shown.add(household.id);
@@ -143,7 +144,7 @@ export async function householdsTab(): Promise<void> {
     more.disabled = true;
     more.textContent = '加载中…';
     try {
-      const page = await untypedCall<Overview>('getVillageOverview', {
+      const page = await call('getVillageOverview', {
         pageSize: 50,
         ...(next ? { after: next } : {}),
       });
@@ -190,7 +191,7 @@ function visitForm(householdId: string): HTMLElement {
       class: 'stack',
       onsubmit: async (event: Event) => {
         event.preventDefault();
-        await submitSafely<{ completed: boolean }>(
+        await submitSafely(
           `recordHomeVisit.${householdId}`,
           'recordHomeVisit',
           {

@@ -1,25 +1,10 @@
 /** 导入名单: roster import, the village's receiving address for goods, and the ledger export. */
-import { untypedCall } from '../../firebase';
+import { call, untypedCall } from '../../firebase';
 import { base64Of, download, h, mount, toast } from '../../dom';
-import { submitSafely as sendSafely } from '../../submit';
+import { untypedSubmitSafely as sendSafely } from '../../submit';
 import { showError } from '../../app';
-import { header, submitSafely, tabs, type Overview } from './shared';
-
-/** What importRoster answers: counts, and per row its status and problems. */
-interface ImportAnswer {
-  ok: boolean;
-  accepted: number;
-  refused: number;
-  created?: number;
-  updated?: number;
-  leftRoster?: number;
-  mode?: 'partial' | 'full';
-  report: Array<{
-    row: number;
-    status: string;
-    problems: Array<{ column: string; code: string }>;
-  }>;
-}
+import { header, submitSafely, tabs } from './shared';
+import type { RosterImportAnswer } from '../../../../functions/src/contract/households';
 
 /**
  * Where donors send goods and whom they meet: the village office, never a household's home.
@@ -77,7 +62,7 @@ async function receivingCard(): Promise<HTMLElement> {
 }
 
 export async function importTab(): Promise<void> {
-  const overview = await untypedCall<Overview>('getVillageOverview', { pageSize: 1 });
+  const overview = await call('getVillageOverview', { pageSize: 1 });
   const file = h('input', { type: 'file', accept: '.csv,.xlsx', 'data-testid': 'import-file' });
   const whole = h('input', { type: 'checkbox', 'data-testid': 'import-full' });
   const report = h('div', { 'data-testid': 'import-report' });
@@ -90,9 +75,9 @@ export async function importTab(): Promise<void> {
     const mode = whole.checked ? 'full' : 'partial';
     if (mode === 'full') {
       // Removals are named before anything is written: the dry run answers the same counts.
-      let preview: ImportAnswer;
+      let preview: RosterImportAnswer;
       try {
-        preview = await untypedCall<ImportAnswer>('importRoster', {
+        preview = await call('importRoster', {
           requestId: crypto.randomUUID(),
           format,
           dataBase64,
@@ -115,7 +100,7 @@ export async function importTab(): Promise<void> {
         return void toast('未导入。如只想新增和更新，请取消勾选“完整名单”后重新选择文件。');
       }
     }
-    await submitSafely<ImportAnswer>(
+    await submitSafely(
       `import.${mode}.${chosen.name}.${chosen.size}`,
       'importRoster',
       { format, dataBase64, mode },
@@ -124,7 +109,7 @@ export async function importTab(): Promise<void> {
     );
     file.value = '';
   });
-  const showImport = (result: ImportAnswer) => {
+  const showImport = (result: RosterImportAnswer) => {
     const refused = result.report.filter((row) => row.status === 'refused');
     report.replaceChildren(
       h(

@@ -1,9 +1,13 @@
 /** 需求审核: the village's needs, their review, the donations they received and hand-overs. */
-import { untypedCall } from '../../firebase';
+import { call, untypedCall } from '../../firebase';
 import { h, mount, toast } from '../../dom';
 import { yuan } from '../../format';
+import {
+  rejectionReasonLabels,
+  rejectionReasons,
+} from '../../../../functions/src/domain/need/rejection';
 import { showError, type Session } from '../../app';
-import { dateUpToToday, header, submitSafely, tabs, type Overview } from './shared';
+import { dateUpToToday, header, untypedSubmit, tabs } from './shared';
 
 interface NeedRow {
   id: string;
@@ -23,19 +27,20 @@ interface NeedRow {
   problems: string[];
 }
 
-const rejectReasons: Array<[string, string]> = [
-  ['outside_guarantees', '不属于两不愁三保障'],
-  ['stably_out', '已稳定脱贫'],
-  ['duplicate', '重复申报'],
-  ['information_false', '信息不实'],
-  ['evidence_insufficient', '佐证材料不足'],
-  ['elements_incomplete', '要素不全'],
-  ['other', '其他（请在备注写明）'],
-];
+/** The server's reasons and their labels, as the ledger prints them; 其他 asks for a note. */
+const rejectReasons = rejectionReasons.map(
+  (code) =>
+    [
+      code,
+      code === 'other'
+        ? `${rejectionReasonLabels[code]}（请在备注写明）`
+        : rejectionReasonLabels[code],
+    ] as const,
+);
 
 export async function needsTab(session: Session): Promise<void> {
   const [overview, { needs }] = await Promise.all([
-    untypedCall<Overview>('getVillageOverview', { pageSize: 1 }),
+    call('getVillageOverview', { pageSize: 1 }),
     untypedCall<{ needs: NeedRow[] }>('listNeeds', { pageSize: 100 }),
   ]);
   const list = h('ul', { class: 'rows needs' });
@@ -78,7 +83,7 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
     actions,
   );
   const move = async (name: string, data: Record<string, unknown>) => {
-    await submitSafely<{ status: string }>(
+    await untypedSubmit<{ status: string }>(
       `${name}.${need.id}`,
       name,
       { needId: need.id, ...data },
@@ -309,7 +314,7 @@ function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLE
             event.preventDefault();
             if (!recipient.checked) return void toast('请先确认受助户已收到物品');
             submit.disabled = true;
-            await submitSafely<{ status: string; awaiting: string | null }>(
+            await untypedSubmit<{ status: string; awaiting: string | null }>(
               `recordHandover.${donation.id}`,
               'recordHandover',
               {

@@ -4,29 +4,14 @@
  */
 import { h } from '../../dom';
 import { chinaDate, percent } from '../../format';
-import { submitSafely as sendSafely } from '../../submit';
-
-export interface Overview {
-  village: { code: string; name: string; fullName: string };
-  stats: {
-    rosterHouseholds: number;
-    registeredHouseholds: number;
-    registrationRate: number | null;
-  };
-  households: Array<{
-    id: string;
-    headName: string;
-    idLast4: string;
-    address: string;
-    members: number;
-    status: string;
-    statusLabel: string;
-    cardColour: 'blue' | 'red' | null;
-    onRoster: boolean;
-    registered: boolean;
-  }>;
-  next: string | null;
-}
+import type { CallableAnswer } from '../../../../functions/src/contract';
+import type { VillageOverview } from '../../../../functions/src/contract/households';
+import {
+  submitSafely as sendSafely,
+  untypedSubmitSafely,
+  type KeptCallable,
+  type KeptInput,
+} from '../../submit';
 
 const fieldLabels: Record<string, string> = {
   householdId: '贫困户',
@@ -48,7 +33,19 @@ const fieldLabels: Record<string, string> = {
 };
 
 /** Retry-safe submissions (see submit.ts), with this page's field names in the errors. */
-export function submitSafely<T>(
+export function submitSafely<N extends KeptCallable>(
+  key: string,
+  name: N,
+  data: KeptInput<N>,
+  retryHost: HTMLElement,
+  onDone: (result: CallableAnswer<N>) => void | Promise<void>,
+  onRefused?: () => void,
+): Promise<void> {
+  return sendSafely(key, name, data, retryHost, onDone, onRefused, fieldLabels);
+}
+
+/** @deprecated until every callable of this page is in the contract. */
+export function untypedSubmit<T>(
   key: string,
   name: string,
   data: Record<string, unknown>,
@@ -56,7 +53,7 @@ export function submitSafely<T>(
   onDone: (result: T) => void | Promise<void>,
   onRefused?: () => void,
 ): Promise<void> {
-  return sendSafely<T>(key, name, data, retryHost, onDone, onRefused, fieldLabels);
+  return untypedSubmitSafely<T>(key, name, data, retryHost, onDone, onRefused, fieldLabels);
 }
 
 export function tabs(active: string): HTMLElement {
@@ -76,7 +73,7 @@ export function tabs(active: string): HTMLElement {
   );
 }
 
-export function header(overview: Overview, updating = false): HTMLElement {
+export function header(overview: VillageOverview, updating = false): HTMLElement {
   return h(
     'section',
     { class: 'card village' },
