@@ -14,19 +14,19 @@ import {
   type IndexField,
 } from '../src/domain/discovery';
 import { regionLevels } from '../src/domain/regions';
-import { publicNeedsCollection } from '../src/services/needs';
+import { collections } from '../src/services/db';
 
 const path = resolve(__dirname, '../../firestore.indexes.json');
 const file = JSON.parse(readFileSync(path, 'utf8')) as {
   indexes: Array<{ collectionGroup: string; queryScope: string; fields: IndexField[] }>;
 };
 const index = (fields: IndexField[]) => ({
-  collectionGroup: publicNeedsCollection,
+  collectionGroup: collections.publicNeeds,
   queryScope: 'COLLECTION',
   fields,
 });
 file.indexes = [
-  ...file.indexes.filter((entry) => entry.collectionGroup !== publicNeedsCollection),
+  ...file.indexes.filter((entry) => entry.collectionGroup !== collections.publicNeeds),
   ...publicNeedFilters().map((filter) => index(publicNeedIndex(filter))),
   ...regionLevels.map((level) => index(followedRegionIndex(level))),
 ];
