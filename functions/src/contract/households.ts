@@ -9,7 +9,7 @@ import type { CardColour, HouseholdStatus } from '../domain/household';
 import type { Counts } from '../domain/rates';
 import type { RegionLevel } from '../domain/regions';
 import { staffRoles, type StaffRole } from '../domain/roles';
-import type { FileProblem, RowReport } from '../domain/roster/parse';
+import type { FileProblem, RowReport } from '../domain/roster/result';
 import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
 import { personNameSchema } from '../domain/validation/text';
 import type { ExportedTable } from './files';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { FieldValue } from 'firebase-admin/firestore';
 import { regionFieldsOf } from '../domain/regions';
-import { parseRoster, type RosterHousehold } from '../domain/roster/parse';
+import { parseRoster } from '../domain/roster/parse';
+import type { RosterHousehold } from '../domain/roster/result';
 import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';

@@ -1,0 +1,160 @@
+/**
+ * The roster from a grid of cells, whichever reader produced it: the header located, every data
+ * row read into a household or a report of its problems, duplicate ID numbers refused.
+ */
+import { cardColourOf } from '../household';
+import { budgets, checkFreeText, checkPersonName, textIssueCode } from '../validation/text';
+import { findHeader, type RosterColumn } from './columns';
+import {
+  parseCauses,
+  parseIdCell,
+  parseIncome,
+  parseMembers,
+  parseStatus,
+  textOf,
+  type Cell,
+  type Parsed,
+} from './fields';
+import {
+  defaultMaxRows,
+  type RosterHousehold,
+  type RosterOptions,
+  type RosterProblem,
+  type RosterResult,
+  type RowReport,
+} from './result';
+
+// Totals and signature lines under the table ("合计", "填表人：…") are not households.
+const footerRow = /^(合计|总计|小计|填表|制表|审核|备注|说明|负责人)/;
+
+/**
+ * The roster from a grid of cells (rows of a sheet): finds the header row among the first ten
+ * (exports often carry a title above it), reads every data row, refuses duplicate ID numbers
+ * (every row that shares one: which is right is for people to decide), and returns either every
+ * row canonical or none. Pure; the CSV and XLSX readers feed it.
+ */
+export function rosterFromGrid(
+  grid: Cell[][],
+  options: RosterOptions,
+  encoding = 'grid',
+): RosterResult {
+  const header = findHeader(grid);
+  const base = { report: [] as RowReport[], accepted: 0, refused: 0, encoding };
+  if (!header) {
+    return { ...base, ok: false, ignoredColumns: [], fileProblems: [{ code: 'header_not_found' }] };
+  }
+  const ignoredColumns = header.ignored;
+  if (header.problems.length > 0) {
+    return { ...base, ok: false, ignoredColumns, fileProblems: header.problems };
+  }
+  const col = header.columns;
+  const cellOf = (row: Cell[], column: RosterColumn): Cell => {
+    const index = col[column];
+    return index === undefined ? null : (row[index] ?? null);
+  };
+  const now = options.now ?? new Date();
+  const report: RowReport[] = [];
+  const households: RosterHousehold[] = [];
+  const idByRow = new Map<number, string>();
+  const dataRows = grid.slice(header.headerRow + 1);
+  const nonEmpty = dataRows.filter((row) => row.some((cell) => textOf(cell) !== ''));
+  if (nonEmpty.length > (options.maxRows ?? defaultMaxRows)) {
+    return { ...base, ok: false, ignoredColumns, fileProblems: [{ code: 'too_many_rows' }] };
+  }
+
+  dataRows.forEach((cells, offset) => {
+    const rowNumber = header.headerRow + offset + 2;
+    const texts = cells.map(textOf).filter(Boolean);
+    if (texts.length === 0) return;
+    if (footerRow.test(texts[0] as string) && textOf(cellOf(cells, 'idNumber')) === '') return;
+    const problems: RosterProblem[] = [];
+    const take = <T>(column: RosterColumn, parsed: Parsed<T>): T | undefined => {
+      if ('code' in parsed) {
+        problems.push({ column, code: parsed.code });
+        return undefined;
+      }
+      return parsed.value;
+    };
+    const text = (
+      checked: ReturnType<typeof checkPersonName>,
+      budget: typeof budgets.name | typeof budgets.address,
+    ): Parsed<string> =>
+      checked.ok ? { value: checked.value } : { code: textIssueCode(budget, checked.problem) };
+
+    const headName = take(
+      'headName',
+      text(checkPersonName(textOf(cellOf(cells, 'headName'))), budgets.name),
+    );
+    const idNumber = take('idNumber', parseIdCell(cellOf(cells, 'idNumber'), now));
+    if (idNumber !== undefined) idByRow.set(rowNumber, idNumber);
+    const address = take(
+      'address',
+      text(checkFreeText(textOf(cellOf(cells, 'address')), budgets.address), budgets.address),
+    );
+    const members = take('members', parseMembers(cellOf(cells, 'members')));
+    const causes = take('causes', parseCauses(cellOf(cells, 'causes')));
+    const income = take('income', parseIncome(cellOf(cells, 'income')));
+    const statusParsed = parseStatus(
+      cellOf(cells, 'status'),
+      cellOf(cells, 'outYear'),
+      options.latestYear,
+    );
+    if ('code' in statusParsed)
+      problems.push({ column: statusParsed.column, code: statusParsed.code });
+    const helperText = textOf(cellOf(cells, 'helperName'));
+    const helperName = helperText
+      ? take('helperName', text(checkPersonName(helperText), budgets.name))
+      : null;
+
+    report.push({ row: rowNumber, status: problems.length ? 'refused' : 'accepted', problems });
+    if (
+      problems.length === 0 &&
+      headName !== undefined &&
+      idNumber !== undefined &&
+      address !== undefined &&
+      members !== undefined &&
+      causes !== undefined &&
+      income !== undefined &&
+      helperName !== undefined &&
+      'value' in statusParsed
+    ) {
+      const { status, outYear } = statusParsed.value;
+      households.push({
+        row: rowNumber,
+        headName,
+        idNumber,
+        idLast4: idNumber.slice(-4),
+        address,
+        members,
+        causes,
+        annualIncomeFen: income,
+        status,
+        outYear,
+        cardColour: cardColourOf(status, outYear, options.latestYear),
+        helperName,
+      });
+    }
+  });
+
+  // Every row sharing a valid ID number with another is refused, whatever else is wrong with it.
+  const rowsById = new Map<string, number[]>();
+  for (const [row, id] of idByRow) rowsById.set(id, [...(rowsById.get(id) ?? []), row]);
+  for (const rows of rowsById.values()) {
+    if (rows.length < 2) continue;
+    for (const row of rows) {
+      const entry = report.find((r) => r.row === row) as RowReport;
+      entry.status = 'refused';
+      entry.problems.push({
+        column: 'idNumber',
+        code: 'id_duplicate',
+        withRows: rows.filter((other) => other !== row),
+      });
+    }
+  }
+
+  const accepted = report.filter((r) => r.status === 'accepted').length;
+  const summary = { report, accepted, refused: report.length - accepted, ignoredColumns, encoding };
+  if (report.length === 0) return { ...summary, ok: false, fileProblems: [{ code: 'no_rows' }] };
+  if (summary.refused > 0) return { ...summary, ok: false, fileProblems: [] };
+  return { ...summary, ok: true, rows: households };
+}

@@ -1,0 +1,124 @@
+import type ExcelJS from 'exceljs';
+import type { Cell } from './fields';
+import {
+  expectRefused,
+  goodRow,
+  header,
+  idA,
+  idX,
+  options,
+  utf8,
+  workbookBytes,
+} from '../../../../test/support/rosterFiles';
+import { parseRoster } from './parse';
+import { cellFromExcel, parseRosterXlsx } from './xlsx';
+
+describe('parseRosterXlsx', () => {
+  it('reads the roster sheet with a title, numbers, rich text and formulas', async () => {
+    const bytes = await workbookBytes((workbook) => {
+      workbook.addWorksheet('填表说明').addRow(['请按国家系统导出格式填写']);
+      const sheet = workbook.addWorksheet('花名册');
+      sheet.addRow(['石门乡新街村建档立卡贫困户花名册']);
+      sheet.mergeCells(1, 1, 1, 9);
+      sheet.addRow([
+        '*户主姓名',
+        '户主身份证号',
+        '家庭地址',
+        '家庭人口数',
+        '主要致贫原因',
+        '人均纯收入',
+        '脱贫状态',
+        '脱贫年份',
+        '帮扶人',
+      ]);
+      sheet.addRow([
+        '张国华',
+        idA,
+        '新街村1组10号',
+        4,
+        '因病',
+        3456.7,
+        '已脱贫',
+        2020,
+        '帮扶干部一',
+      ]);
+      sheet.addRow([
+        { richText: [{ text: '欧阳' }, { text: '娜娜', font: { bold: true } }] },
+        `'${idX.toLowerCase()}`,
+        '新街村4组',
+        { formula: '1+1', result: 2 },
+        '因残',
+        { formula: 'B1', result: 6000 },
+        '稳定脱贫',
+        null,
+        null,
+      ]);
+    });
+    const result = await parseRosterXlsx(bytes, options);
+    expect(result.encoding).toBe('xlsx');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.rows).toEqual([
+      expect.objectContaining({
+        row: 3,
+        headName: '张国华',
+        idNumber: idA,
+        members: 4,
+        annualIncomeFen: 345_670,
+        status: 'out',
+        outYear: 2020,
+        cardColour: 'red',
+      }),
+      expect.objectContaining({
+        row: 4,
+        headName: '欧阳娜娜',
+        idNumber: idX,
+        members: 2,
+        annualIncomeFen: 600_000,
+        status: 'stably_out',
+        outYear: null,
+      }),
+    ]);
+  });
+
+  it('refuses an ID that Excel stored as a number', async () => {
+    const bytes = await workbookBytes((workbook) => {
+      const sheet = workbook.addWorksheet('花名册');
+      sheet.addRow(header);
+      sheet.addRow(goodRow.map((c, i) => (i === 1 ? Number(idA) : i === 3 ? 4 : c)));
+    });
+    const result = await parseRoster({ kind: 'xlsx', data: bytes }, options);
+    expectRefused(result);
+    expect(result.report).toEqual([
+      { row: 2, status: 'refused', problems: [{ column: 'idNumber', code: 'id_numeric_cell' }] },
+    ]);
+  });
+
+  it('says when a workbook has no roster sheet or is no workbook', async () => {
+    const bytes = await workbookBytes((workbook) => {
+      workbook.addWorksheet('Sheet1').addRow(['无关内容']);
+    });
+    const noHeader = await parseRosterXlsx(bytes, options);
+    expectRefused(noHeader);
+    expect(noHeader.fileProblems).toEqual([{ code: 'header_not_found' }]);
+    const notXlsx = await parseRosterXlsx(utf8('<html>not a workbook</html>'), options);
+    expectRefused(notXlsx);
+    expect(notXlsx.fileProblems).toEqual([{ code: 'file_unreadable' }]);
+  });
+});
+
+describe('cellFromExcel', () => {
+  test.each([
+    [null, null],
+    ['文本', '文本'],
+    [42, 42],
+    [true, 'true'],
+    [new Date('2020-06-01T00:00:00Z'), '2020-06-01'],
+    [{ richText: [{ text: '欧阳' }, { text: '娜娜' }] }, '欧阳娜娜'],
+    [{ formula: 'A1', result: 7 }, 7],
+    [{ text: '链接', hyperlink: 'https://example.org' }, '链接'],
+    [{ error: '#N/A' }, '#N/A'],
+  ] as Array<[ExcelJS.CellValue, Cell]>)('%j → %j', (value, cell) => {
+    expect(cellFromExcel(value)).toEqual(cell);
+  });
+});
