@@ -327,3 +327,27 @@ describe('decodeRosterText', () => {
     expect(decodeRosterText(utf8('张三'))).toEqual({ text: '张三', encoding: 'utf-8' });
   });
 });
+
+describe('parseRosterCsv reads within the caps', () => {
+  it('refuses a table that goes on past twice the row cap, blank lines counted', () => {
+    const text = csvOf([header, goodRow]) + '\r\n'.repeat(20) + '合计';
+    const result = parseRosterCsv(utf8(text), { ...options, maxRows: 5 });
+    expectRefused(result);
+    expect(result.fileProblems).toEqual([{ code: 'table_too_long', limit: 10 }]);
+  });
+
+  it('refuses a line wider than the column cap, empty cells counted', () => {
+    const result = parseRosterCsv(
+      utf8(csvOf([header, [...goodRow, ...Array(300).fill('')]])),
+      options,
+    );
+    expectRefused(result);
+    expect(result.fileProblems).toEqual([{ code: 'table_too_wide', limit: 256 }]);
+  });
+
+  it('reads a table just inside the caps', () => {
+    const rows = [header, goodRow, ...Array(7).fill(['']), ['合计']];
+    const result = parseRosterCsv(utf8(csvOf(rows)), { ...options, maxRows: 5, maxColumns: 8 });
+    expect(result.ok && result.rows.length).toBe(1);
+  });
+});

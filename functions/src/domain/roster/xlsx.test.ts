@@ -6,9 +6,12 @@ import {
   header,
   idA,
   idX,
+  lastRowWorkbook,
   options,
+  rowXml,
   utf8,
   workbookBytes,
+  xlsxOfSheets,
 } from '../../../../test/support/rosterFiles';
 import { parseRoster } from './parse';
 import { cellFromExcel, parseRosterXlsx } from './xlsx';
@@ -121,4 +124,74 @@ describe('cellFromExcel', () => {
   ] as Array<[ExcelJS.CellValue, Cell]>)('%j → %j', (value, cell) => {
     expect(cellFromExcel(value)).toEqual(cell);
   });
+});
+
+describe('parseRosterXlsx reads within the caps', () => {
+  const roster = (extra = '', rows = [rowXml(1, header), rowXml(2, goodRow)]) =>
+    xlsxOfSheets([`<sheetData>${rows.join('')}</sheetData>${extra}`]);
+
+  it('refuses one cell at A1048576, the last row Excel has', async () => {
+    const result = await parseRosterXlsx(await lastRowWorkbook(), options);
+    expectRefused(result);
+    expect(result.fileProblems).toEqual([{ code: 'table_too_long', limit: 10_000 }]);
+  });
+
+  test.each([
+    ['a cell at XFD1', `<row r="3"><c r="XFD3"><v>1</v></c></row>`, 'table_too_wide', 256],
+    [
+      'a cell at XFD1048576',
+      `<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>`,
+      'table_too_long',
+      10_000,
+    ],
+    [
+      'a formatted empty row far down',
+      `<row r="20001" ht="30" customHeight="1"/>`,
+      'table_too_long',
+      10_000,
+    ],
+  ])('refuses %s', async (_label, row, code, limit) => {
+    const result = await parseRosterXlsx(
+      roster('', [rowXml(1, header), rowXml(2, goodRow), row]),
+      options,
+    );
+    expectRefused(result);
+    expect(result.fileProblems).toEqual([{ code, limit }]);
+  });
+
+  it('stops counting rows and cells at the caps', async () => {
+    const rows = Array.from({ length: 7 }, (_, i) => rowXml(i + 1, ['合计']));
+    const long = await parseRosterXlsx(roster('', rows), { ...options, maxRows: 3 });
+    expectRefused(long);
+    expect(long.fileProblems).toEqual([{ code: 'table_too_long', limit: 6 }]);
+    const wide = await parseRosterXlsx(roster(), { ...options, maxColumns: 5 });
+    expectRefused(wide);
+    expect(wide.fileProblems).toEqual([{ code: 'table_too_wide', limit: 5 }]);
+  });
+
+  it('reads a file just inside the caps', async () => {
+    const wideHeader = `<row r="1">${header.map((text, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${text}</t></is></c>`).join('')}<c r="IV1" t="inlineStr"><is><t>备注</t></is></c></row>`;
+    const footer = `<row r="10000"><c r="A10000" t="inlineStr"><is><t>合计</t></is></c></row>`;
+    const result = await parseRosterXlsx(
+      roster('', [wideHeader, rowXml(2, goodRow), footer]),
+      options,
+    );
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.rows.map((r) => r.idNumber)).toEqual([idA]);
+    expect(result.ignoredColumns).toEqual(['备注']);
+  });
+
+  test.each([
+    ['merged', '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'],
+    [
+      'validated',
+      '<dataValidations count="1"><dataValidation type="list" sqref="A1:XFD1048576"><formula1>"a,b"</formula1></dataValidation></dataValidations>',
+    ],
+  ])(
+    'reads a roster whose whole sheet is %s without expanding the range',
+    async (_label, extra) => {
+      const result = await parseRosterXlsx(roster(extra), options);
+      expect(result.ok && result.rows.map((r) => r.idNumber)).toEqual([idA]);
+    },
+  );
 });
