@@ -13,7 +13,6 @@ import { maskName } from '../src/domain/need/names';
 import { pledgeHoldMs } from '../src/domain/goods';
 import { ancestorsOf } from '../src/domain/regions';
 import { seatsPerRegion } from '../src/domain/roles';
-import { staffSeatsCollection } from '../src/functions/appointStaff';
 import {
   demoAccounts,
   demoGifts,
@@ -107,7 +106,7 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
         active: true,
       });
       if (seat) {
-        batch.set(db.collection(staffSeatsCollection).doc(seat), {
+        batch.set(db.collection(collections.staffSeats).doc(seat), {
           uid: account.uid,
           role: account.role,
           regionCode: account.region,

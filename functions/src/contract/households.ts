@@ -123,8 +123,10 @@ export interface VillageHouseholdRow {
   headName: string;
   idLast4: string;
   address: string;
-  members: number;
-  status: HouseholdStatus;
+  /** null (and the status too) only for a household written by hand without them. */
+  members: number | null;
+  status: HouseholdStatus | null;
+  /** '' when the status is not known. */
   statusLabel: string;
   cardColour: CardColour;
   onRoster: boolean;

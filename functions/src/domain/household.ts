@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { Caller } from './roles';
 
 /** 建档立卡 household status, as the national system records it. */
 export const householdStatuses = ['not_out', 'out', 'returned', 'stably_out'] as const;
@@ -28,28 +28,19 @@ export function cardColourOf(
 }
 
 /**
- * A household document as stored in `households/{id}`: what staff of its region may see. The ID
- * number and bank accounts live in `householdsPrivate/{id}`, which no client can read.
+ * May this caller act on the household (register it, record a visit)? Its village's
+ * administrator may act on any of its households, a helper only on those assigned to them.
  */
-export const storedHouseholdSchema = z.object({
-  villageCode: z.string(),
-  townshipCode: z.string(),
-  countyCode: z.string(),
-  cityCode: z.string(),
-  provinceCode: z.string(),
-  headName: z.string(),
-  idLast4: z.string(),
-  address: z.string(),
-  members: z.number().int(),
-  causes: z.array(z.string()),
-  status: z.enum(householdStatuses),
-  outYear: z.number().int().nullable(),
-  cardColour: z.enum(['blue', 'red']).nullable(),
-  helperUid: z.string().nullable(),
-  onRoster: z.boolean(),
-  registered: z.boolean(),
-});
-export type StoredHousehold = z.output<typeof storedHouseholdSchema>;
+export function canActOnHousehold(
+  caller: Caller,
+  household: { villageCode: string; helperUid?: string | null } | undefined,
+): boolean {
+  return (
+    household !== undefined &&
+    household.villageCode === caller.region &&
+    (caller.role === 'village_admin' || household.helperUid === caller.uid)
+  );
+}
 
 /** The standard causes of poverty (致贫原因) of the 建档立卡 file, as the national system names them. */
 export const povertyCauses = [

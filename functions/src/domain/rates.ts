@@ -138,6 +138,13 @@ export function shortfall(counts: Counts): number {
   );
 }
 
+/** The counts of a region's figures as stored (a count no event has moved yet reads 0). */
+export function countsOf(figures: Partial<Counts> | undefined): Counts {
+  const counts = zeroCounts();
+  for (const field of countFields) counts[field] = figures?.[field] ?? 0;
+  return counts;
+}
+
 /** Sums the counts of a region's children: the whole of a rollup. */
 export function sumCounts(children: Iterable<Partial<Counts>>): Counts {
   const total = zeroCounts();

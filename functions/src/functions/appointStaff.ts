@@ -1,13 +1,12 @@
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
+import { regionDocs, staffDocs, staffSeatDocs } from '../data/households';
 import { canAppoint, seatsPerRegion } from '../domain/roles';
 import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
-import { collections, db, isAlreadyExists } from '../services/db';
+import { db, isAlreadyExists } from '../services/db';
 import { runOnce } from '../services/requests';
-
-export const staffSeatsCollection = 'staffSeats';
 
 async function userIdForPhone(phone: string, name: string): Promise<string> {
   try {
@@ -28,16 +27,16 @@ export const appointStaff = callable({
   roles: ['ops', 'province_admin', 'city_admin', 'county_admin', 'township_admin'],
   handler: async ({ requestId, phone, name, role, regionCode }, caller) => {
     if (!canAppoint(caller, role, regionCode)) deny('appointStaff', caller.uid);
-    const region = await db().collection(collections.regions).doc(regionCode).get();
+    const region = await regionDocs().doc(regionCode).get();
     if (!region.exists) throw new HttpsError('failed-precondition', '该地区不在平台上');
     try {
       const { result } = await runOnce('appointStaff', caller.uid, requestId, async (batch) => {
         const uid = await userIdForPhone(phone, name);
-        const staffRef = db().collection(collections.staff).doc(uid);
-        const staff = await staffRef.get();
-        if (staff.get('active') === true) {
-          if (staff.get('role') === role && staff.get('regionCode') === regionCode) {
-            return { uid, role, regionCode, seat: staff.get('seat') ?? null };
+        const staffRef = staffDocs().doc(uid);
+        const staff = (await staffRef.get()).data();
+        if (staff?.active === true) {
+          if (staff.role === role && staff.regionCode === regionCode) {
+            return { uid, role, regionCode, seat: staff.seat ?? null };
           }
           throw new HttpsError('failed-precondition', '此人已有其他职务，请先解除');
         }
@@ -45,12 +44,10 @@ export const appointStaff = callable({
         const seats = seatsPerRegion[role];
         if (seats) {
           const ids = Array.from({ length: seats }, (_, i) => `${regionCode}_${role}_${i + 1}`);
-          const taken = await db().getAll(
-            ...ids.map((id) => db().collection(staffSeatsCollection).doc(id)),
-          );
+          const taken = await db().getAll(...ids.map((id) => staffSeatDocs().doc(id)));
           seat = ids.find((_, i) => !taken[i]?.exists) ?? null;
           if (!seat) throw new HttpsError('failed-precondition', `该地区此职务最多 ${seats} 人`);
-          batch.create(db().collection(staffSeatsCollection).doc(seat), { uid, role, regionCode });
+          batch.create(staffSeatDocs().doc(seat), { uid, role, regionCode });
         }
         batch.set(staffRef, {
           role,

@@ -1,16 +1,11 @@
-import {
-  countFields,
-  fulfilledRate,
-  matchRate,
-  registrationRate,
-  zeroCounts,
-} from '../domain/rates';
+import { regionDocs, statsDocs } from '../data/households';
+import { countsOf, fulfilledRate, matchRate, registrationRate } from '../domain/rates';
 import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '../domain/regions';
 import { canRead } from '../domain/roles';
 import { tableFile } from '../domain/table';
 import { chinaDateOf } from '../domain/validation/idNumber';
 import { callable, deny } from '../lib/callable';
-import { collections, db } from '../services/db';
+import { db } from '../services/db';
 
 const header = [
   '序号',
@@ -36,9 +31,8 @@ export const exportRatesReport = callable({
     const level = levelOfCode(regionCode) as RegionLevel;
     const childLevel = regionLevels[regionLevels.indexOf(level) + 1] ?? level;
     const [region, children] = await Promise.all([
-      db().collection(collections.regions).doc(regionCode).get(),
-      db()
-        .collection(collections.stats)
+      regionDocs().doc(regionCode).get(),
+      statsDocs()
         .where(regionFieldNameOf(level), '==', regionCode)
         .where('level', '==', childLevel)
         .orderBy('__name__')
@@ -46,15 +40,12 @@ export const exportRatesReport = callable({
     ]);
     const names = children.empty
       ? []
-      : await db().getAll(
-          ...children.docs.map((doc) => db().collection(collections.regions).doc(doc.id)),
-        );
+      : await db().getAll(...children.docs.map((doc) => regionDocs().doc(doc.id)));
     const rows = children.docs.map((doc, index) => {
-      const counts = zeroCounts();
-      for (const field of countFields) counts[field] = Number(doc.get(field) ?? 0);
+      const counts = countsOf(doc.data());
       return [
         index + 1,
-        String(names[index]?.get('name') ?? doc.id),
+        names[index]?.data()?.name ?? doc.id,
         counts.rosterHouseholds,
         counts.registeredHouseholds,
         percentText(registrationRate(counts)),
@@ -66,9 +57,10 @@ export const exportRatesReport = callable({
       ];
     });
     const day = chinaDateOf();
-    const title = `${String(region.get('name') ?? regionCode)}社会扶贫网注册率与对接率（${day}）`;
+    const regionName = region.data()?.name ?? regionCode;
+    const title = `${regionName}社会扶贫网注册率与对接率（${day}）`;
     const table = { title, sheet: '注册率与对接率', header, rows };
-    const name = `${String(region.get('name') ?? regionCode)}-注册率与对接率-${day}`;
+    const name = `${regionName}-注册率与对接率-${day}`;
     return { ...(await tableFile(table, format, name)), rows: rows.length };
   },
 });

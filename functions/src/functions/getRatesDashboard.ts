@@ -1,23 +1,24 @@
+import type { RegionFigures } from '../contract/households';
+import { regionDocs, statsDocs, statsHistoryDocs } from '../data/households';
 import {
-  countFields,
+  countsOf,
   fulfilledRate,
   matchRate,
   matchTarget,
   registrationRate,
   registrationTarget,
   shortfall,
-  zeroCounts,
+  type Counts,
 } from '../domain/rates';
-import { levelOfCode, regionFieldNameOf, regionLevels, type RegionLevel } from '../domain/regions';
+import { levelOfCode, regionFieldNameOf, regionLevels } from '../domain/regions';
 import { canRead } from '../domain/roles';
 import { callable, deny } from '../lib/callable';
-import { collections, db } from '../services/db';
+import { db } from '../services/db';
 import { nationalStatsId } from '../services/rollup';
-import { historyCollection } from './snapshotRates';
 
-function figures(data: FirebaseFirestore.DocumentData | undefined) {
-  const counts = zeroCounts();
-  for (const field of countFields) counts[field] = Number(data?.[field] ?? 0);
+/** Stored counts with the rates derived from them (null: nothing to measure yet) and the lag. */
+function figures(stored: Partial<Counts> | undefined) {
+  const counts = countsOf(stored);
   return {
     ...counts,
     registrationRate: registrationRate(counts) ?? null,
@@ -38,37 +39,40 @@ export const getRatesDashboard = callable({
   handler: async ({ regionCode, historyDays }, caller) => {
     const code = regionCode ?? caller.region;
     if (!canRead(caller, code)) deny('getRatesDashboard', caller.uid);
-    const level: RegionLevel | 'national' =
-      code === '' ? 'national' : (levelOfCode(code) as RegionLevel);
-    const childLevel: RegionLevel | undefined =
+    // The empty code (ops, the whole country) is the only one without a level.
+    const level = levelOfCode(code) ?? 'national';
+    const childLevel =
       level === 'national' ? 'province' : regionLevels[regionLevels.indexOf(level) + 1];
     const statsId = code === '' ? nationalStatsId : code;
-    const stats = db().collection(collections.stats);
+    const stats = statsDocs();
+    const childFigures = async (): Promise<RegionFigures[]> => {
+      if (!childLevel) return [];
+      const children = (
+        level === 'national' ? stats : stats.where(regionFieldNameOf(level), '==', code)
+      ).where('level', '==', childLevel);
+      return (await children.get()).docs.map((doc) => ({
+        code: doc.id,
+        level: childLevel,
+        name: doc.id,
+        ...figures(doc.data()),
+      }));
+    };
     const [own, children, history] = await Promise.all([
       stats.doc(statsId).get(),
-      childLevel
-        ? (level === 'national'
-            ? stats.where('level', '==', childLevel)
-            : stats
-                .where(regionFieldNameOf(level as RegionLevel), '==', code)
-                .where('level', '==', childLevel)
-          ).get()
-        : Promise.resolve(undefined),
-      db()
-        .collection(historyCollection)
+      childFigures(),
+      statsHistoryDocs()
         .where('code', '==', statsId)
         .orderBy('day', 'desc')
         .limit(historyDays)
         .get(),
     ]);
-    const childCodes = children?.docs.map((doc) => doc.id) ?? [];
     const names = new Map<string, string>();
-    const regionRefs = [code, ...childCodes]
+    const regionRefs = [code, ...children.map((child) => child.code)]
       .filter(Boolean)
-      .map((c) => db().collection(collections.regions).doc(c));
+      .map((c) => regionDocs().doc(c));
     if (regionRefs.length > 0) {
       for (const region of await db().getAll(...regionRefs))
-        names.set(region.id, String(region.get('name') ?? region.id));
+        names.set(region.id, region.data()?.name ?? region.id);
     }
     return {
       region: {
@@ -78,22 +82,18 @@ export const getRatesDashboard = callable({
         ...figures(own.data()),
       },
       targets: { registration: registrationTarget, match: matchTarget },
-      children: (children?.docs ?? [])
-        .map((doc) => ({
-          code: doc.id,
-          level: childLevel as RegionLevel,
-          name: names.get(doc.id) ?? doc.id,
-          ...figures(doc.data()),
-        }))
+      children: children
+        .map((child) => ({ ...child, name: names.get(child.code) ?? child.code }))
         .sort((a, b) => b.shortfall - a.shortfall || a.code.localeCompare(b.code)),
       history: history.docs
         .map((doc) => {
-          const counts = figures(doc.data());
+          const stored = doc.data();
+          const rates = figures(stored);
           return {
-            day: String(doc.get('day')),
-            registrationRate: counts.registrationRate,
-            matchRate: counts.matchRate,
-            fulfilledRate: counts.fulfilledRate,
+            day: stored.day,
+            registrationRate: rates.registrationRate,
+            matchRate: rates.matchRate,
+            fulfilledRate: rates.fulfilledRate,
           };
         })
         .reverse(),

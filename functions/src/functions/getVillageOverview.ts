@@ -1,8 +1,9 @@
 import { registrationRate } from '../domain/rates';
 import { canRead, type Caller } from '../domain/roles';
-import { householdStatusLabels, type HouseholdStatus } from '../domain/household';
+import type { VillageHouseholdRow } from '../contract/households';
+import { householdDocs, regionDocs, statsDocs } from '../data/households';
+import { householdStatusLabels } from '../domain/household';
 import { callable, deny } from '../lib/callable';
-import { collections, db } from '../services/db';
 
 function villageOf(caller: Caller, requested: string | undefined): string {
   const villageCode = requested ?? (caller.region.length === 12 ? caller.region : undefined);
@@ -24,7 +25,7 @@ export const getVillageOverview = callable({
   ],
   handler: async ({ villageCode: requested, pageSize, after }, caller) => {
     const villageCode = villageOf(caller, requested);
-    const households = db().collection(collections.households);
+    const households = householdDocs();
     // Roster households only, those still to register first: what a cadre has to act on.
     let query = households
       .where('villageCode', '==', villageCode)
@@ -37,32 +38,37 @@ export const getVillageOverview = callable({
       const cursor = await households.doc(after).get();
       if (cursor.exists) query = query.startAfter(cursor);
     }
-    const [region, stats, page] = await Promise.all([
-      db().collection(collections.regions).doc(villageCode).get(),
-      db().collection(collections.stats).doc(villageCode).get(),
+    const [regionSnapshot, statsSnapshot, page] = await Promise.all([
+      regionDocs().doc(villageCode).get(),
+      statsDocs().doc(villageCode).get(),
       query.get(),
     ]);
+    const region = regionSnapshot.data();
+    const stats = statsSnapshot.data();
     const counts = {
-      rosterHouseholds: Number(stats.get('rosterHouseholds') ?? 0),
-      registeredHouseholds: Number(stats.get('registeredHouseholds') ?? 0),
+      rosterHouseholds: stats?.rosterHouseholds ?? 0,
+      registeredHouseholds: stats?.registeredHouseholds ?? 0,
     };
-    const rows = page.docs.slice(0, pageSize).map((doc) => ({
-      id: doc.id,
-      headName: String(doc.get('headName')),
-      idLast4: String(doc.get('idLast4')),
-      address: String(doc.get('address') ?? ''),
-      members: Number(doc.get('members')),
-      status: doc.get('status') as HouseholdStatus,
-      statusLabel: householdStatusLabels[doc.get('status') as HouseholdStatus],
-      cardColour: (doc.get('cardColour') ?? null) as 'blue' | 'red' | null,
-      onRoster: doc.get('onRoster') === true,
-      registered: doc.get('registered') === true,
-    }));
+    const rows = page.docs.slice(0, pageSize).map((doc): VillageHouseholdRow => {
+      const household = doc.data();
+      return {
+        id: doc.id,
+        headName: household.headName,
+        idLast4: household.idLast4,
+        address: household.address ?? '',
+        members: household.members ?? null,
+        status: household.status ?? null,
+        statusLabel: household.status ? householdStatusLabels[household.status] : '',
+        cardColour: household.cardColour ?? null,
+        onRoster: household.onRoster,
+        registered: household.registered,
+      };
+    });
     return {
       village: {
         code: villageCode,
-        name: String(region.get('name') ?? villageCode),
-        fullName: String(region.get('fullName') ?? ''),
+        name: region?.name ?? villageCode,
+        fullName: region?.fullName ?? '',
       },
       stats: { ...counts, registrationRate: registrationRate(counts) ?? null },
       households: rows,

@@ -1,7 +1,6 @@
 import { onRequest } from 'firebase-functions/v2/https';
 import { logs } from '../logs';
-import { functionsRegion } from '../params';
-import { db } from '../services/db';
+import { collections, db } from '../services/db';
 import { objectStore } from '../services/objectStore';
 import { version } from '../version';
 
@@ -15,15 +14,12 @@ async function reachable(check: () => Promise<unknown>): Promise<boolean> {
 }
 
 /** For ops and uptime checks: the deployed version and whether Firestore and Storage answer. */
-export const health = onRequest(
-  { region: functionsRegion, cors: false },
-  async (_request, response) => {
-    const checks = {
-      firestore: await reachable(() => db().collection('health').limit(1).get()),
-      storage: await reachable(() => objectStore().exists('health/probe')),
-    };
-    const ok = Object.values(checks).every(Boolean);
-    logs.health(ok, checks);
-    response.status(ok ? 200 : 503).json({ ok, version, checks });
-  },
-);
+export const health = onRequest({ cors: false }, async (_request, response) => {
+  const checks = {
+    firestore: await reachable(() => db().collection(collections.health).limit(1).get()),
+    storage: await reachable(() => objectStore().exists('health/probe')),
+  };
+  const ok = Object.values(checks).every(Boolean);
+  logs.health(ok, checks);
+  response.status(ok ? 200 : 503).json({ ok, version, checks });
+});

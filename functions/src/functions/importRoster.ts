@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FieldValue } from 'firebase-admin/firestore';
+import type { RosterImportDone } from '../contract/households';
+import { householdPrivateDocs, rosterImportDocs } from '../data/households';
 import { regionFieldsOf } from '../domain/regions';
 import { parseRoster } from '../domain/roster/parse';
 import type { RosterHousehold } from '../domain/roster/result';
@@ -7,7 +9,6 @@ import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { collections, db } from '../services/db';
 
-export const rosterImportsCollection = 'rosterImports';
 /** Firestore takes at most 500 writes in one batch. */
 const batchLimit = 450;
 
@@ -47,9 +48,9 @@ export const importRoster = callable({
   memory: '512MiB',
   handler: async ({ requestId, format, dataBase64, latestExitYear, mode, dryRun }, caller) => {
     const villageCode = caller.region;
-    const recordRef = db().collection(rosterImportsCollection).doc(`${caller.uid}_${requestId}`);
-    const record = dryRun ? null : await recordRef.get();
-    if (record?.get('status') === 'done') return record.get('result');
+    const recordRef = rosterImportDocs().doc(`${caller.uid}_${requestId}`);
+    const record = dryRun ? undefined : (await recordRef.get()).data();
+    if (record?.status === 'done') return record.result;
 
     const parsed = await parseRoster(
       { kind: format, data: Buffer.from(dataBase64, 'base64') },
@@ -66,7 +67,7 @@ export const importRoster = callable({
     }
 
     const [existing, onRoster] = await Promise.all([
-      db().collection(collections.householdsPrivate).where('villageCode', '==', villageCode).get(),
+      householdPrivateDocs().where('villageCode', '==', villageCode).get(),
       mode === 'full'
         ? db()
             .collection(collections.households)
@@ -76,7 +77,7 @@ export const importRoster = callable({
             .get()
         : null,
     ]);
-    const idByNumber = new Map(existing.docs.map((doc) => [String(doc.get('idNumber')), doc.id]));
+    const idByNumber = new Map(existing.docs.map((doc) => [doc.data().idNumber, doc.id]));
     const writes: Write[] = [];
     let created = 0;
     let updated = 0;
@@ -124,8 +125,8 @@ export const importRoster = callable({
         merge: true,
       });
     }
-    const result = {
-      ok: true as const,
+    const result: RosterImportDone = {
+      ok: true,
       report: parsed.report,
       accepted: parsed.accepted,
       refused: 0,

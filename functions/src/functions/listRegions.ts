@@ -1,6 +1,5 @@
-import type { RegionLevel } from '../domain/regions';
+import { regionDocs } from '../data/households';
 import { publicCallable } from '../lib/callable';
-import { collections, db } from '../services/db';
 
 /**
  * The divisions under a region (provinces when none is given), for the region pickers of the
@@ -9,18 +8,16 @@ import { collections, db } from '../services/db';
 export const listRegions = publicCallable({
   name: 'listRegions',
   handler: async ({ parentCode }) => {
-    const page = await db()
-      .collection(collections.regions)
+    const page = await regionDocs()
       .where('parentCode', '==', parentCode ?? null)
       .orderBy('__name__')
       .limit(500)
       .get();
     return {
-      regions: page.docs.map((doc) => ({
-        code: doc.id,
-        name: String(doc.get('name')),
-        level: doc.get('level') as RegionLevel,
-      })),
+      regions: page.docs.map((doc) => {
+        const { name, level } = doc.data();
+        return { code: doc.id, name, level };
+      }),
     };
   },
 });

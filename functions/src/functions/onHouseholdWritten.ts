@@ -1,7 +1,7 @@
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { householdDeltas } from '../domain/rates';
 import { logs } from '../logs';
-import { functionsRegion } from '../params';
+import { collections } from '../services/db';
 import { commitOnce } from '../services/events';
 import { addVillageDeltas } from '../services/villageCounts';
 
@@ -12,7 +12,7 @@ import { addVillageDeltas } from '../services/villageCounts';
  * in which events arrive does not matter.
  */
 export const onHouseholdWritten = onDocumentWritten(
-  { document: 'households/{householdId}', region: functionsRegion, retry: true },
+  { document: `${collections.households}/{householdId}`, retry: true },
   async (event) => {
     const deltas = householdDeltas(event.data?.before.data(), event.data?.after.data());
     if (deltas.size === 0) return;

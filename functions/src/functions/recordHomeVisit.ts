@@ -1,12 +1,11 @@
 import { FieldValue } from 'firebase-admin/firestore';
-import { afterVisit, campaignYearOf, type StoredVisit } from '../domain/homeVisits';
+import { homeVisitDocs, householdDocs } from '../data/households';
+import { afterVisit, campaignYearOf } from '../domain/homeVisits';
+import { canActOnHousehold } from '../domain/household';
 import { regionFieldsOf } from '../domain/regions';
 import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
-import { collections, db } from '../services/db';
 import { runOnce } from '../services/requests';
-
-export const homeVisitsCollection = 'homeVisits';
 
 /**
  * 入户登记: a helper (for the households assigned to them) or the village administrator records a
@@ -19,16 +18,11 @@ export const recordHomeVisit = callable({
   roles: ['village_admin', 'helper'],
   handler: async ({ requestId, householdId, visitedOn, corrected, signedBy }, caller) => {
     const { result } = await runOnce('recordHomeVisit', caller.uid, requestId, async (batch) => {
-      const household = await db().collection(collections.households).doc(householdId).get();
-      const inScope =
-        household.exists &&
-        household.get('villageCode') === caller.region &&
-        (caller.role === 'village_admin' || household.get('helperUid') === caller.uid);
-      if (!inScope) deny('recordHomeVisit', caller.uid);
+      const household = (await householdDocs().doc(householdId).get()).data();
+      if (!canActOnHousehold(caller, household)) deny('recordHomeVisit', caller.uid);
       const year = campaignYearOf(visitedOn);
-      const ref = db().collection(homeVisitsCollection).doc(`${householdId}_${year}`);
-      const before = await ref.get();
-      const visit = afterVisit(before.exists ? (before.data() as StoredVisit) : undefined, {
+      const ref = homeVisitDocs().doc(`${householdId}_${year}`);
+      const visit = afterVisit((await ref.get()).data(), {
         visitorUid: caller.uid,
         corrected,
         signedBy,

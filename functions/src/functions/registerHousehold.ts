@@ -1,8 +1,9 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
+import { householdDocs } from '../data/households';
+import { canActOnHousehold } from '../domain/household';
 import { deny, callable } from '../lib/callable';
 import { logs } from '../logs';
-import { collections, db } from '../services/db';
 import { retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
 
@@ -20,18 +21,17 @@ export const registerHousehold = callable({
     const { result } = await retryOnConflict(
       () =>
         runOnce('registerHousehold', caller.uid, requestId, async (batch) => {
-          const ref = db().collection(collections.households).doc(householdId);
-          const household = await ref.get();
+          const ref = householdDocs().doc(householdId);
+          const snapshot = await ref.get();
+          const household = snapshot.data();
           // A missing household and one of another village get the same answer.
-          const inScope =
-            household.exists &&
-            household.get('villageCode') === caller.region &&
-            (caller.role === 'village_admin' || household.get('helperUid') === caller.uid);
-          if (!inScope) deny('registerHousehold', caller.uid);
-          if (household.get('onRoster') !== true) {
+          if (!household || !canActOnHousehold(caller, household)) {
+            deny('registerHousehold', caller.uid);
+          }
+          if (!household.onRoster) {
             throw new HttpsError('failed-precondition', '该户不在建档立卡名单内');
           }
-          if (household.get('registered') === true)
+          if (household.registered)
             return { householdId, registered: true as const, alreadyRegistered: true };
           batch.update(
             ref,
@@ -40,7 +40,7 @@ export const registerHousehold = callable({
               registeredAt: FieldValue.serverTimestamp(),
               registeredBy: caller.uid,
             },
-            unchanged(household),
+            unchanged(snapshot),
           );
           logs.householdRegistered(householdId, caller.region, caller.uid);
           return { householdId, registered: true as const, alreadyRegistered: false };

@@ -1,10 +1,10 @@
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue } from 'firebase-admin/firestore';
+import { staffDocs, staffSeatDocs } from '../data/households';
 import { canAppoint } from '../domain/roles';
 import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
-import { collections, db } from '../services/db';
-import { staffSeatsCollection } from './appointStaff';
+import { db } from '../services/db';
 
 /**
  * Ends an appointment: the staff record turns inactive (which every sensitive call checks), the
@@ -14,12 +14,12 @@ export const removeStaff = callable({
   name: 'removeStaff',
   roles: ['ops', 'province_admin', 'city_admin', 'county_admin', 'township_admin'],
   handler: async ({ uid }, caller) => {
-    const staffRef = db().collection(collections.staff).doc(uid);
-    const staff = await staffRef.get();
-    const role = staff.get('role');
-    const regionCode = staff.get('regionCode');
-    if (!staff.exists || !canAppoint(caller, role, regionCode)) deny('removeStaff', caller.uid);
-    if (staff.get('active') === true) {
+    const staffRef = staffDocs().doc(uid);
+    const staff = (await staffRef.get()).data();
+    if (!staff || !canAppoint(caller, staff.role, staff.regionCode))
+      deny('removeStaff', caller.uid);
+    const { role, regionCode } = staff;
+    if (staff.active) {
       const batch = db().batch();
       batch.update(staffRef, {
         active: false,
@@ -27,13 +27,12 @@ export const removeStaff = callable({
         removedBy: caller.uid,
         removedAt: FieldValue.serverTimestamp(),
       });
-      const seat = staff.get('seat');
-      if (typeof seat === 'string') batch.delete(db().collection(staffSeatsCollection).doc(seat));
+      if (typeof staff.seat === 'string') batch.delete(staffSeatDocs().doc(staff.seat));
       await batch.commit();
     }
     await getAuth().setCustomUserClaims(uid, null);
     await getAuth().revokeRefreshTokens(uid);
     logs.staffRemoved(caller.uid, uid, role, regionCode);
-    return { uid, active: false };
+    return { uid, active: false as const };
   },
 });

@@ -1,5 +1,4 @@
 import { onSchedule } from 'firebase-functions/v2/scheduler';
-import { functionsRegion } from '../params';
 import { repairRegion } from '../services/rollup';
 
 /** Nightly, for the whole country: figures at rest must equal a recount from source. */
@@ -7,7 +6,6 @@ export const repairRatesNightly = onSchedule(
   {
     schedule: 'every day 02:30',
     timeZone: 'Asia/Shanghai',
-    region: functionsRegion,
     timeoutSeconds: 1800,
     memory: '512MiB',
   },

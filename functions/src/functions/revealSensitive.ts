@@ -57,8 +57,14 @@ export const revealSensitive = callable({
     }
     const reason = checked.data;
     const publicDoc = await db().collection(names.public).doc(resource.id).get();
-    const villageCode = publicDoc.get('villageCode') as string | undefined;
-    if (!publicDoc.exists || !villageCode || !canReveal(caller, villageCode)) {
+    // The one field both kinds store alike; the need's schema is the needs area's.
+    const villageCode: unknown = publicDoc.get('villageCode');
+    if (
+      !publicDoc.exists ||
+      typeof villageCode !== 'string' ||
+      villageCode === '' ||
+      !canReveal(caller, villageCode)
+    ) {
       await audit(publicDoc.exists ? 'denied' : 'not_found', reason);
       logs.revealDenied(caller.uid, path, field);
       throw new HttpsError('permission-denied', '无权查看该信息');

@@ -1,11 +1,11 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { logs } from '../logs';
-import { functionsRegion } from '../params';
-import { db } from '../services/db';
+import { rollupStateDocs } from '../data/households';
 import { rollUpFrom, villagesChangedSince } from '../services/rollup';
 
-export const rollupCursor = 'rollupState/cursor';
+/** The one document of the rollup's state. */
+const cursorId = 'cursor';
 /** Village writes still in flight when a run starts are caught by the next run's overlap. */
 const overlapMs = 10_000;
 
@@ -16,12 +16,11 @@ const overlapMs = 10_000;
  * Second delivery: a recomputation from the children, so running twice changes nothing.
  */
 export const rollupRates = onSchedule(
-  { schedule: 'every 1 minutes', region: functionsRegion, timeoutSeconds: 300, retryCount: 0 },
+  { schedule: 'every 1 minutes', timeoutSeconds: 300, retryCount: 0 },
   async () => {
     const startedAt = Date.now();
-    const cursor = db().doc(rollupCursor);
-    const last = (await cursor.get()).get('lastRunAt') as Timestamp | undefined;
-    const since = last ?? Timestamp.fromMillis(0);
+    const cursor = rollupStateDocs().doc(cursorId);
+    const since = (await cursor.get()).data()?.lastRunAt ?? Timestamp.fromMillis(0);
     const villages = await villagesChangedSince(since);
     const writes = villages.length > 0 ? await rollUpFrom(villages) : 0;
     await cursor.set({ lastRunAt: Timestamp.fromMillis(startedAt - overlapMs) });

@@ -1,9 +1,7 @@
+import { spotCheckDocs } from '../data/households';
 import { regionFieldsOf } from '../domain/regions';
 import { canRead } from '../domain/roles';
 import { callable, deny } from '../lib/callable';
-import { db } from '../services/db';
-
-export const spotChecksCollection = 'spotChecks';
 
 /** The township records whether the city sampled a village this year, and how many households. */
 export const setSpotCheck = callable({
@@ -11,8 +9,7 @@ export const setSpotCheck = callable({
   roles: ['township_admin', 'county_admin'],
   handler: async ({ villageCode, year, sampled, households }, caller) => {
     if (!canRead(caller, villageCode)) deny('setSpotCheck', caller.uid);
-    await db()
-      .collection(spotChecksCollection)
+    await spotCheckDocs()
       .doc(`${villageCode}_${year}`)
       .set({
         ...regionFieldsOf(villageCode),

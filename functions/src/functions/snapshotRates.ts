@@ -1,13 +1,11 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { logs } from '../logs';
-import { functionsRegion } from '../params';
-import { collections, db } from '../services/db';
-
-export const historyCollection = 'statsHistory';
+import { statsDocs, statsHistoryDocs } from '../data/households';
+import { db } from '../services/db';
 
 /** The calendar day in China (UTC+8, no daylight saving), as YYYYMMDD. */
-export function chinaDay(at: Date): string {
+function chinaDay(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
@@ -15,14 +13,14 @@ export function chinaDay(at: Date): string {
  * Keeps each region's figures of the day for trend lines and the periodic 通报. Second delivery:
  * the document id is region + day, so a rerun overwrites the same snapshot.
  */
-export async function snapshotAll(at = new Date()): Promise<number> {
+async function snapshotAll(at = new Date()): Promise<number> {
   const day = chinaDay(at);
-  const stats = await db().collection(collections.stats).get();
+  const stats = await statsDocs().get();
   let batch = db().batch();
   let pending = 0;
   for (const doc of stats.docs) {
     const { updatedAt: _updatedAt, ...figures } = doc.data();
-    batch.set(db().collection(historyCollection).doc(`${doc.id}_${day}`), {
+    batch.set(statsHistoryDocs().doc(`${doc.id}_${day}`), {
       ...figures,
       day,
       takenAt: FieldValue.serverTimestamp(),
@@ -41,7 +39,6 @@ export const snapshotRates = onSchedule(
   {
     schedule: 'every day 23:50',
     timeZone: 'Asia/Shanghai',
-    region: functionsRegion,
     timeoutSeconds: 1800,
   },
   async () => {

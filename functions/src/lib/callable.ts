@@ -20,7 +20,7 @@ import {
   type CallableName,
   type CallableParsedInput,
 } from '../contract';
-import { collections, db } from '../services/db';
+import { staffDocs } from '../data/households';
 
 /** @deprecated being replaced by `callable`, which takes its schema and answer from the contract. */
 export interface UntypedCallableSpec<S extends z.ZodType, R> {
@@ -51,13 +51,8 @@ async function callerOf(fn: string, request: CallableRequest): Promise<Caller> {
   if (role === 'donor' || role === undefined) return { uid: auth.uid, role: 'donor', region: '' };
   if (!isStaffRole(role) || !claimsAreConsistent(role, region)) deny(fn, auth.uid);
   // A demoted or moved cadre keeps a valid token for up to an hour: the staff record decides.
-  const staff = await db().collection(collections.staff).doc(auth.uid).get();
-  if (
-    !staff.exists ||
-    staff.get('active') !== true ||
-    staff.get('role') !== role ||
-    staff.get('regionCode') !== region
-  ) {
+  const staff = (await staffDocs().doc(auth.uid).get()).data();
+  if (!staff || !staff.active || staff.role !== role || staff.regionCode !== region) {
     logs.staleClaims(fn, auth.uid);
     deny(fn, auth.uid);
   }

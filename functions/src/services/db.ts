@@ -18,6 +18,8 @@ export const collections = {
   householdsPrivate: 'householdsPrivate',
   stats: 'stats',
   statsHistory: 'statsHistory',
+  /** The minute rollup's cursor (`rollupState/cursor`); written by the schedule only. */
+  rollupState: 'rollupState',
   staff: 'staff',
   staffSeats: 'staffSeats',
   eventMarkers: 'eventMarkers',

@@ -5,7 +5,7 @@ import {
   fulfilledStatuses,
   matchedStatuses,
   publishedStatuses,
-  zeroCounts,
+  countsOf,
 } from '../domain/rates';
 import {
   ancestorCode,
@@ -15,6 +15,7 @@ import {
   regionLevels,
   type RegionLevel,
 } from '../domain/regions';
+import { statsDocs } from '../data/households';
 import { logs } from '../logs';
 import { collections, db } from './db';
 
@@ -23,12 +24,6 @@ export const nationalStatsId = 'national';
 
 const parentLevelOf = (level: RegionLevel): RegionLevel | undefined =>
   regionLevels[regionLevels.indexOf(level) - 1];
-
-function countsOf(data: FirebaseFirestore.DocumentData | undefined): Counts {
-  const counts = zeroCounts();
-  for (const field of countFields) counts[field] = Number(data?.[field] ?? 0);
-  return counts;
-}
 
 /** Sums the figures of every child region of `code` (one aggregation query, no document reads). */
 async function sumOfChildren(code: string, childLevel: RegionLevel): Promise<Counts> {
@@ -126,7 +121,7 @@ export async function recountVillage(villageCode: string): Promise<Counts> {
 }
 
 export async function keptVillageCounts(villageCode: string): Promise<Counts> {
-  return countsOf((await db().collection(collections.stats).doc(villageCode).get()).data());
+  return countsOf((await statsDocs().doc(villageCode).get()).data());
 }
 
 /** The village codes under a region, from the region register (a prefix range on `code`). */
