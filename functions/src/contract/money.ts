@@ -2,9 +2,204 @@
  * The contract of the callables about donors, donations, goods pledges and certificates: each one's input schema (what the
  * functions validate) and answer type (what the web client receives).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { CertificateGift } from '../domain/certificate/record';
+import { serialSchema, typedSerialSchema } from '../domain/certificate/record';
+import { revocationReasons, type Revocation } from '../domain/certificate/signing';
+import type { DonationStatus, GiftColumns } from '../domain/donation';
+import { donorProfileInput, regionCodeSchema, type DonorKind } from '../domain/donor';
+import {
+  goodsPledgeInput,
+  shipmentInput,
+  villageReceivingInput,
+  type CourierId,
+} from '../domain/goods';
+import type { PublicNeedView } from '../domain/need/publicView';
+import { acceptedContentTypes, maxUploadBytes } from '../domain/photos/plan';
+import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
+import { amountFenSchema } from '../domain/validation/money';
+import type { ExportedTable } from './files';
 
-export const moneyInputs = {} satisfies Record<string, z.ZodType>;
+const maxPhotoBase64 = Math.ceil(maxUploadBytes / 3) * 4;
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface MoneyAnswers {}
+export const moneyInputs = {
+  donate: z.strictObject({
+    requestId: requestIdSchema,
+    needId: docIdSchema,
+    amountFen: amountFenSchema,
+  }),
+  listMyDonations: z.strictObject({}),
+
+  listCouriers: z.strictObject({}),
+  pledgeGoods: goodsPledgeInput,
+  getGoodsAvailability: z.strictObject({ needId: docIdSchema }),
+  recordShipment: shipmentInput,
+  recordHandover: z.strictObject({
+    requestId: requestIdSchema,
+    donationId: docIdSchema,
+    receivedOn: pastDateSchema,
+    /** The household confirmed it received the goods. */
+    recipientConfirmed: z.literal(true),
+  }),
+  confirmHandover: z.strictObject({ requestId: requestIdSchema, donationId: docIdSchema }),
+  setVillageReceiving: villageReceivingInput,
+  getVillageReceiving: z.strictObject({}),
+  getGoodsContact: z.strictObject({ donationId: docIdSchema }),
+  attachGoodsPhoto: z.strictObject({
+    requestId: requestIdSchema,
+    donationId: docIdSchema,
+    contentType: z.enum(acceptedContentTypes),
+    dataBase64: z
+      .string()
+      .min(4)
+      .max(maxPhotoBase64)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+  }),
+
+  verifyCertificate: z.strictObject({ serial: typedSerialSchema }),
+  getCertificateFiles: z.strictObject({ serial: serialSchema }),
+  refundDonation: z.strictObject({
+    requestId: requestIdSchema,
+    donationId: docIdSchema,
+    reason: z.enum(revocationReasons),
+  }),
+
+  saveDonorProfile: donorProfileInput,
+  getDonorProfile: z.strictObject({}),
+  setFollow: z.strictObject({ regionCode: regionCodeSchema, follow: z.boolean() }),
+  exportDonorRegistry: z.strictObject({
+    /** A village, or a township or higher (their villages' donors together). */
+    regionCode: regionCodeSchema,
+    format: z.enum(['csv', 'xlsx']),
+  }),
+} satisfies Record<string, z.ZodType>;
+
+export type { DonationStatus } from '../domain/donation';
+
+/** Both sides of a goods hand-over, as the donation records them. */
+export interface HandoverState {
+  recipientConfirmed: boolean;
+  donorConfirmed: boolean;
+}
+
+/** How a pledge's goods travel, as the donor sends it with the pledge. */
+export type PledgeDelivery = z.input<typeof goodsPledgeInput>['delivery'];
+
+/** One of the donor's own donations, as 我的捐助 lists it. */
+export interface MyDonation extends GiftColumns {
+  id: string;
+  needId: string;
+  /** The stored status, or `expired` for a pledge past its time. */
+  status: DonationStatus;
+  madeAt: number;
+  /** Until when a goods pledge holds its quantities without a tracking number or hand-over. */
+  expiresAt: number | null;
+  delivery: 'express' | 'in_person' | null;
+  /** Goods only. */
+  handover: HandoverState | null;
+  maskedName: string;
+  villageName: string;
+  certificateSerial: string | null;
+}
+
+/** A courier a donor may name, as the pledge form lists it. */
+export interface Courier {
+  id: CourierId;
+  label: string;
+  /** What the form tells a donor whose number is refused. */
+  hint: string;
+}
+
+/** The village office's receiving address and contact. */
+export interface VillageReceiving {
+  address: string;
+  contactName: string;
+  phone: string;
+}
+
+/**
+ * Whom to send to or meet for one live goods pledge: the donor gets the village office's
+ * receiving address; a cadre gets the donor's name and phone (face to face only).
+ */
+export interface GoodsContact {
+  method: 'express' | 'in_person';
+  villageName: string | null;
+  receiving: VillageReceiving | null;
+  donor: { name: string; phone: string } | null;
+}
+
+/** What an anonymous verifier is told of a certificate: what the paper says, nothing more. */
+export interface ShownCertificate {
+  serial: string;
+  donorName: string;
+  donorUnit?: string;
+  householdMasked: string;
+  villageName: string;
+  gift: CertificateGift;
+  issuedAt: string;
+}
+
+/** The verification page's answer; a tampered record shows nothing of itself. */
+export type CertificateVerdict =
+  | { status: 'tampered' }
+  | { status: 'genuine'; record: ShownCertificate; previewUrl: string }
+  | { status: 'revoked'; record: ShownCertificate; revocation: Revocation; previewUrl: string };
+
+export type CertificateVerdictStatus = CertificateVerdict['status'];
+
+/** The donor's profile as the donor sees it (the phone masked, from the verified sign-in). */
+export interface DonorProfile {
+  kind: DonorKind;
+  name: string;
+  unit: string | null;
+  phoneMasked: string;
+  villageCode: string | null;
+}
+
+/** A region the donor follows (爱心关注). */
+export interface FollowedRegion {
+  code: string;
+  name: string;
+}
+
+/** A need newly published in a followed region. */
+export type FollowedNews = PublicNeedView & { publishedAt: number; isNew: boolean };
+
+export interface MoneyAnswers {
+  donate: { donationId: string; needId: string; amountFen: number; status: 'pending' };
+  listMyDonations: { donations: MyDonation[] };
+
+  listCouriers: { couriers: Courier[] };
+  pledgeGoods: { donationId: string; needId: string; status: 'pending'; expiresAt: number };
+  /** Counts only, per item of the need, in the need's order. */
+  getGoodsAvailability: { items: Array<{ pledged: number; delivered: number }> };
+  recordShipment: { donationId: string; status: 'shipped' };
+  recordHandover: {
+    donationId: string;
+    status: 'shipped' | 'delivered';
+    awaiting: 'donor' | null;
+  };
+  confirmHandover: {
+    donationId: string;
+    /** Delivered, or held or shipped while the household's side is awaited; as stored otherwise. */
+    status: DonationStatus;
+    awaiting: 'recipient' | null;
+  };
+  setVillageReceiving: { villageCode: string; saved: true };
+  getVillageReceiving: VillageReceiving;
+  getGoodsContact: GoodsContact;
+  attachGoodsPhoto: { donationId: string; photo: true };
+
+  verifyCertificate: CertificateVerdict;
+  getCertificateFiles: { pdfUrl: string; pngUrl: string };
+  refundDonation: { donationId: string; status: 'refunded' };
+
+  saveDonorProfile: { profile: DonorProfile | null };
+  getDonorProfile: {
+    profile: DonorProfile | null;
+    follows: FollowedRegion[];
+    news: FollowedNews[];
+  };
+  setFollow: { follows: FollowedRegion[] };
+  exportDonorRegistry: ExportedTable;
+}

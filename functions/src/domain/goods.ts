@@ -417,8 +417,8 @@ export interface GoodsProgress {
 }
 
 /** What a stored pledge is at `nowMs`, for every read and check (see effectiveStatus). */
-export interface PledgeClock {
-  status: string;
+export interface PledgeClock<S extends string = string> {
+  status: S;
   /** Milliseconds since the epoch; null for a donation that never expires (money). */
   expiresAt: number | null;
   tracking?: boolean;
@@ -430,20 +430,26 @@ export interface PledgeClock {
  * next donation) has written it yet. Every read and check goes through this, so the donor, the
  * village, other donors and the hand-over all see the lapse at the same moment.
  */
-export function effectiveStatus(pledge: PledgeClock, nowMs: number): string {
+export function effectiveStatus<S extends string>(
+  pledge: PledgeClock<S>,
+  nowMs: number,
+): S | 'expired' {
   const waiting = (lapsingStatuses as readonly string[]).includes(pledge.status);
   return waiting && !pledge.tracking && pledge.expiresAt !== null && nowMs >= pledge.expiresAt
     ? 'expired'
     : pledge.status;
 }
 
-/** What effectiveStatus needs of a stored donation (a Firestore snapshot or any `get`). */
-export function pledgeClockOf(doc: { get(field: string): unknown }): PledgeClock {
-  const expiresAt = doc.get('expiresAt') as { toMillis?: () => number } | undefined;
+/** What effectiveStatus needs of a stored donation, as its schema reads it. */
+export function pledgeClockOf<S extends string>(donation: {
+  status: S;
+  expiresAt?: { toMillis(): number } | null | undefined;
+  tracking?: boolean | undefined;
+}): PledgeClock<S> {
   return {
-    status: String(doc.get('status')),
-    expiresAt: expiresAt?.toMillis?.() ?? null,
-    tracking: doc.get('tracking') === true,
+    status: donation.status,
+    expiresAt: donation.expiresAt?.toMillis() ?? null,
+    tracking: donation.tracking === true,
   };
 }
 

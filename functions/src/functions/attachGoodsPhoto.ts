@@ -1,45 +1,28 @@
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
 import { travellingStatuses } from '../domain/goods';
-import { acceptedContentTypes, maxUploadBytes } from '../domain/photos/plan';
 import { processPhoto } from '../domain/photos/process';
 import { reasonLabels } from '../domain/photos/sniff';
-import { docIdSchema, requestIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { objectStore } from '../services/objectStore';
 import { ownGoodsDonation } from '../services/goods';
 import { runOnce } from '../services/requests';
-
-const maxPhotoBase64 = Math.ceil(maxUploadBytes / 3) * 4;
-
-export const attachGoodsPhotoInput = z.strictObject({
-  requestId: requestIdSchema,
-  donationId: docIdSchema,
-  contentType: z.enum(acceptedContentTypes),
-  dataBase64: z
-    .string()
-    .min(4)
-    .max(maxPhotoBase64)
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/),
-});
 
 /**
  * The photo of the goods a donor pledged (what the village will receive). Processed at once by
  * the evidence pipeline's own code — screened, oriented, re-encoded without metadata (no GPS) —
  * and stored at one path per donation, so a retry or a second photo replaces the first.
  */
-export const attachGoodsPhoto = untypedCallable({
+export const attachGoodsPhoto = callable({
   name: 'attachGoodsPhoto',
-  input: attachGoodsPhotoInput,
   roles: ['donor'],
   memory: '512MiB',
   handler: async ({ requestId, donationId, dataBase64 }, caller) => {
     const { result } = await runOnce('attachGoodsPhoto', caller.uid, requestId, async (batch) => {
-      const donation = await ownGoodsDonation(caller.uid, donationId);
-      const ref = donation.ref;
-      if (!(travellingStatuses as readonly string[]).includes(donation.get('status'))) {
+      const { snapshot, donation } = await ownGoodsDonation(caller.uid, donationId);
+      const ref = snapshot.ref;
+      if (!(travellingStatuses as readonly string[]).includes(donation.status)) {
         throw new HttpsError('failed-precondition', '该捐助已结束，不能再添加照片', {
-          status: donation.get('status'),
+          status: donation.status,
         });
       }
       const processed = await processPhoto(Buffer.from(dataBase64, 'base64'));
@@ -64,7 +47,7 @@ export const attachGoodsPhoto = untypedCallable({
         }),
       ]);
       batch.update(ref, { photo: paths });
-      return { donationId, photo: true };
+      return { donationId, photo: true as const };
     });
     return result;
   },

@@ -1,44 +1,36 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
 import { canDonationMove, movedTo } from '../domain/donation';
 import { effectiveStatus, pledgeClockOf } from '../domain/goods';
-import { docIdSchema, requestIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { ownGoodsDonation } from '../services/goods';
 import { retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
-
-export const confirmHandoverInput = z.strictObject({
-  requestId: requestIdSchema,
-  donationId: docIdSchema,
-});
 
 /**
  * The donor's own confirmation of a face-to-face hand-over (我的捐助 → 我已当面交付): the donor's
  * side, which no cadre can tick for them. Delivered once the household's side is recorded too
  * (recordHandover), whichever comes first. Idempotent: a second tap answers the same.
  */
-export const confirmHandover = untypedCallable({
+export const confirmHandover = callable({
   name: 'confirmHandover',
-  input: confirmHandoverInput,
   roles: ['donor'],
   handler: async ({ requestId, donationId }, caller) =>
     retryOnConflict(async () => {
       const { result } = await runOnce('confirmHandover', caller.uid, requestId, async (batch) => {
-        const donation = await ownGoodsDonation(caller.uid, donationId);
-        if (donation.get('delivery.method') !== 'in_person') {
+        const { snapshot, donation } = await ownGoodsDonation(caller.uid, donationId);
+        if (donation.delivery?.method !== 'in_person') {
           throw new HttpsError(
             'failed-precondition',
             '快递寄出的物品由村里登记收货，无需您确认交接',
           );
         }
         const status = effectiveStatus(pledgeClockOf(donation), Date.now());
-        const recipientConfirmed = donation.get('handover.recipientConfirmed') === true;
-        if (status === 'delivered' || donation.get('handover.donorConfirmed') === true) {
+        const recipientConfirmed = donation.handover?.recipientConfirmed === true;
+        if (status === 'delivered' || donation.handover?.donorConfirmed === true) {
           return {
             donationId,
-            status: status as 'delivered' | 'held' | 'shipped',
+            status,
             awaiting: status === 'delivered' ? null : ('recipient' as const),
           };
         }
@@ -57,7 +49,7 @@ export const confirmHandover = untypedCallable({
           );
         }
         batch.update(
-          donation.ref,
+          snapshot.ref,
           {
             'handover.donorConfirmed': true,
             'handover.donorConfirmedAt': FieldValue.serverTimestamp(),
@@ -68,11 +60,11 @@ export const confirmHandover = untypedCallable({
                 }
               : {}),
           },
-          unchanged(donation),
+          unchanged(snapshot),
         );
         return {
           donationId,
-          status: recipientConfirmed ? ('delivered' as const) : (status as 'held' | 'shipped'),
+          status: recipientConfirmed ? ('delivered' as const) : status,
           awaiting: recipientConfirmed ? null : ('recipient' as const),
         };
       });

@@ -1,20 +1,11 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
-import { docIdSchema, requestIdSchema } from '../domain/validation/common';
 import { movedTo } from '../domain/donation';
-import { amountFenSchema } from '../domain/validation/money';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { logs } from '../logs';
-import { collections, db } from '../services/db';
+import { donationDocs } from '../data/money';
 import { runOnce } from '../services/requests';
 import { needOpenForGift } from '../services/donations';
-
-export const donateInput = z.strictObject({
-  requestId: requestIdSchema,
-  needId: docIdSchema,
-  amountFen: amountFenSchema,
-});
 
 /**
  * 帮助TA with money: the donor gives an amount in fen to a published money need. A retry with the
@@ -24,14 +15,13 @@ export const donateInput = z.strictObject({
  * racing for the last of a need, or a withdrawal racing the gift, are settled there (declined
  * `need_covered` or `need_closed`), conditionally on the need being unchanged since its read.
  */
-export const donate = untypedCallable({
+export const donate = callable({
   name: 'donate',
-  input: donateInput,
   roles: ['donor'],
   handler: async ({ requestId, needId, amountFen }, caller) => {
     const { result } = await runOnce('donate', caller.uid, requestId, async (batch) => {
       const { need, giver } = await needOpenForGift(needId, 'money', caller.uid);
-      const remainingFen = Number(need.get('amountFen')) - Number(need.get('raisedFen') ?? 0);
+      const remainingFen = need.amountFen - (need.raisedFen ?? 0);
       if (remainingFen <= 0)
         throw new HttpsError('failed-precondition', '该需求已筹满', { remainingFen: 0 });
       if (amountFen > remainingFen) {
@@ -39,7 +29,7 @@ export const donate = untypedCallable({
           remainingFen,
         });
       }
-      const ref = db().collection(collections.donations).doc();
+      const ref = donationDocs().doc();
       batch.create(ref, {
         needId,
         donorUid: caller.uid,
@@ -47,12 +37,12 @@ export const donate = untypedCallable({
         amountFen,
         status: movedTo('money', null, 'pending', 'donor'),
         ...giver,
-        villageCode: need.get('villageCode'),
-        townshipCode: need.get('townshipCode'),
+        villageCode: need.villageCode,
+        townshipCode: need.townshipCode,
         madeAt: FieldValue.serverTimestamp(),
       });
       logs.donationMade(ref.id, needId, caller.uid, amountFen);
-      return { donationId: ref.id, needId, amountFen, status: 'pending' };
+      return { donationId: ref.id, needId, amountFen, status: 'pending' as const };
     });
     return result;
   },

@@ -1,8 +1,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { lapsingStatuses } from '../domain/goods';
-import { functionsRegion } from '../params';
-import { collections, db } from '../services/db';
+import { donationDocs } from '../data/money';
 import { settleNeed } from '../services/settlement';
 
 /**
@@ -11,16 +10,14 @@ import { settleNeed } from '../services/settlement';
  * write; this makes it happen when nobody writes.
  */
 export const expireGoodsPledges = onSchedule(
-  { schedule: 'every 15 minutes', region: functionsRegion, timeoutSeconds: 300, retryCount: 0 },
+  { schedule: 'every 15 minutes', timeoutSeconds: 300, retryCount: 0 },
   async () => {
-    const lapsed = await db()
-      .collection(collections.donations)
+    const lapsed = await donationDocs()
       .where('kind', '==', 'goods')
       .where('status', 'in', lapsingStatuses)
       .where('expiresAt', '<=', Timestamp.now())
-      .select('needId')
       .get();
-    const needIds = [...new Set(lapsed.docs.map((doc) => String(doc.get('needId'))))];
+    const needIds = [...new Set(lapsed.docs.map((doc) => doc.data().needId))];
     for (const needId of needIds) await settleNeed(needId, 'goods');
   },
 );

@@ -1,25 +1,19 @@
-import { z } from 'zod';
-import { serialSchema } from '../domain/certificate';
-import { deny, untypedCallable } from '../lib/callable';
+import { certificateDocs } from '../data/money';
+import { callable, deny } from '../lib/callable';
 import { fileLinkTtlMs } from '../services/certificates';
-import { collections, db } from '../services/db';
 import { objectStore } from '../services/objectStore';
 
-export const getCertificateFilesInput = z.strictObject({ serial: serialSchema });
-
 /** A donor's own certificate: short-lived links to the PDF and the PNG preview. */
-export const getCertificateFiles = untypedCallable({
+export const getCertificateFiles = callable({
   name: 'getCertificateFiles',
-  input: getCertificateFilesInput,
   roles: ['donor'],
   handler: async ({ serial }, caller) => {
-    const stored = await db().collection(collections.certificates).doc(serial).get();
+    const stored = (await certificateDocs().doc(serial).get()).data();
     // Someone else's certificate and no certificate get the same answer.
-    if (!stored.exists || stored.get('donorUid') !== caller.uid)
-      deny('getCertificateFiles', caller.uid);
+    if (stored?.donorUid !== caller.uid) deny('getCertificateFiles', caller.uid);
     const [pdfUrl, pngUrl] = await Promise.all([
-      objectStore().signedReadUrl(String(stored.get('pdfPath')), fileLinkTtlMs),
-      objectStore().signedReadUrl(String(stored.get('pngPath')), fileLinkTtlMs),
+      objectStore().signedReadUrl(stored.pdfPath, fileLinkTtlMs),
+      objectStore().signedReadUrl(stored.pngPath, fileLinkTtlMs),
     ]);
     return { pdfUrl, pngUrl };
   },

@@ -1,16 +1,13 @@
 import { getAuth } from 'firebase-admin/auth';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
 import { effectiveStatus, pledgeClockOf, travellingStatuses } from '../domain/goods';
-import { docIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { appendAudit } from '../services/audit';
-import { collections, db } from '../services/db';
+import { donationDocs, donorDocs } from '../data/money';
+import { collections } from '../services/db';
 import { receivingOf } from '../services/goods';
 import { needForAction } from '../services/needs';
-
-export const getGoodsContactInput = z.strictObject({ donationId: docIdSchema });
 
 /**
  * Who to send to or meet, disclosed only to the two sides of one live goods pledge and logged
@@ -18,9 +15,8 @@ export const getGoodsContactInput = z.strictObject({ donationId: docIdSchema });
  * address and contact (never the household's home); for a face-to-face hand-over the village's
  * administrator or the household's helper gets the donor's name and phone.
  */
-export const getGoodsContact = untypedCallable({
+export const getGoodsContact = callable({
   name: 'getGoodsContact',
-  input: getGoodsContactInput,
   roles: ['donor', 'village_admin', 'helper'],
   handler: async ({ donationId }, caller) => {
     const resource = `${collections.donations}/${donationId}`;
@@ -40,20 +36,21 @@ export const getGoodsContact = untypedCallable({
       logs.revealDenied(caller.uid, resource, field);
       throw error;
     };
-    const donation = await db().collection(collections.donations).doc(donationId).get();
-    const isGoods = donation.exists && donation.get('kind') === 'goods';
+    const donation = (await donationDocs().doc(donationId).get()).data();
     if (caller.role === 'donor') {
-      if (!isGoods || donation.get('donorUid') !== caller.uid) {
+      if (donation?.kind !== 'goods' || donation.donorUid !== caller.uid) {
         return refuse(new HttpsError('not-found', '没有这笔物资捐助'));
       }
     } else {
-      if (!isGoods) return refuse(new HttpsError('not-found', '没有这笔物资捐助'));
+      if (donation?.kind !== 'goods') {
+        return refuse(new HttpsError('not-found', '没有这笔物资捐助'));
+      }
       try {
-        await needForAction('getGoodsContact', caller, String(donation.get('needId')));
+        await needForAction('getGoodsContact', caller, donation.needId);
       } catch (error) {
         return refuse(error as HttpsError);
       }
-      if (donation.get('delivery.method') !== 'in_person') {
+      if (donation.delivery?.method !== 'in_person') {
         return refuse(
           new HttpsError('failed-precondition', '快递寄出的物品无需联系捐赠人，请按快递单号查收'),
         );
@@ -71,9 +68,10 @@ export const getGoodsContact = untypedCallable({
         ),
       );
     }
-    const method = String(donation.get('delivery.method'));
+    // Every pledge names how its goods travel (pledgeGoods' input requires it).
+    const method = donation.delivery?.method ?? 'express';
     if (caller.role === 'donor') {
-      const { villageName, receiving } = await receivingOf(String(donation.get('villageCode')));
+      const { villageName, receiving } = await receivingOf(donation.villageCode);
       if (!receiving) {
         await audit('denied');
         logs.revealDenied(caller.uid, resource, field);
@@ -87,9 +85,9 @@ export const getGoodsContact = untypedCallable({
       logs.revealGranted(caller.uid, resource, field);
       return { method, villageName, receiving, donor: null };
     }
-    const donorUid = String(donation.get('donorUid'));
-    const profile = await db().collection(collections.donors).doc(donorUid).get();
-    let phone = String(profile.get('phone') ?? '');
+    const donorUid = donation.donorUid;
+    const profile = (await donorDocs().doc(donorUid).get()).data();
+    let phone = profile?.phone ?? '';
     if (!phone)
       phone =
         (
@@ -103,7 +101,7 @@ export const getGoodsContact = untypedCallable({
       method,
       villageName: null,
       receiving: null,
-      donor: { name: String(donation.get('donorName') ?? ''), phone: phone.replace(/^\+86/, '') },
+      donor: { name: donation.donorName ?? '', phone: phone.replace(/^\+86/, '') },
     };
   },
 });

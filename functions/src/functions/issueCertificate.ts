@@ -1,6 +1,6 @@
-import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
+import { FieldValue } from 'firebase-admin/firestore';
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import {
   chinaDateOf,
   FontsMissingError,
@@ -13,9 +13,18 @@ import {
   type CertificateRecord,
   type Revocation,
 } from '../domain/certificate';
-import { earnsCertificate, giftOf, type DonationGiftFields } from '../domain/donation';
+import { StoredDocumentInvalid } from '../data/converter';
+import {
+  certificateDocs,
+  certificateRevocationDocs,
+  donationDocs,
+  donationOf,
+  type StoredDonation,
+} from '../data/money';
+import { needDocs } from '../data/needs';
+import { earnsCertificate, giftOf } from '../domain/donation';
 import { errorFields, logs } from '../logs';
-import { certificateSigningKey, functionsRegion, publicOrigin } from '../params';
+import { certificateSigningKey, publicOrigin } from '../params';
 import { collections, db, isAlreadyExists } from '../services/db';
 import { objectStore } from '../services/objectStore';
 import { recipientOfNeed } from '../services/needs';
@@ -25,12 +34,9 @@ export function certificatePaths(serial: string) {
   return { pdfPath: `certificates/${serial}.pdf`, pngPath: `certificates/${serial}.png` };
 }
 
-type DonationData = FirebaseFirestore.DocumentData;
-
 /** The day the gift was made (money) or handed over (goods): fixed, so the serial is too. */
-function givenOn(donation: DonationData): string {
-  const at = (donation.kind === 'goods' ? donation.deliveredAt : donation.madeAt) as
-    Timestamp | undefined;
+function givenOn(donation: StoredDonation): string {
+  const at = donation.kind === 'goods' ? donation.deliveredAt : donation.madeAt;
   return chinaDateOf(at?.toDate() ?? new Date());
 }
 
@@ -51,14 +57,14 @@ class CannotIssue extends Error {
  * gift made before the projection existed carries an empty snapshot, and must not go without.
  */
 async function recipientOf(
-  donation: DonationData,
+  donation: StoredDonation,
 ): Promise<{ householdMasked: string; villageName: string }> {
   const snapshotName = maskedNameSchema.safeParse(donation.maskedName);
-  const snapshotVillage = typeof donation.villageName === 'string' ? donation.villageName : '';
+  const snapshotVillage = donation.villageName ?? '';
   if (snapshotName.success && snapshotVillage.trim()) {
     return { householdMasked: snapshotName.data, villageName: snapshotVillage };
   }
-  const need = await db().collection(collections.needs).doc(String(donation.needId)).get();
+  const need = await needDocs().doc(donation.needId).get();
   if (!need.exists) throw new CannotIssue('need_missing', 'needs/{needId}');
   const recipient = await recipientOfNeed(need);
   if (!recipient)
@@ -79,6 +85,9 @@ function failureOf(error: unknown): {
   stack?: string;
   retrying: boolean;
 } {
+  // A donation of another shape (logged by its converter): no retry will change it.
+  if (error instanceof StoredDocumentInvalid)
+    return { reason: 'donation_invalid', retrying: false };
   if (error instanceof CannotIssue) {
     return {
       reason: error.reason,
@@ -112,17 +121,16 @@ function failureOf(error: unknown): {
  */
 export const issueCertificate = onDocumentWritten(
   {
-    document: 'donations/{donationId}',
-    region: functionsRegion,
+    document: `${collections.donations}/{donationId}`,
     retry: true,
     memory: '512MiB',
     secrets: [certificateSigningKey],
   },
   async (event) => {
     const donationId = event.params.donationId;
-    const donation = event.data?.after.data();
-    if (!donation) return;
     try {
+      const donation = donationOf(event.data?.after);
+      if (!donation) return;
       if (donation.certificateSerial && !earnsCertificate(donation)) {
         await revoke(donation);
       } else if (earnsCertificate(donation) && !donation.certificateSerial) {
@@ -138,31 +146,31 @@ export const issueCertificate = onDocumentWritten(
   },
 );
 
-async function issue(donationId: string, donation: DonationData): Promise<void> {
+async function issue(donationId: string, donation: StoredDonation): Promise<void> {
   const key = certificateSigningKey.value();
   const issuedAt = givenOn(donation);
   const serial = serialFor(donationId, issuedAt, key);
-  const certificateRef = db().collection(collections.certificates).doc(serial);
-  const donationRef = db().collection(collections.donations).doc(donationId);
+  const certificateRef = certificateDocs().doc(serial);
+  const donationRef = donationDocs().doc(donationId);
   const existing = await certificateRef.get();
   if (existing.exists) {
     // A run that stored the record and died before marking the donation, or a concurrent one.
-    if (existing.get('donationId') === donationId) {
+    if (existing.data()?.donationId === donationId) {
       await donationRef.update({ certificateSerial: serial });
     }
     return;
   }
   const record: CertificateRecord = {
     serial,
-    donorName: String(donation.donorName),
+    donorName: donation.donorName ?? '',
     ...(donation.donorUnit && donation.donorUnit !== donation.donorName
-      ? { donorUnit: String(donation.donorUnit) }
+      ? { donorUnit: donation.donorUnit }
       : {}),
     ...(await recipientOf(donation)),
-    gift: giftOf(donation as DonationGiftFields),
+    gift: giftOf(donation),
     issuedAt,
     donationId,
-    needId: String(donation.needId),
+    needId: donation.needId,
   };
   const signature = signCertificate(record, key);
   const started = Date.now();
@@ -204,7 +212,7 @@ async function issue(donationId: string, donation: DonationData): Promise<void> 
     await donationRef.update({ certificateSerial: serial });
     return;
   }
-  logs.certificateIssued(serial, donationId, String(donation.donorUid));
+  logs.certificateIssued(serial, donationId, donation.donorUid);
 }
 
 /**
@@ -213,22 +221,21 @@ async function issue(donationId: string, donation: DonationData): Promise<void> 
  * the certificate document in the same batch. The first reason and date stand: a second delivery
  * finds the record and stops.
  */
-async function revoke(donation: DonationData): Promise<void> {
-  const serial = String(donation.certificateSerial);
-  const certificateRef = db().collection(collections.certificates).doc(serial);
-  const revocationRef = db().collection(collections.certificateRevocations).doc(serial);
+async function revoke(donation: StoredDonation): Promise<void> {
+  const serial = donation.certificateSerial ?? '';
+  const certificateRef = certificateDocs().doc(serial);
+  const revocationRef = certificateRevocationDocs().doc(serial);
   const [certificate, existing] = await Promise.all([certificateRef.get(), revocationRef.get()]);
-  if (!certificate.exists || existing.exists) return;
-  const reason = (revocationReasons as readonly string[]).includes(donation.refundReason)
-    ? (donation.refundReason as Revocation['reason'])
-    : 'donation_refunded';
+  const stored = certificate.data();
+  if (!stored || existing.exists) return;
+  const reason = z.enum(revocationReasons).catch('donation_refunded').parse(donation.refundReason);
   const revocation: Revocation = { reason, revokedAt: new Date().toISOString() };
   const signature = signRevocation(serial, revocation, certificateSigningKey.value());
   const batch = db().batch();
   batch.create(revocationRef, {
     revocation,
     signature,
-    donationId: certificate.get('donationId'),
+    donationId: stored.donationId,
     createdAt: FieldValue.serverTimestamp(),
   });
   batch.update(

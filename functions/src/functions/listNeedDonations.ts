@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { couriers, effectiveStatus, pledgeClockOf } from '../domain/goods';
+import { couriers, effectiveStatus } from '../domain/goods';
 import { docIdSchema } from '../domain/validation/common';
 import { untypedCallable } from '../lib/callable';
-import { giftColumnsOf } from '../services/donations';
+import { giftColumnsOf, pledgeClockOfSnapshot } from '../services/donations';
 import { collections, db } from '../services/db';
 import { needForAction } from '../services/needs';
 import { objectStore } from '../services/objectStore';
@@ -37,7 +37,7 @@ export const listNeedDonations = untypedCallable({
           id: doc.id,
           ...giftColumnsOf(doc),
           // A pledge past its time is shown lapsed at once, as every other read shows it.
-          status: effectiveStatus(pledgeClockOf(doc), nowMs),
+          status: effectiveStatus(pledgeClockOfSnapshot(doc), nowMs),
           handover: {
             recipientConfirmed: doc.get('handover.recipientConfirmed') === true,
             donorConfirmed: doc.get('handover.donorConfirmed') === true,

@@ -1,6 +1,8 @@
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
-import { settlementStatuses, type DonationStatus } from '../domain/donation';
-import { functionsRegion } from '../params';
+import type { DocumentSnapshot } from 'firebase-admin/firestore';
+import { StoredDocumentInvalid } from '../data/converter';
+import { donationOf, type StoredDonation } from '../data/money';
+import { settlementStatuses } from '../domain/donation';
 import { settleMoney, settleNeed } from '../services/settlement';
 import { collections } from '../services/db';
 
@@ -11,12 +13,26 @@ import { collections } from '../services/db';
  */
 const followUpFields = new Set(['status', 'reason', 'settledAt', 'certificateSerial']);
 
-function isFollowUp(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
-  if (!settlementStatuses.has(after.status as DonationStatus)) return false;
+function isFollowUp(before: StoredDonation, after: StoredDonation): boolean {
+  if (!settlementStatuses.has(after.status)) return false;
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...keys].every(
     (key) => followUpFields.has(key) || JSON.stringify(before[key]) === JSON.stringify(after[key]),
   );
+}
+
+/**
+ * Both sides of the write, read through the donation's schema; undefined when either is of
+ * another shape (its converter logged which): a retry would not change it, and settling on a
+ * guess could move money.
+ */
+function sidesOf(event: { data?: { before: DocumentSnapshot; after: DocumentSnapshot } }) {
+  try {
+    return { before: donationOf(event.data?.before), after: donationOf(event.data?.after) };
+  } catch (error) {
+    if (error instanceof StoredDocumentInvalid) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -29,11 +45,12 @@ function isFollowUp(before: Record<string, unknown>, after: Record<string, unkno
  * nothing different to write (goods).
  */
 export const onDonationWritten = onDocumentWritten(
-  { document: `${collections.donations}/{donationId}`, region: functionsRegion, retry: true },
+  { document: `${collections.donations}/{donationId}`, retry: true },
   async (event) => {
-    const before = event.data?.before.data();
-    const after = event.data?.after.data();
-    const needId = (after?.needId ?? before?.needId) as string | undefined;
+    const sides = sidesOf(event);
+    if (!sides) return;
+    const { before, after } = sides;
+    const needId = after?.needId ?? before?.needId;
     if (!needId) return;
     if ((after ?? before)?.kind !== 'goods') {
       if (after?.status === 'pending') await settleMoney(needId, event.params.donationId);

@@ -1,13 +1,12 @@
 import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { movedTo } from '../domain/donation';
-import { goodsPledgeInput, goodsProgressOf, pledgeHoldMs } from '../domain/goods';
-import type { GoodsItem } from '../domain/need/submission';
-import { untypedCallable } from '../lib/callable';
+import { goodsProgressOf, pledgeHoldMs } from '../domain/goods';
+import { callable } from '../lib/callable';
 import { logs } from '../logs';
-import { collections, db } from '../services/db';
+import { donationDocs } from '../data/money';
 import { needOpenForGift } from '../services/donations';
-import { anyLapsed, goodsDonationsOf, pledgeOf } from '../services/goods';
+import { anyLapsed, goodsDonationsOf, pledgesOf } from '../services/goods';
 import { runOnce } from '../services/requests';
 import { settleNeed } from '../services/settlement';
 
@@ -18,20 +17,19 @@ import { settleNeed } from '../services/settlement';
  * pledges (earliest first) and expireGoodsPledges releases it when the time runs out. A quantity
  * beyond what is still free is refused at once with `failed-precondition`.
  */
-export const pledgeGoods = untypedCallable({
+export const pledgeGoods = callable({
   name: 'pledgeGoods',
-  input: goodsPledgeInput,
   roles: ['donor'],
   handler: async ({ requestId, needId, items, delivery }, caller) => {
     let lapsedSeen = false;
     const { result } = await runOnce('pledgeGoods', caller.uid, requestId, async (batch) => {
       const { need, giver } = await needOpenForGift(needId, 'goods', caller.uid);
-      const asked = need.get('items') as GoodsItem[];
+      const asked = need.items;
       // What is free now, from the pledges themselves: one whose time ran out frees its quantity
       // at once, not when the 15-minute job or the next settlement writes it.
       const nowMs = Date.now();
       const pledges = await goodsDonationsOf(needId);
-      const progress = goodsProgressOf(asked, pledges.map(pledgeOf), nowMs);
+      const progress = goodsProgressOf(asked, pledgesOf(pledges), nowMs);
       lapsedSeen = anyLapsed(pledges, nowMs);
       const lines = items.map(({ itemIndex, quantity }, index) => {
         const item = asked[itemIndex];
@@ -40,7 +38,7 @@ export const pledgeGoods = untypedCallable({
             issues: [{ path: `items.${index}.itemIndex`, code: 'item_unknown' }],
           });
         }
-        const remaining = item.quantity - Number(progress.items[itemIndex]?.pledged ?? 0);
+        const remaining = item.quantity - (progress.items[itemIndex]?.pledged ?? 0);
         if (quantity > remaining) {
           throw new HttpsError(
             'failed-precondition',
@@ -56,7 +54,7 @@ export const pledgeGoods = untypedCallable({
         return { itemIndex, name: item.name, unit: item.unit, quantity };
       });
       const expiresAt = Timestamp.fromMillis(Date.now() + pledgeHoldMs);
-      const ref = db().collection(collections.donations).doc();
+      const ref = donationDocs().doc();
       const tracked = delivery.method === 'express' && delivery.trackingNumber !== undefined;
       batch.create(ref, {
         needId,
@@ -68,8 +66,8 @@ export const pledgeGoods = untypedCallable({
         status: movedTo('goods', null, 'pending', 'donor'),
         expiresAt,
         ...giver,
-        villageCode: need.get('villageCode'),
-        townshipCode: need.get('townshipCode'),
+        villageCode: need.villageCode,
+        townshipCode: need.townshipCode,
         madeAt: FieldValue.serverTimestamp(),
       });
       logs.goodsPledged(ref.id, needId, caller.uid, lines.length);

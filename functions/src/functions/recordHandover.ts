@@ -1,26 +1,15 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
 import { canDonationMove, movedTo } from '../domain/donation';
 import { effectiveStatus, pledgeClockOf } from '../domain/goods';
-import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
-import { collections, db } from '../services/db';
+import { callable } from '../lib/callable';
+import { donationDocs, type StoredDonation } from '../data/money';
 import { needForAction, retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
 
-export const recordHandoverInput = z.strictObject({
-  requestId: requestIdSchema,
-  donationId: docIdSchema,
-  receivedOn: pastDateSchema,
-  /** The household confirmed it received the goods. */
-  recipientConfirmed: z.literal(true),
-});
-
 /** Whether a face-to-face hand-over still waits for the donor's own confirmation. */
-function awaitingDonor(donation: FirebaseFirestore.DocumentSnapshot, donorConfirmed: boolean) {
-  const inPerson = donation.get('delivery.method') === 'in_person';
-  return inPerson && !donorConfirmed;
+function awaitingDonor(donation: StoredDonation) {
+  return donation.delivery?.method === 'in_person' && donation.handover?.donorConfirmed !== true;
 }
 
 /**
@@ -30,19 +19,19 @@ function awaitingDonor(donation: FirebaseFirestore.DocumentSnapshot, donorConfir
  * then the hand-over is recorded and the pledge stops expiring. A delivered donation counts as
  * delivered on the need and earns its honour certificate.
  */
-export const recordHandover = untypedCallable({
+export const recordHandover = callable({
   name: 'recordHandover',
-  input: recordHandoverInput,
   roles: ['village_admin', 'helper'],
   handler: async ({ requestId, donationId, receivedOn }, caller) =>
     retryOnConflict(async () => {
       const { result } = await runOnce('recordHandover', caller.uid, requestId, async (batch) => {
-        const ref = db().collection(collections.donations).doc(donationId);
-        const donation = await ref.get();
-        if (!donation.exists || donation.get('kind') !== 'goods') {
+        const ref = donationDocs().doc(donationId);
+        const snapshot = await ref.get();
+        const donation = snapshot.data();
+        if (donation?.kind !== 'goods') {
           throw new HttpsError('not-found', '没有这笔物资捐助');
         }
-        await needForAction('recordHandover', caller, String(donation.get('needId')));
+        await needForAction('recordHandover', caller, donation.needId);
         const status = effectiveStatus(pledgeClockOf(donation), Date.now());
         if (status === 'pending') {
           throw new HttpsError('failed-precondition', '这笔认捐还在确认中，请稍后再登记', {
@@ -59,8 +48,7 @@ export const recordHandover = untypedCallable({
             { status },
           );
         }
-        const donorConfirmed = donation.get('handover.donorConfirmed') === true;
-        const waiting = awaitingDonor(donation, donorConfirmed);
+        const waiting = awaitingDonor(donation);
         const next = waiting ? 'shipped' : 'delivered';
         // Face to face, a pledge the donor already marked shipped stays so: no move to check.
         const written = next === status ? next : movedTo('goods', status, next, actor);
@@ -76,7 +64,7 @@ export const recordHandover = untypedCallable({
             status: written,
             ...(waiting ? {} : { deliveredAt: FieldValue.serverTimestamp() }),
           },
-          unchanged(donation),
+          unchanged(snapshot),
         );
         return {
           donationId,

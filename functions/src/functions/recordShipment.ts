@@ -1,20 +1,19 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { canDonationMove, movedTo } from '../domain/donation';
-import { effectiveStatus, pledgeClockOf, shipmentInput } from '../domain/goods';
-import { untypedCallable } from '../lib/callable';
+import { effectiveStatus, pledgeClockOf } from '../domain/goods';
+import { callable } from '../lib/callable';
 import { assertNeedOpen, ownGoodsDonation } from '../services/goods';
 import { runOnce } from '../services/requests';
 
 /** The donor adds the courier and tracking number of a pledge: it is shipped and stops expiring. */
-export const recordShipment = untypedCallable({
+export const recordShipment = callable({
   name: 'recordShipment',
-  input: shipmentInput,
   roles: ['donor'],
   handler: async ({ requestId, donationId, courier, trackingNumber }, caller) => {
     const { result } = await runOnce('recordShipment', caller.uid, requestId, async (batch) => {
-      const donation = await ownGoodsDonation(caller.uid, donationId);
-      const ref = donation.ref;
+      const { snapshot, donation } = await ownGoodsDonation(caller.uid, donationId);
+      const ref = snapshot.ref;
       // A late scheduler must not let a lapsed pledge take back quantities given to others.
       const status = effectiveStatus(pledgeClockOf(donation), Date.now());
       if (!canDonationMove('goods', status, 'shipped', 'donor')) {
@@ -26,7 +25,7 @@ export const recordShipment = untypedCallable({
           { status },
         );
       }
-      await assertNeedOpen(String(donation.get('needId')));
+      await assertNeedOpen(donation.needId);
       batch.update(ref, {
         delivery: { method: 'express', courier, trackingNumber },
         tracking: true,

@@ -1,25 +1,15 @@
-import { z } from 'zod';
-import { revocationReasons } from '../domain/certificate';
-import { docIdSchema, requestIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { retryOnConflict } from '../services/needs';
 import { runOnce } from '../services/requests';
 import { refundIn } from '../services/settlement';
-
-export const refundDonationInput = z.strictObject({
-  requestId: requestIdSchema,
-  donationId: docIdSchema,
-  reason: z.enum(revocationReasons),
-});
 
 /**
  * Ops records that a donation was refunded (returned to the donor, or the need found false): the
  * donation leaves the need's funding at once, in the same batch, and its certificate is revoked.
  * A need found false is taken down.
  */
-export const refundDonation = untypedCallable({
+export const refundDonation = callable({
   name: 'refundDonation',
-  input: refundDonationInput,
   roles: ['ops'],
   handler: async ({ requestId, donationId, reason }, caller) => {
     // The need's money and status move in the refund's own batch (services/settlement.ts).

@@ -1,18 +1,18 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { donorProfileInput, donorRegionFields } from '../domain/donor';
-import { untypedCallable } from '../lib/callable';
+import { donorRegionFields } from '../domain/donor';
+import { callable } from '../lib/callable';
 import { logs } from '../logs';
-import { collections, db } from '../services/db';
+import { regionDocs } from '../data/households';
+import { donorDocs } from '../data/money';
 import { profileView } from '../services/donors';
 
 /**
  * The donor's profile (person or enterprise, name, unit), as printed on honour certificates and
  * reported on the registration table. The phone comes from the verified sign-in, never the form.
  */
-export const saveDonorProfile = untypedCallable({
+export const saveDonorProfile = callable({
   name: 'saveDonorProfile',
-  input: donorProfileInput,
   roles: ['donor'],
   handler: async (profile, caller, request) => {
     const phone = request.auth?.token.phone_number;
@@ -22,14 +22,14 @@ export const saveDonorProfile = untypedCallable({
       });
     }
     if (profile.villageCode) {
-      const village = await db().collection(collections.regions).doc(profile.villageCode).get();
-      if (!village.exists || village.get('level') !== 'village') {
+      const village = (await regionDocs().doc(profile.villageCode).get()).data();
+      if (village?.level !== 'village') {
         throw new HttpsError('invalid-argument', '提交的内容有误，请检查标出的项目', {
           issues: [{ path: 'villageCode', code: 'village_unknown' }],
         });
       }
     }
-    const ref = db().collection(collections.donors).doc(caller.uid);
+    const ref = donorDocs().doc(caller.uid);
     await ref.set(
       {
         kind: profile.kind,
@@ -47,6 +47,6 @@ export const saveDonorProfile = untypedCallable({
       { merge: true },
     );
     logs.donorProfileSaved(caller.uid, profile.kind);
-    return { profile: profileView(await ref.get()) };
+    return { profile: profileView((await ref.get()).data()) };
   },
 });

@@ -1,24 +1,21 @@
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
-import { maxFollows, regionCodeSchema } from '../domain/donor';
-import { untypedCallable } from '../lib/callable';
-import { collections, db } from '../services/db';
+import { maxFollows } from '../domain/donor';
+import { callable } from '../lib/callable';
+import { regionDocs } from '../data/households';
+import { donorDocs } from '../data/money';
 import { followsView } from '../services/donors';
 
-export const setFollowInput = z.strictObject({ regionCode: regionCodeSchema, follow: z.boolean() });
-
 /** 爱心关注: follow or unfollow a region (any level); at most {@link maxFollows}. */
-export const setFollow = untypedCallable({
+export const setFollow = callable({
   name: 'setFollow',
-  input: setFollowInput,
   roles: ['donor'],
   handler: async ({ regionCode, follow }, caller) => {
-    const ref = db().collection(collections.donors).doc(caller.uid);
+    const ref = donorDocs().doc(caller.uid);
     if (follow) {
-      const region = await db().collection(collections.regions).doc(regionCode).get();
+      const region = await regionDocs().doc(regionCode).get();
       if (!region.exists) throw new HttpsError('not-found', '没有这个地区');
     }
-    const current: string[] = (await ref.get()).get('follows') ?? [];
+    const current = (await ref.get()).data()?.follows ?? [];
     if (follow && !current.includes(regionCode) && current.length >= maxFollows) {
       throw new HttpsError('failed-precondition', `最多关注 ${maxFollows} 个地区`, {
         reason: 'too_many_follows',

@@ -1,13 +1,11 @@
 import { FieldValue } from 'firebase-admin/firestore';
-import { villageReceivingInput } from '../domain/goods';
-import { untypedCallable } from '../lib/callable';
-import { collections, db } from '../services/db';
+import { callable } from '../lib/callable';
+import { regionDocs } from '../data/households';
 import { runOnce } from '../services/requests';
 
 /** The village administrator sets where donors send goods and whom they meet: the village office. */
-export const setVillageReceiving = untypedCallable({
+export const setVillageReceiving = callable({
   name: 'setVillageReceiving',
-  input: villageReceivingInput,
   roles: ['village_admin'],
   handler: async ({ requestId, address, contactName, phone }, caller) => {
     const { result } = await runOnce(
@@ -15,11 +13,11 @@ export const setVillageReceiving = untypedCallable({
       caller.uid,
       requestId,
       async (batch) => {
-        batch.update(db().collection(collections.regions).doc(caller.region), {
+        batch.update(regionDocs().doc(caller.region), {
           receiving: { address, contactName, phone, updatedBy: caller.uid },
           receivingUpdatedAt: FieldValue.serverTimestamp(),
         });
-        return { villageCode: caller.region, saved: true };
+        return { villageCode: caller.region, saved: true as const };
       },
     );
     return result;

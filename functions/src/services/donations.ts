@@ -3,10 +3,11 @@
  * kind of gift, the donor's profile, and who gives to whom as the donation records it.
  */
 import { HttpsError } from 'firebase-functions/v2/https';
-import { giftColumns, giftOf, type DonationGiftFields, type GiftColumns } from '../domain/donation';
-import type { PublicNeedView } from '../domain/need/publicView';
+import { donationOf, donorDocs } from '../data/money';
+import { needDocs, publicNeedDocs, type NeedDocument } from '../data/needs';
+import { giftColumns, giftOf, type DonationStatus, type GiftColumns } from '../domain/donation';
+import { pledgeClockOf, type PledgeClock } from '../domain/goods';
 import { openStatuses } from '../domain/need/status';
-import { collections, db } from './db';
 import { recipientOfNeed } from './needs';
 
 const wrongKind = {
@@ -19,21 +20,25 @@ const wrongKind = {
  * gives to whom as the donation records it, taken when the gift is made (a later change of
  * profile does not rewrite what was given). A need not (or no longer) public is `not-found`.
  */
-export async function needOpenForGift(needId: string, kind: 'money' | 'goods', uid: string) {
-  const [need, donor, publicNeed] = await Promise.all([
-    db().collection(collections.needs).doc(needId).get(),
+export async function needOpenForGift<K extends NeedDocument['kind']>(
+  needId: string,
+  kind: K,
+  uid: string,
+) {
+  const [snapshot, donor, publicNeed] = await Promise.all([
+    needDocs().doc(needId).get(),
     donorOf(uid),
-    db().collection(collections.publicNeeds).doc(needId).get(),
+    publicNeedDocs().doc(needId).get(),
   ]);
-  if (!need.exists || !(openStatuses as readonly string[]).includes(need.get('status'))) {
+  const need = snapshot.data();
+  if (!need || !(openStatuses as readonly string[]).includes(need.status)) {
     throw new HttpsError('not-found', '该需求未发布或已结束');
   }
-  if (need.get('kind') !== kind) throw new HttpsError('failed-precondition', wrongKind[kind]);
-  const view = publicNeed.get('view') as PublicNeedView | undefined;
+  if (need.kind !== kind) throw new HttpsError('failed-precondition', wrongKind[kind]);
   // A gift made at once after publication may find no projection yet: name the household from the need.
-  const recipient = view ?? (await recipientOfNeed(need));
+  const recipient = publicNeed.data()?.view ?? (await recipientOfNeed(snapshot));
   return {
-    need,
+    need: need as Extract<NeedDocument, { kind: K }>,
     giver: {
       donorName: donor.name,
       donorUnit: donor.unit,
@@ -48,16 +53,27 @@ export async function needOpenForGift(needId: string, kind: 'money' | 'goods', u
  * registration table lists them. Refused with `failed-precondition`, reason `profile_missing`.
  */
 async function donorOf(uid: string): Promise<{ name: string; unit: string }> {
-  const donor = await db().collection(collections.donors).doc(uid).get();
-  if (!donor.exists || !donor.get('name')) {
+  const donor = (await donorDocs().doc(uid).get()).data();
+  if (!donor?.name) {
     throw new HttpsError('failed-precondition', '请先填写爱心人士资料（姓名或单位名称）', {
       reason: 'profile_missing',
     });
   }
-  return { name: String(donor.get('name')), unit: String(donor.get('unit') ?? '') };
+  return { name: donor.name, unit: donor.unit ?? '' };
 }
 
 /** What a donation gave, as the lists show it (domain/donation.ts giftOf, flattened). */
 export function giftColumnsOf(doc: FirebaseFirestore.DocumentSnapshot): GiftColumns {
-  return giftColumns(giftOf(doc.data() as DonationGiftFields));
+  const donation = donationOf(doc);
+  if (!donation) throw new HttpsError('not-found', '没有这笔捐助');
+  return giftColumns(giftOf(donation));
+}
+
+/** What effectiveStatus needs of a donation snapshot read without its converter. */
+export function pledgeClockOfSnapshot(
+  doc: FirebaseFirestore.DocumentSnapshot,
+): PledgeClock<DonationStatus> {
+  const donation = donationOf(doc);
+  if (!donation) throw new HttpsError('not-found', '没有这笔捐助');
+  return pledgeClockOf(donation);
 }

@@ -1,33 +1,27 @@
 /** What the donor profile callables share: the profile and followed regions as a donor sees them. */
-import { maskPhone, type DonorKind } from '../domain/donor';
-import { collections, db } from './db';
+import type { DonorProfile, FollowedRegion } from '../contract/money';
+import { regionDocs } from '../data/households';
+import type { StoredDonor } from '../data/money';
+import { maskPhone } from '../domain/donor';
+import { db } from './db';
 
-export interface DonorProfileView {
-  kind: DonorKind;
-  name: string;
-  unit: string | null;
-  phoneMasked: string;
-  villageCode: string | null;
-}
-
-export function profileView(doc: FirebaseFirestore.DocumentSnapshot): DonorProfileView | null {
-  if (!doc.exists || !doc.get('name')) return null;
+/** The profile as its donor sees it; null until a name is saved (following alone makes none). */
+export function profileView(donor: StoredDonor | undefined): DonorProfile | null {
+  if (!donor?.name || !donor.kind) return null;
   return {
-    kind: doc.get('kind') as DonorKind,
-    name: String(doc.get('name')),
-    unit: doc.get('unit') ? String(doc.get('unit')) : null,
-    phoneMasked: maskPhone(String(doc.get('phone') ?? '')),
-    villageCode: doc.get('villageCode') ?? null,
+    kind: donor.kind,
+    name: donor.name,
+    unit: donor.unit || null,
+    phoneMasked: maskPhone(donor.phone ?? ''),
+    villageCode: donor.villageCode ?? null,
   };
 }
 
-export async function followsView(codes: readonly string[]) {
+export async function followsView(codes: readonly string[]): Promise<FollowedRegion[]> {
   if (codes.length === 0) return [];
-  const regions = await db().getAll(
-    ...codes.map((code) => db().collection(collections.regions).doc(code)),
-  );
-  return regions.map((region, index) => ({
-    code: codes[index] as string,
-    name: String(region.get('fullName') ?? region.get('name') ?? codes[index]),
-  }));
+  const regions = await db().getAll(...codes.map((code) => regionDocs().doc(code)));
+  return codes.map((code, index) => {
+    const region = regions[index]?.data();
+    return { code, name: region?.fullName ?? region?.name ?? code };
+  });
 }

@@ -3,8 +3,10 @@
  * as the settlement rules read them (domain/goods.ts), the checks a pledge's next step needs,
  * and the village office's receiving address.
  */
-import type { Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
+import { donationDocs, type StoredDonation } from '../data/money';
+import { regionDocs } from '../data/households';
+import { needDocs, needOf } from '../data/needs';
 import {
   effectiveStatus,
   goodsProgressOf,
@@ -14,44 +16,45 @@ import {
   type GoodsPledgeStatus,
 } from '../domain/goods';
 import type { GoodsItem } from '../domain/need/submission';
-import { collections, db } from './db';
+import type { VillageReceiving } from '../contract/money';
 
 /** Every goods donation of a need, as settlement reads them. */
 export async function goodsDonationsOf(needId: string) {
-  const page = await db()
-    .collection(collections.donations)
+  const page = await donationDocs()
     .where('needId', '==', needId)
     .where('kind', '==', 'goods')
     .get();
   return page.docs;
 }
 
-const millisOf = (value: unknown): number => (value as Timestamp | undefined)?.toMillis?.() ?? 0;
-
 /** A stored pledge as goodsProgressOf reads it. */
-export function pledgeOf(doc: FirebaseFirestore.DocumentSnapshot): GoodsPledgeLike {
+export function pledgeOf(id: string, pledge: StoredDonation): GoodsPledgeLike {
   return {
-    id: doc.id,
-    madeAt: millisOf(doc.get('madeAt')),
-    status: doc.get('status') as GoodsPledgeStatus,
-    items: ((doc.get('items') ?? []) as Array<{ itemIndex: number; quantity: number }>).map(
-      ({ itemIndex, quantity }) => ({ itemIndex, quantity }),
-    ),
-    expiresAt: millisOf(doc.get('expiresAt')),
-    tracking: doc.get('tracking') === true,
+    id,
+    madeAt: pledge.madeAt?.toMillis() ?? 0,
+    status: pledge.status as GoodsPledgeStatus,
+    items: (pledge.items ?? []).map(({ itemIndex, quantity }) => ({ itemIndex, quantity })),
+    expiresAt: pledge.expiresAt?.toMillis() ?? 0,
+    tracking: pledge.tracking === true,
   };
 }
+
+/** Every pledge of these documents, as goodsProgressOf reads them. */
+export const pledgesOf = (docs: ReadonlyArray<{ id: string; data(): StoredDonation }>) =>
+  docs.map((doc) => pledgeOf(doc.id, doc.data()));
 
 /**
  * Whether any of these pledges ran out of time without settlement having written it yet: the
  * caller then settles the need, so its public progress shows the freed quantity too.
  */
-export function anyLapsed(pledges: readonly FirebaseFirestore.DocumentSnapshot[], nowMs: number) {
-  return pledges.some(
-    (doc) =>
-      (lapsingStatuses as readonly string[]).includes(doc.get('status')) &&
-      effectiveStatus(pledgeClockOf(doc), nowMs) === 'expired',
-  );
+export function anyLapsed(pledges: ReadonlyArray<{ data(): StoredDonation }>, nowMs: number) {
+  return pledges.some((doc) => {
+    const pledge = doc.data();
+    return (
+      (lapsingStatuses as readonly string[]).includes(pledge.status) &&
+      effectiveStatus(pledgeClockOf(pledge), nowMs) === 'expired'
+    );
+  });
 }
 
 /** Published or matched: a need still taking gifts, and goods on their way to it. */
@@ -59,12 +62,12 @@ export const isNeedOpen = (status: unknown) => status === 'published' || status 
 
 /** A need still taking gifts: goods are neither sent to nor handed over on any other. */
 export async function assertNeedOpen(needId: string) {
-  const need = await db().collection(collections.needs).doc(needId).get();
-  if (!isNeedOpen(need.get('status'))) {
+  const need = (await needDocs().doc(needId).get()).data();
+  if (!isNeedOpen(need?.status)) {
     throw new HttpsError(
       'failed-precondition',
       '该需求已完成或已结束，请不要再寄出物品；如已寄出，请联系村里',
-      { needStatus: String(need.get('status') ?? '') },
+      { needStatus: need?.status ?? '' },
     );
   }
 }
@@ -77,11 +80,7 @@ export async function undeliveredGoodsOf(
   needId: string,
   items: readonly GoodsItem[],
 ): Promise<Array<{ itemIndex: number; name: string; unit: string; missing: number }>> {
-  const progress = goodsProgressOf(
-    items,
-    (await goodsDonationsOf(needId)).map(pledgeOf),
-    Date.now(),
-  );
+  const progress = goodsProgressOf(items, pledgesOf(await goodsDonationsOf(needId)), Date.now());
   return progress.items
     .map((item, itemIndex) => ({
       itemIndex,
@@ -97,9 +96,10 @@ export async function undeliveredGoodsOf(
  * confirms what arrived pledge by pledge (recordHandover); the need is fulfilled only once every
  * item is delivered in full, and goods still on their way keep it open.
  */
-export async function assertGoodsArrived(need: FirebaseFirestore.DocumentSnapshot): Promise<void> {
-  if (need.get('kind') !== 'goods') return;
-  const missing = await undeliveredGoodsOf(need.id, need.get('items') as GoodsItem[]);
+export async function assertGoodsArrived(snapshot: FirebaseFirestore.DocumentSnapshot) {
+  const need = needOf(snapshot);
+  if (need?.kind !== 'goods') return;
+  const missing = await undeliveredGoodsOf(snapshot.id, need.items);
   if (missing.length === 0) return;
   throw new HttpsError(
     'failed-precondition',
@@ -110,20 +110,22 @@ export async function assertGoodsArrived(need: FirebaseFirestore.DocumentSnapsho
 
 /** One of the donor's own goods donations; anyone else's, or none, is the same `not-found`. */
 export async function ownGoodsDonation(uid: string, donationId: string) {
-  const donation = await db().collection(collections.donations).doc(donationId).get();
-  if (!donation.exists || donation.get('donorUid') !== uid || donation.get('kind') !== 'goods') {
+  const snapshot = await donationDocs().doc(donationId).get();
+  const donation = snapshot.data();
+  if (!donation || donation.donorUid !== uid || donation.kind !== 'goods') {
     throw new HttpsError('not-found', '没有这笔物资捐助');
   }
-  return donation;
+  return { snapshot, donation };
 }
 
 /** The village office's receiving address and contact, as its administrator keeps it. */
-export async function receivingOf(villageCode: string) {
-  const village = await db().collection(collections.regions).doc(villageCode).get();
-  const receiving = village.get('receiving') as
-    { address: string; contactName: string; phone: string } | undefined;
+export async function receivingOf(
+  villageCode: string | undefined,
+): Promise<{ villageName: string; receiving: VillageReceiving | null }> {
+  const village = villageCode ? (await regionDocs().doc(villageCode).get()).data() : undefined;
+  const receiving = village?.receiving;
   return {
-    villageName: String(village.get('name') ?? ''),
+    villageName: village?.name ?? '',
     receiving: receiving
       ? { address: receiving.address, contactName: receiving.contactName, phone: receiving.phone }
       : null,

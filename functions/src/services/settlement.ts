@@ -9,11 +9,13 @@
  * a few reads whatever the number of gifts the need already has. Goods are recomputed from every
  * pledge of the need (domain/goods.ts), under the same preconditions.
  */
-import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
+import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
+import { donationDocs } from '../data/money';
+import { needDocs, needOf, type NeedDocument } from '../data/needs';
 import { canDonationMove, movedTo } from '../domain/donation';
 import { refundGift, settleGifts, type NeedFunding } from '../domain/funding';
-import { goodsProgressOf, type GoodsPledgeLike, type GoodsPledgeStatus } from '../domain/goods';
+import { goodsProgressOf } from '../domain/goods';
 import {
   canTransition,
   isNeedStatus,
@@ -21,10 +23,11 @@ import {
   statusForCoverage,
 } from '../domain/need/status';
 import { logs } from '../logs';
-import { collections, db } from './db';
+import { db } from './db';
+import { goodsDonationsOf, pledgesOf } from './goods';
 import { retryOnConflict, unchanged } from './needs';
 
-const millis = (value: unknown): number => (value as Timestamp | undefined)?.toMillis() ?? 0;
+const millis = (time: { toMillis(): number } | undefined): number => time?.toMillis() ?? 0;
 
 /** A batch holds at most 500 writes: the need and this many gifts per settlement run. */
 const maxGiftsPerRun = 400;
@@ -32,14 +35,23 @@ const maxGiftsPerRun = 400;
 /** Enough for hundreds of donors on one need at once; past it the trigger's own retry takes over. */
 const settleAttempts = 40;
 
-/** What the need's document says of its money, as the funding rules read it. */
-export function fundingOfNeed(need: FirebaseFirestore.DocumentSnapshot): NeedFunding {
+/** What a need says of its money, as the funding rules read it. */
+export function fundingOf(need: NeedDocument): NeedFunding {
   return {
-    status: String(need.get('status')),
-    targetFen: Number(need.get('amountFen') ?? 0),
-    raisedFen: Number(need.get('raisedFen') ?? 0),
-    acceptedDonations: Number(need.get('acceptedDonations') ?? 0),
+    status: need.status,
+    targetFen: need.kind === 'money' ? need.amountFen : 0,
+    raisedFen: need.raisedFen ?? 0,
+    // Kept by settlement alone, beside the fields the need's schema names.
+    acceptedDonations: Number(need.acceptedDonations ?? 0),
   };
+}
+
+/** {@link fundingOf} for a need snapshot read without its converter (a staff action's). */
+export function fundingOfNeed(snapshot: FirebaseFirestore.DocumentSnapshot): NeedFunding {
+  const need = needOf(snapshot);
+  return need
+    ? fundingOf(need)
+    : { status: 'deleted', targetFen: 0, raisedFen: 0, acceptedDonations: 0 };
 }
 
 /** The need fields that change with its funding, for a batch update. */
@@ -67,12 +79,12 @@ export function fundingPatch(before: NeedFunding, after: NeedFunding) {
  * redelivery, or a run that lost to one deciding it).
  */
 async function settleMoneyOnce(needId: string, donationId?: string): Promise<boolean> {
-  const donations = db().collection(collections.donations);
+  const donations = donationDocs();
   if (donationId) {
-    const own = await donations.doc(donationId).get();
-    if (!own.exists || own.get('status') !== 'pending') return false;
+    const own = (await donations.doc(donationId).get()).data();
+    if (own?.status !== 'pending') return false;
   }
-  const needRef = db().collection(collections.needs).doc(needId);
+  const needRef = needDocs().doc(needId);
   const [need, pending] = await Promise.all([
     needRef.get(),
     donations
@@ -83,17 +95,18 @@ async function settleMoneyOnce(needId: string, donationId?: string): Promise<boo
   ]);
   if (pending.empty) return false;
   const gifts = pending.docs
-    .map((doc) => ({ doc, madeAt: millis(doc.get('madeAt')) }))
+    .map((doc) => ({ doc, madeAt: millis(doc.data().madeAt) }))
     .sort((a, b) => a.madeAt - b.madeAt || (a.doc.id < b.doc.id ? -1 : 1))
     .slice(0, maxGiftsPerRun);
-  const before: NeedFunding = need.exists
-    ? fundingOfNeed(need)
+  const needData = need.data();
+  const before: NeedFunding = needData
+    ? fundingOf(needData)
     : { status: 'deleted', targetFen: 0, raisedFen: 0, acceptedDonations: 0 };
   const settled = settleGifts(
     before,
     gifts.map(({ doc, madeAt }) => ({
       id: doc.id,
-      amountFen: Number(doc.get('amountFen')),
+      amountFen: Number(doc.data().amountFen),
       madeAt,
     })),
   );
@@ -138,44 +151,28 @@ export async function settleMoney(needId: string, donationId?: string): Promise<
  * to published when a lapse or refund uncovers it.
  */
 async function settleGoodsOnce(needId: string, nowMs: number): Promise<void> {
-  const needRef = db().collection(collections.needs).doc(needId);
-  const [need, pledges] = await Promise.all([
-    needRef.get(),
-    db()
-      .collection(collections.donations)
-      .where('needId', '==', needId)
-      .where('kind', '==', 'goods')
-      .get(),
-  ]);
-  if (!need.exists || need.get('kind') !== 'goods') return;
-  const status = need.get('status');
+  const needRef = needDocs().doc(needId);
+  const [need, pledges] = await Promise.all([needRef.get(), goodsDonationsOf(needId)]);
+  const needData = need.data();
+  if (needData?.kind !== 'goods') return;
+  const status = needData.status;
   const open = (openStatuses as readonly string[]).includes(status);
   const progress = goodsProgressOf(
-    need.get('items') as Array<{ name: string; quantity: number; unit: string }>,
-    pledges.docs
-      // A closed need takes no new pledge: its pending ones are declined below, not counted.
-      .filter((doc) => open || doc.get('status') !== 'pending')
-      .map((doc): GoodsPledgeLike => ({
-        id: doc.id,
-        madeAt: millis(doc.get('madeAt')),
-        status: doc.get('status') as GoodsPledgeStatus,
-        items: (doc.get('items') as Array<{ itemIndex: number; quantity: number }>).map(
-          ({ itemIndex, quantity }) => ({ itemIndex, quantity }),
-        ),
-        expiresAt: millis(doc.get('expiresAt')),
-        tracking: doc.get('tracking') === true,
-      })),
+    needData.items,
+    // A closed need takes no new pledge: its pending ones are declined below, not counted.
+    pledgesOf(pledges.filter((doc) => open || doc.data().status !== 'pending')),
     nowMs,
   );
   const batch = db().batch();
   let writes = 0;
   let expired = 0;
-  for (const doc of pledges.docs) {
-    const closedOut = !open && doc.get('status') === 'pending';
+  for (const doc of pledges) {
+    const stored = doc.data().status;
+    const closedOut = !open && stored === 'pending';
     const decision = closedOut ? 'declined' : progress.decisions.get(doc.id);
-    if (!decision || doc.get('status') === decision) continue;
+    if (!decision || stored === decision) continue;
     // A move the table does not list is left unwritten: a throw here would retry forever.
-    if (!canDonationMove('goods', doc.get('status'), decision, 'system')) continue;
+    if (!canDonationMove('goods', stored, decision, 'system')) continue;
     if (decision === 'expired') expired++;
     const reason = closedOut ? 'need_closed' : progress.declineReasons.get(doc.id);
     batch.update(
@@ -197,7 +194,7 @@ async function settleGoodsOnce(needId: string, nowMs: number): Promise<void> {
       needPatch.fulfilledAt = FieldValue.delete();
     }
   }
-  if (JSON.stringify(need.get('itemProgress') ?? null) !== JSON.stringify(itemProgress))
+  if (JSON.stringify(needData.itemProgress ?? null) !== JSON.stringify(itemProgress))
     needPatch.itemProgress = itemProgress;
   if (Object.keys(needPatch).length > 0) {
     batch.update(
@@ -239,11 +236,11 @@ export async function refundIn(
   reason: 'donation_refunded' | 'need_found_false',
   uid: string,
 ): Promise<{ donationId: string; status: 'refunded' }> {
-  const ref = db().collection(collections.donations).doc(donationId);
-  const donation = await ref.get();
-  if (!donation.exists) throw new HttpsError('not-found', '没有这笔捐助');
-  const status = donation.get('status');
-  const kind = donation.get('kind') === 'goods' ? 'goods' : 'money';
+  const ref = donationDocs().doc(donationId);
+  const snapshot = await ref.get();
+  const donation = snapshot.data();
+  if (!donation) throw new HttpsError('not-found', '没有这笔捐助');
+  const { status, kind } = donation;
   if (!canDonationMove(kind, status, 'refunded', 'ops')) {
     throw new HttpsError('failed-precondition', '这笔捐助不能退回', { status });
   }
@@ -255,21 +252,17 @@ export async function refundIn(
       refundedBy: uid,
       refundedAt: FieldValue.serverTimestamp(),
     },
-    unchanged(donation),
+    unchanged(snapshot),
   );
-  const needRef = db()
-    .collection(collections.needs)
-    .doc(String(donation.get('needId')));
+  const needRef = needDocs().doc(donation.needId);
   const need = await needRef.get();
-  if (!need.exists) return { donationId, status: 'refunded' };
-  const needStatus = String(need.get('status'));
+  const needData = need.data();
+  if (!needData) return { donationId, status: 'refunded' };
+  const needStatus = needData.status;
   const patch: Record<string, unknown> = {};
-  if (donation.get('kind') === 'money' && status === 'accepted') {
-    const before = fundingOfNeed(need);
-    Object.assign(
-      patch,
-      fundingPatch(before, refundGift(before, Number(donation.get('amountFen')))),
-    );
+  if (kind === 'money' && status === 'accepted') {
+    const before = fundingOf(needData);
+    Object.assign(patch, fundingPatch(before, refundGift(before, Number(donation.amountFen))));
   }
   if (
     reason === 'need_found_false' &&
