@@ -5,7 +5,13 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { rosterFromGrid } from './grid';
-import { readingLimits, refusedFile, type RosterOptions, type RosterResult } from './result';
+import {
+  readingLimits,
+  refusedFile,
+  type FileProblem,
+  type RosterOptions,
+  type RosterResult,
+} from './result';
 
 /** Text of a CSV file in the encodings rosters arrive in, and the name of the one used. */
 export function decodeRosterText(data: Uint8Array): { text: string; encoding: string } {
@@ -22,14 +28,52 @@ export function decodeRosterText(data: Uint8Array): { text: string; encoding: st
   }
 }
 
+/**
+ * Whether a CSV text stays within `lastRow` lines and `lastColumn` cells a line, found in one pass
+ * that stops at the first line or cell past them: csv-parse would first build every record (a
+ * 5 MiB line of commas is five million cells and seconds of work). Quotes are followed as
+ * csv-parse follows them, so for any text it accepts the counts are the same as its records'.
+ */
+function pastCaps(
+  text: string,
+  delimiter: string,
+  limits: { lastRow: number; lastColumn: number },
+): FileProblem | undefined {
+  let lines = 0;
+  let cells = 1;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') quoted = !quoted;
+    else if (quoted) continue;
+    else if (char === delimiter) {
+      if (++cells > limits.lastColumn) return { code: 'table_too_wide', limit: limits.lastColumn };
+    } else if (char === '\n' || (char === '\r' && text[i + 1] !== '\n')) {
+      cells = 1;
+      // A line ending that ends the text opens no further line.
+      if (++lines >= limits.lastRow && i + 1 < text.length)
+        return { code: 'table_too_long', limit: limits.lastRow };
+    }
+  }
+  return undefined;
+}
+
 /** A roster from CSV bytes (comma- or tab-separated). */
 export function parseRosterCsv(data: Uint8Array, options: RosterOptions): RosterResult {
   const limits = readingLimits(options);
   if (data.byteLength > limits.maxBytes) return refusedFile('unknown', { code: 'file_too_large' });
   const { text, encoding } = decodeRosterText(data);
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter =
-    (firstLine.match(/\t/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? '\t' : ',';
+  // Counted in a loop: matching every comma of a 5 MiB line would allocate millions of strings.
+  let tabs = 0;
+  let commas = 0;
+  for (let i = 0; i < text.length && text[i] !== '\n' && text[i] !== '\r'; i++) {
+    if (text[i] === '\t') tabs++;
+    else if (text[i] === ',') commas++;
+  }
+  const delimiter = tabs > commas ? '\t' : ',';
+  // Excel pads every line of its CSV to the sheet's used range: empty cells and lines count.
+  const past = pastCaps(text, delimiter, limits);
+  if (past) return refusedFile(encoding, past);
   let grid: string[][];
   try {
     grid = parseCsv(text, {
@@ -37,17 +81,10 @@ export function parseRosterCsv(data: Uint8Array, options: RosterOptions): Roster
       relax_column_count: true,
       skip_empty_lines: false,
       bom: true,
-      // One line past the last row read is enough to know the table goes on.
-      to_line: limits.lastRow + 1,
     }) as string[][];
   } catch {
     // The parser's message quotes the offending line: personal data stays out of the report.
     return refusedFile(encoding, { code: 'file_unreadable' });
   }
-  if (grid.length > limits.lastRow)
-    return refusedFile(encoding, { code: 'table_too_long', limit: limits.lastRow });
-  // Excel pads every line of its CSV to the sheet's used range, as wide as the workbook was.
-  if (grid.some((row) => row.length > limits.lastColumn))
-    return refusedFile(encoding, { code: 'table_too_wide', limit: limits.lastColumn });
   return rosterFromGrid(grid, options, encoding);
 }

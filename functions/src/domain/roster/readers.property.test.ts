@@ -100,7 +100,7 @@ const headerCells = rosterHeaderCells();
 const sheetXml = fc
   .record({
     header: fc.boolean(),
-    cells: fc.array(cellXml, { maxLength: 60 }),
+    cells: fc.array(cellXml, { maxLength: 60, size: 'medium' }),
     extra: fc.constantFrom(
       '',
       '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
@@ -131,11 +131,45 @@ describe('the readers answer every file', () => {
   });
 
   it('CSV: random grids, quotes, tabs and wide or long tables', () => {
-    const grid = fc.array(fc.array(anyText, { maxLength: 40 }), { maxLength: 60 });
+    const grid = fc.array(fc.array(anyText, { maxLength: 40 }), { maxLength: 60, size: 'max' });
     fc.assert(
       fc.property(grid, fc.constantFrom(',', '\t'), (rows, delimiter) => {
         const text = rows.map((row) => row.join(delimiter)).join('\r\n');
         expectAnswer(parseRosterCsv(utf8(text), caps));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('CSV: refuses a table past the caps exactly when csv-parse would read one', () => {
+    const lastRow = 2 * (caps.maxRows as number);
+    const lastColumn = caps.maxColumns as number;
+    const quote = (cell: string) =>
+      /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+    // Lengths near the caps, not fast-check's usual handful.
+    const cells = fc.oneof(
+      { arbitrary: fc.array(anyText, { maxLength: 5 }), weight: 20 },
+      {
+        arbitrary: fc.array(anyText, { minLength: lastColumn - 3, maxLength: lastColumn + 3 }),
+        weight: 1,
+      },
+    );
+    const grid = fc.array(
+      cells.map((row) => ['x', ...row]),
+      { minLength: 1, maxLength: lastRow + 3, size: 'max' },
+    );
+    fc.assert(
+      fc.property(grid, fc.boolean(), (rows, finalNewline) => {
+        const text =
+          rows.map((row) => row.map(quote).join(',')).join('\r\n') + (finalNewline ? '\r\n' : '');
+        const result = parseRosterCsv(utf8(text), caps);
+        const past = rows.length > lastRow || rows.some((row) => row.length > lastColumn);
+        const refusedForSize =
+          !result.ok &&
+          result.fileProblems.some(
+            (p) => p.code === 'table_too_long' || p.code === 'table_too_wide',
+          );
+        expect(refusedForSize).toBe(past);
       }),
       { numRuns: 200 },
     );
@@ -172,7 +206,7 @@ describe('the readers answer every file', () => {
       fc.asyncProperty(fc.array(sheetXml, { minLength: 1, maxLength: 3 }), async (sheets) =>
         expectAnswer(await parseRosterXlsx(xlsxOfSheets(sheets), caps)),
       ),
-      { numRuns: 150, ...runLimit },
+      { numRuns: 100, ...runLimit },
     );
   });
 
