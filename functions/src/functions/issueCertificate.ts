@@ -26,13 +26,9 @@ import { earnsCertificate, giftOf } from '../domain/donation';
 import { errorFields, logs } from '../logs';
 import { certificateSigningKey, publicOrigin } from '../params';
 import { collections, db, isAlreadyExists } from '../services/db';
+import { certificatePaths } from '../services/certificates';
 import { objectStore } from '../services/objectStore';
 import { recipientOfNeed } from '../services/needs';
-
-/** Where a certificate's files live: one path per serial, so a re-run rewrites, never adds. */
-export function certificatePaths(serial: string) {
-  return { pdfPath: `certificates/${serial}.pdf`, pngPath: `certificates/${serial}.png` };
-}
 
 /** The day the gift was made (money) or handed over (goods): fixed, so the serial is too. */
 function givenOn(donation: StoredDonation): string {
