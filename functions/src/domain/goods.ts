@@ -331,6 +331,10 @@ export const goodsPledgeStatuses = [
 ] as const;
 export type GoodsPledgeStatus = (typeof goodsPledgeStatuses)[number];
 
+export function isGoodsPledgeStatus(value: unknown): value is GoodsPledgeStatus {
+  return typeof value === 'string' && (goodsPledgeStatuses as readonly string[]).includes(value);
+}
+
 /**
  * A goods pledge's whole lifecycle; anything not listed is refused (domain/donation.ts checks
  * every status write against it).

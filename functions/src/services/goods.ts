@@ -12,8 +12,8 @@ import {
   goodsProgressOf,
   lapsingStatuses,
   pledgeClockOf,
+  isGoodsPledgeStatus,
   type GoodsPledgeLike,
-  type GoodsPledgeStatus,
 } from '../domain/goods';
 import type { GoodsItem } from '../domain/need/submission';
 import type { VillageReceiving } from '../contract/money';
@@ -32,7 +32,8 @@ export function pledgeOf(id: string, pledge: StoredDonation): GoodsPledgeLike {
   return {
     id,
     madeAt: pledge.madeAt?.toMillis() ?? 0,
-    status: pledge.status as GoodsPledgeStatus,
+    // A money status on a goods pledge (no path writes one) holds nothing, as a refusal does.
+    status: isGoodsPledgeStatus(pledge.status) ? pledge.status : 'declined',
     items: (pledge.items ?? []).map(({ itemIndex, quantity }) => ({ itemIndex, quantity })),
     expiresAt: pledge.expiresAt?.toMillis() ?? 0,
     tracking: pledge.tracking === true,
