@@ -6,7 +6,6 @@
 import { getAuth } from 'firebase-admin/auth';
 import { FieldValue, getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { collections } from '../src/services/db';
-import { evidencePhotosCollection } from '../src/services/needs';
 import { incomingPath } from '../src/domain/photos/plan';
 import { objectStore } from '../src/services/objectStore';
 import { maskName } from '../src/domain/need/names';
@@ -152,7 +151,7 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
       batch.set(db.collection(collections.needsPrivate).doc(need.id), need.needPrivate);
       for (const photoId of need.photoIds) {
         // As uploadEvidencePhoto leaves it: the upload below goes through the real pipeline.
-        batch.set(db.collection(evidencePhotosCollection).doc(photoId), {
+        batch.set(db.collection(collections.evidencePhotos).doc(photoId), {
           villageCode: need.need.villageCode,
           uploaderUid: need.need.submittedBy,
           draftId: need.id,

@@ -1,29 +1,12 @@
-import { z } from 'zod';
-import { evidencePhotosCollection } from '../domain/photos/plan';
+import type { EvidencePhotoUrls } from '../contract/needs';
 import { canRead, staffRoles, type Caller } from '../domain/roles';
-import { untypedCallable, deny } from '../lib/callable';
+import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
-import { collections, db } from '../services/db';
+import { evidencePhotoDocs, getAllOf, needDocs, type EvidencePhotoDocument } from '../data/needs';
 import { objectStore } from '../services/objectStore';
 
 /** Long enough to load a page of photos, short enough that a forwarded link soon stops working. */
 export const photoUrlTtlMs = 10 * 60 * 1000;
-
-export const getEvidencePhotoUrlsInput = z.strictObject({
-  photoIds: z.array(z.uuid()).min(1).max(9),
-});
-
-export type EvidencePhotoUrls =
-  | {
-      photoId: string;
-      status: 'processed';
-      displayUrl: string;
-      thumbUrl: string;
-      width: number;
-      height: number;
-    }
-  | { photoId: string; status: 'uploaded' }
-  | { photoId: string; status: 'quarantined'; reason: string };
 
 /**
  * A helper sees the needs they submitted (listNeeds), for the households assigned to them
@@ -31,24 +14,15 @@ export type EvidencePhotoUrls =
  * captured) or it belongs to a need they submitted. Anything else is the same permission-denied
  * as a photo that does not exist.
  */
-async function assertHelperScope(
-  caller: Caller,
-  records: FirebaseFirestore.DocumentSnapshot[],
-): Promise<void> {
-  const others = records.filter((record) => record.get('uploaderUid') !== caller.uid);
-  const needIds = [...new Set(others.map((record) => record.get('needId') as unknown))];
-  if (needIds.some((id) => typeof id !== 'string' || id === '')) {
+async function assertHelperScope(caller: Caller, records: EvidencePhotoDocument[]): Promise<void> {
+  const others = records.filter((record) => record.uploaderUid !== caller.uid);
+  const needIds = [...new Set(others.map((record) => record.needId))];
+  if (needIds.some((id) => id === undefined || id === '')) {
     deny('getEvidencePhotoUrls', caller.uid);
   }
   if (needIds.length === 0) return;
-  const needs = await db().getAll(
-    ...needIds.map((id) =>
-      db()
-        .collection(collections.needs)
-        .doc(id as string),
-    ),
-  );
-  if (needs.some((need) => !need.exists || need.get('submittedBy') !== caller.uid)) {
+  const needs = await getAllOf(needIds.map((id) => needDocs().doc(id ?? '')));
+  if (needs.some((need) => need.data()?.submittedBy !== caller.uid)) {
     deny('getEvidencePhotoUrls', caller.uid);
   }
 }
@@ -58,42 +32,44 @@ async function assertHelperScope(
  * region contains the photo's village (helpers: only their own, see assertHelperScope). A photo that does not exist and one out of scope get the
  * same permission-denied, and the whole request fails with it. Every URL issued is logged.
  */
-export const getEvidencePhotoUrls = untypedCallable({
+export const getEvidencePhotoUrls = callable({
   name: 'getEvidencePhotoUrls',
-  input: getEvidencePhotoUrlsInput,
   roles: staffRoles,
   handler: async ({ photoIds }, caller) => {
     const unique = [...new Set(photoIds)];
-    const records = await db().getAll(
-      ...unique.map((id) => db().collection(evidencePhotosCollection).doc(id)),
-    );
-    for (const record of records) {
-      const villageCode = record.get('villageCode') as unknown;
-      if (!record.exists || typeof villageCode !== 'string' || !canRead(caller, villageCode)) {
-        deny('getEvidencePhotoUrls', caller.uid);
-      }
-    }
-    if (caller.role === 'helper') await assertHelperScope(caller, records);
+    const snapshots = await getAllOf(unique.map((id) => evidencePhotoDocs().doc(id)));
+    const records = snapshots.map((snapshot) => {
+      const record = snapshot.data();
+      if (record && canRead(caller, record.villageCode)) return { id: snapshot.id, record };
+      return deny('getEvidencePhotoUrls', caller.uid);
+    });
+    if (caller.role === 'helper')
+      await assertHelperScope(
+        caller,
+        records.map(({ record }) => record),
+      );
     const photos = await Promise.all(
-      records.map(async (record): Promise<EvidencePhotoUrls> => {
-        const status = record.get('status') as string;
+      records.map(async ({ id, record }): Promise<EvidencePhotoUrls> => {
+        const { status, displayPath, thumbPath, width, height } = record;
         if (status === 'quarantined') {
-          return { photoId: record.id, status, reason: String(record.get('reason')) };
+          return { photoId: id, status, reason: String(record.reason) };
         }
-        if (status !== 'processed') return { photoId: record.id, status: 'uploaded' };
+        // Processed but with no outputs recorded (a record written by hand): nothing to link to.
+        if (
+          status !== 'processed' ||
+          displayPath === undefined ||
+          thumbPath === undefined ||
+          width === undefined ||
+          height === undefined
+        ) {
+          return { photoId: id, status: 'uploaded' };
+        }
         const [displayUrl, thumbUrl] = await Promise.all([
-          objectStore().signedReadUrl(record.get('displayPath') as string, photoUrlTtlMs),
-          objectStore().signedReadUrl(record.get('thumbPath') as string, photoUrlTtlMs),
+          objectStore().signedReadUrl(displayPath, photoUrlTtlMs),
+          objectStore().signedReadUrl(thumbPath, photoUrlTtlMs),
         ]);
-        logs.evidencePhotoAccessed(caller.uid, caller.role, record.id);
-        return {
-          photoId: record.id,
-          status,
-          displayUrl,
-          thumbUrl,
-          width: record.get('width') as number,
-          height: record.get('height') as number,
-        };
+        logs.evidencePhotoAccessed(caller.uid, caller.role, id);
+        return { photoId: id, status, displayUrl, thumbUrl, width, height };
       }),
     );
     return { photos, expiresInSeconds: photoUrlTtlMs / 1000 };

@@ -1,13 +1,9 @@
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
-import { docIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
+import { evidencePhotoDocs, getAllOf, publicNeedDocs } from '../data/needs';
+import { callable } from '../lib/callable';
 import { signedInRoles } from '../domain/roles';
-import { db } from '../services/db';
-import { evidencePhotosCollection, publicNeedOf, publicNeedsCollection } from '../services/needs';
+import { publicNeedFrom } from '../services/needs';
 import { objectStore } from '../services/objectStore';
-
-export const getPublicNeedInput = z.strictObject({ needId: docIdSchema });
 
 /** Signed links to the published evidence last this long: enough to look, too short to share. */
 const photoLinkTtlMs = 10 * 60_000;
@@ -17,36 +13,28 @@ const photoLinkTtlMs = 10 * 60_000;
  * village, category, reason, amounts, and short-lived links to the processed evidence photos
  * (re-encoded without metadata, so no GPS). Nothing else exists in the projection.
  */
-export const getPublicNeed = untypedCallable({
+export const getPublicNeed = callable({
   name: 'getPublicNeed',
-  input: getPublicNeedInput,
   roles: signedInRoles,
   handler: async ({ needId }) => {
-    const doc = await db().collection(publicNeedsCollection).doc(needId).get();
-    if (!doc.exists) throw new HttpsError('not-found', '该需求未发布或已撤回');
-    const view = publicNeedOf(doc);
-    const records = view.evidencePhotoIds.length
-      ? await db().getAll(
-          ...view.evidencePhotoIds.map((id) => db().collection(evidencePhotosCollection).doc(id)),
-        )
-      : [];
+    const stored = (await publicNeedDocs().doc(needId).get()).data();
+    if (!stored) throw new HttpsError('not-found', '该需求未发布或已撤回');
+    const view = publicNeedFrom(stored);
+    const records = await getAllOf(view.evidencePhotoIds.map((id) => evidencePhotoDocs().doc(id)));
     const photos = await Promise.all(
       records
-        .filter(
-          (record) =>
-            record.get('status') === 'processed' &&
-            record.get('needId') === needId &&
-            record.get('thumbPath'),
+        .map((record) => record.data())
+        .flatMap((record) =>
+          record?.status === 'processed' &&
+          record.needId === needId &&
+          record.thumbPath &&
+          record.displayPath
+            ? [{ thumbPath: record.thumbPath, displayPath: record.displayPath }]
+            : [],
         )
-        .map(async (record) => ({
-          thumbUrl: await objectStore().signedReadUrl(
-            String(record.get('thumbPath')),
-            photoLinkTtlMs,
-          ),
-          displayUrl: await objectStore().signedReadUrl(
-            String(record.get('displayPath')),
-            photoLinkTtlMs,
-          ),
+        .map(async ({ thumbPath, displayPath }) => ({
+          thumbUrl: await objectStore().signedReadUrl(thumbPath, photoLinkTtlMs),
+          displayUrl: await objectStore().signedReadUrl(displayPath, photoLinkTtlMs),
         })),
     );
     return { ...view, photos };

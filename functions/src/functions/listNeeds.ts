@@ -1,28 +1,16 @@
-import { z } from 'zod';
-import { needCategoryLabels, type NeedCategory } from '../domain/need/categories';
-import { needStatuses, needStatusLabels, type NeedStatus } from '../domain/need/status';
+import type { NeedRow } from '../contract/needs';
+import { needDocs } from '../data/needs';
+import { needCategoryLabels } from '../domain/need/categories';
+import { isNeedStatus, needStatusLabels } from '../domain/need/status';
 import { canRead } from '../domain/roles';
-import { docIdSchema } from '../domain/validation/common';
-import { untypedCallable, deny } from '../lib/callable';
-import { collections, db } from '../services/db';
-
-export const listNeedsInput = z.strictObject({
-  villageCode: z
-    .string()
-    .regex(/^\d{12}$/)
-    .optional(),
-  statuses: z.array(z.enum(needStatuses)).min(1).max(needStatuses.length).optional(),
-  pageSize: z.number().int().min(1).max(100).default(30),
-  after: docIdSchema.optional(),
-});
+import { callable, deny } from '../lib/callable';
 
 /**
  * A village's needs as its staff see them (the review queue): the household's name, the last four
  * characters of its ID and bank numbers, never more. Helpers see the needs they submitted.
  */
-export const listNeeds = untypedCallable({
+export const listNeeds = callable({
   name: 'listNeeds',
-  input: listNeedsInput,
   roles: [
     'village_admin',
     'helper',
@@ -35,35 +23,36 @@ export const listNeeds = untypedCallable({
   handler: async ({ villageCode: requested, statuses, pageSize, after }, caller) => {
     const villageCode = requested ?? (caller.region.length === 12 ? caller.region : undefined);
     if (!villageCode || !canRead(caller, villageCode)) deny('listNeeds', caller.uid);
-    const needs = db().collection(collections.needs);
+    const needs = needDocs();
     let query = needs.where('villageCode', '==', villageCode);
     if (statuses) query = query.where('status', 'in', statuses);
     if (caller.role === 'helper') query = query.where('submittedBy', '==', caller.uid);
     query = query.orderBy('__name__').limit(pageSize + 1);
     if (after) query = query.startAfter(needs.doc(after));
     const page = await query.get();
-    const rows = page.docs.slice(0, pageSize).map((doc) => {
+    const rows = page.docs.slice(0, pageSize).map((doc): NeedRow => {
       const need = doc.data();
       return {
         id: doc.id,
-        householdId: String(need.householdId),
-        headName: String(need.headName),
-        idLast4: String(need.idLast4),
-        category: need.category as NeedCategory,
-        categoryLabel: needCategoryLabels[need.category as NeedCategory] ?? String(need.category),
-        kind: need.kind as 'money' | 'goods',
-        amountFen: typeof need.amountFen === 'number' ? need.amountFen : null,
-        items: Array.isArray(need.items)
-          ? (need.items as Array<{ name: string; quantity: number; unit: string }>)
-          : null,
-        bankLast4: typeof need.bankLast4 === 'string' ? need.bankLast4 : null,
-        bankLuhnOk: typeof need.bankLuhnOk === 'boolean' ? need.bankLuhnOk : null,
-        reason: String(need.reason),
-        status: need.status as NeedStatus,
-        statusLabel: needStatusLabels[need.status as NeedStatus] ?? String(need.status),
-        evidencePhotoIds: (need.evidencePhotoIds ?? []) as string[],
-        review: (need.review ?? null) as Record<string, unknown> | null,
-        problems: (need.problems ?? []) as string[],
+        householdId: need.householdId,
+        headName: need.headName,
+        idLast4: need.idLast4,
+        category: need.category,
+        categoryLabel: needCategoryLabels[need.category],
+        kind: need.kind,
+        amountFen: need.kind === 'money' ? need.amountFen : null,
+        items:
+          need.kind === 'goods'
+            ? need.items.map(({ name, quantity, unit }) => ({ name, quantity, unit }))
+            : null,
+        bankLast4: need.kind === 'money' ? need.bankLast4 : null,
+        bankLuhnOk: need.kind === 'money' ? need.bankLuhnOk : null,
+        reason: need.reason,
+        status: need.status,
+        statusLabel: isNeedStatus(need.status) ? needStatusLabels[need.status] : need.status,
+        evidencePhotoIds: need.evidencePhotoIds,
+        review: need.review ?? null,
+        problems: need.problems ?? [],
       };
     });
     return {

@@ -1,28 +1,8 @@
-import { z } from 'zod';
-import { searchTokenOf } from '../domain/discovery';
-import { regionCodeSchema } from '../domain/donor';
-import { needCategories } from '../domain/need/categories';
 import { levelOfCode, regionFieldNameOf, type RegionLevel } from '../domain/regions';
-import { docIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { signedInRoles } from '../domain/roles';
-import { db } from '../services/db';
-import { publicNeedOf, publicNeedsCollection } from '../services/needs';
-
-export const listPublicNeedsInput = z.strictObject({
-  /** A division code prefix (2, 4, 6, 9 or 12 digits): one equality on that level's field. */
-  regionCode: regionCodeSchema.optional(),
-  category: z.enum(needCategories).optional(),
-  /** A masked name (张*华), a surname (张) or a village name (新街村, 新街): matched exactly. */
-  search: z
-    .string()
-    .max(30)
-    .transform(searchTokenOf)
-    .pipe(z.string().min(1, 'search_empty'))
-    .optional(),
-  pageSize: z.number().int().min(1).max(50).default(20),
-  after: docIdSchema.optional(),
-});
+import { publicNeedDocs, type PublicNeedDocument } from '../data/needs';
+import { publicNeedFrom } from '../services/needs';
 
 /**
  * Published needs for donors, filtered by region, category and search through equalities and one
@@ -30,13 +10,16 @@ export const listPublicNeedsInput = z.strictObject({
  * target first; see domain/discovery.ts). Every combination has a declared index, and a page
  * costs its size + 1 reads (+ 1 for the cursor).
  */
-export const listPublicNeeds = untypedCallable({
+export const listPublicNeeds = callable({
   name: 'listPublicNeeds',
-  input: listPublicNeedsInput,
   roles: signedInRoles,
   handler: async ({ regionCode, category, search, pageSize, after }) => {
-    const collection = db().collection(publicNeedsCollection);
-    let query: FirebaseFirestore.Query = collection.where('status', '==', 'published');
+    const collection = publicNeedDocs();
+    let query: FirebaseFirestore.Query<PublicNeedDocument> = collection.where(
+      'status',
+      '==',
+      'published',
+    );
     if (regionCode)
       query = query.where(
         regionFieldNameOf(levelOfCode(regionCode) as RegionLevel),
@@ -54,7 +37,7 @@ export const listPublicNeeds = untypedCallable({
       if (cursor.exists) query = query.startAfter(cursor);
     }
     const page = await query.get();
-    const needs = page.docs.slice(0, pageSize).map(publicNeedOf);
+    const needs = page.docs.slice(0, pageSize).map((doc) => publicNeedFrom(doc.data()));
     return { needs, next: page.docs.length > pageSize ? (needs.at(-1)?.id ?? null) : null };
   },
 });

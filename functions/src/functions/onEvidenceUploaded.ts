@@ -1,16 +1,15 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { onObjectFinalized } from 'firebase-functions/v2/storage';
 import {
-  evidencePhotosCollection,
   outputPaths,
   quarantinePath,
   shouldProcess,
+  type EvidencePhotoStatus,
   type IncomingObject,
 } from '../domain/photos/plan';
 import type { QuarantineReason } from '../domain/photos/sniff';
 import { logs } from '../logs';
-import { functionsRegion } from '../params';
-import { db } from '../services/db';
+import { evidencePhotoDocs } from '../data/needs';
 import { objectStore } from '../services/objectStore';
 
 /** Outputs are immutable at their path until the photo is replaced, which it never is. */
@@ -18,7 +17,7 @@ const outputCacheControl = 'private, max-age=86400';
 /** Past this age a failing delivery stops retrying and the upload is marked as failed. */
 const maxEventAgeMs = 30 * 60 * 1000;
 
-const finalStatuses = new Set(['processed', 'quarantined']);
+const finalStatuses = new Set<EvidencePhotoStatus>(['processed', 'quarantined']);
 
 async function quarantine(
   target: IncomingObject,
@@ -29,7 +28,7 @@ async function quarantine(
   await objectStore().write(quarantinePath(villageCode, uploaderUid, photoId), bytes, {
     contentType: 'application/octet-stream',
   });
-  await db().collection(evidencePhotosCollection).doc(photoId).set(
+  await evidencePhotoDocs().doc(photoId).set(
     {
       villageCode,
       uploaderUid,
@@ -57,7 +56,6 @@ async function quarantine(
  */
 export const onEvidenceUploaded = onObjectFinalized(
   {
-    region: functionsRegion,
     memory: '1GiB',
     // Two vCPUs: a lone photo decodes on one while its resize runs on the other
     // (plan.ts libvipsThreadsPerImage); two photos in flight keep both busy. More in flight would
@@ -71,10 +69,10 @@ export const onEvidenceUploaded = onObjectFinalized(
     const target = shouldProcess(event.data.name);
     if (!target) return;
     const started = performance.now();
-    const ref = db().collection(evidencePhotosCollection).doc(target.photoId);
-    const record = await ref.get();
+    const ref = evidencePhotoDocs().doc(target.photoId);
+    const status = (await ref.get()).data()?.status;
     const incoming = event.data.name;
-    if (finalStatuses.has(record.get('status') as string)) {
+    if (status && finalStatuses.has(status)) {
       // The original may outlive a delivery that failed after recording: remove it now.
       await objectStore().delete(incoming);
       logs.triggerDuplicate('onEvidenceUploaded', event.id);

@@ -4,13 +4,12 @@ import { publicNeedView } from '../domain/need/publicView';
 import { revalidationPatch, validateStoredNeed } from '../domain/need/revalidation';
 import { storedNeedSchema } from '../domain/need/stored';
 import { rankAtOf, searchTokensOf } from '../domain/discovery';
-import type { HouseholdStatus } from '../domain/household';
 import { needDeltas } from '../domain/rates';
 import { logs } from '../logs';
-import { functionsRegion } from '../params';
+import { householdDocs, regionDocs, statsDocs } from '../data/households';
+import { publicNeedDocs } from '../data/needs';
 import { collections, db } from '../services/db';
 import { commitOnce } from '../services/events';
-import { publicNeedsCollection } from '../services/needs';
 import { addVillageDeltas } from '../services/villageCounts';
 
 /**
@@ -26,7 +25,7 @@ import { addVillageDeltas } from '../services/villageCounts';
  *    with the village's counts as they are at this write.
  */
 export const onNeedWritten = onDocumentWritten(
-  { document: 'needs/{needId}', region: functionsRegion, retry: true },
+  { document: `${collections.needs}/{needId}`, retry: true },
   async (event) => {
     const needId = event.params.needId;
     const deltas = needDeltas(event.data?.before.data(), event.data?.after.data());
@@ -37,25 +36,19 @@ export const onNeedWritten = onDocumentWritten(
       if (!applied) logs.triggerDuplicate('onNeedWritten', event.id);
     }
 
+    // Read raw, not through the needs schema: judging a document however it was written is this
+    // trigger's job (validateStoredNeed), so a shape the schema refuses must reach it.
     const ref = db().collection(collections.needs).doc(needId);
     const current = await ref.get();
-    const publicRef = db().collection(publicNeedsCollection).doc(needId);
+    const publicRef = publicNeedDocs().doc(needId);
     if (!current.exists) {
       await publicRef.delete();
       return;
     }
-    const data = current.data() as Record<string, unknown>;
-    const household = await db()
-      .collection(collections.households)
-      .doc(String(data.householdId))
-      .get();
+    const data: Record<string, unknown> = current.data() ?? {};
+    const household = (await householdDocs().doc(String(data.householdId)).get()).data();
     const problems = validateStoredNeed(data, {
-      household: household.exists
-        ? {
-            villageCode: household.get('villageCode'),
-            status: household.get('status') as HouseholdStatus,
-          }
-        : undefined,
+      household: household && { villageCode: household.villageCode, status: household.status },
     });
     const patch = revalidationPatch(data, problems);
     if (patch) {
@@ -78,13 +71,13 @@ export const onNeedWritten = onDocumentWritten(
     }
 
     const parsed = storedNeedSchema.safeParse(data);
-    const village = await db().collection(collections.regions).doc(String(data.villageCode)).get();
+    const village = await regionDocs().doc(String(data.villageCode)).get();
     const view =
-      parsed.success && household.exists
+      parsed.success && household
         ? publicNeedView(
             { ...parsed.data, id: needId },
-            { headName: household.get('headName') },
-            { name: String(village.get('name') ?? '') },
+            { headName: household.headName },
+            { name: village.data()?.name ?? '' },
           )
         : undefined;
     if (!view || !parsed.success) {
@@ -98,16 +91,13 @@ export const onNeedWritten = onDocumentWritten(
       [data.publishedAt, data.reviewedAt, data.submittedAt].find(
         (value): value is Timestamp => value instanceof Timestamp,
       ) ?? (current.createTime as Timestamp);
-    const villageStats = await db()
-      .collection(collections.stats)
-      .doc(parsed.data.villageCode)
-      .get();
+    const villageStats = (await statsDocs().doc(parsed.data.villageCode).get()).data();
     await publicRef.set({
       view,
       searchTokens: searchTokensOf(view.maskedName, view.villageName),
       rankAt: rankAtOf(publishedAt.toMillis(), {
-        publishedNeeds: Number(villageStats.get('publishedNeeds') ?? 0),
-        matchedNeeds: Number(villageStats.get('matchedNeeds') ?? 0),
+        publishedNeeds: villageStats?.publishedNeeds ?? 0,
+        matchedNeeds: villageStats?.matchedNeeds ?? 0,
       }),
       // Query fields stay server-side: the callables return only `view`.
       provinceCode: parsed.data.provinceCode,

@@ -1,12 +1,8 @@
-import { FieldValue, type Timestamp } from 'firebase-admin/firestore';
+import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import {
-  reviewDateBeforeSubmission,
-  reviewNeedInput,
-  type NeedReview,
-} from '../domain/need/submission';
+import { reviewDateBeforeSubmission, type NeedReview } from '../domain/need/submission';
 import type { Caller } from '../domain/roles';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { assertTransition, needForAction, retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
@@ -18,9 +14,8 @@ import { runOnce } from '../services/requests';
  * the need being as read (`lastUpdateTime`): a withdrawal and a publication racing cannot both
  * be acknowledged; the loser reads again and is refused by the lifecycle table.
  */
-export const reviewNeed = untypedCallable({
+export const reviewNeed = callable({
   name: 'reviewNeed',
-  input: reviewNeedInput,
   roles: ['village_admin'],
   handler: async (input, caller) => {
     const { result } = await retryOnConflict(() => review(input, caller));
@@ -30,10 +25,10 @@ export const reviewNeed = untypedCallable({
 
 function review(input: NeedReview, caller: Caller) {
   return runOnce('reviewNeed', caller.uid, input.requestId, async (batch) => {
-    const { ref, snapshot, status } = await needForAction('reviewNeed', caller, input.needId);
-    const to = input.opinion === 'publish' ? 'published' : 'rejected';
+    const { ref, snapshot, need, status } = await needForAction('reviewNeed', caller, input.needId);
+    const to = input.opinion === 'publish' ? ('published' as const) : ('rejected' as const);
     assertTransition(status, to, caller);
-    const submittedAt = snapshot.get('submittedAt') as Timestamp | undefined;
+    const submittedAt = need.submittedAt;
     if (submittedAt && reviewDateBeforeSubmission(input.reviewDate, submittedAt.toDate())) {
       throw new HttpsError('invalid-argument', '入户审核日期不能早于提交日期', {
         issues: [{ path: 'reviewDate', code: 'review_before_submission' }],

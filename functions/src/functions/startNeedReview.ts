@@ -1,20 +1,12 @@
 import { FieldValue } from 'firebase-admin/firestore';
-import { z } from 'zod';
-import { docIdSchema, requestIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { assertTransition, needForAction, retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
 
-export const startNeedReviewInput = z.strictObject({
-  requestId: requestIdSchema,
-  needId: docIdSchema,
-});
-
 /** The village administrator takes a submitted need into the in-person review (入户审核). */
-export const startNeedReview = untypedCallable({
+export const startNeedReview = callable({
   name: 'startNeedReview',
-  input: startNeedReviewInput,
   roles: ['village_admin'],
   handler: async ({ requestId, needId }, caller) => {
     const { result } = await retryOnConflict(() =>

@@ -2,13 +2,11 @@ import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { needHouseholdProblems } from '../domain/need/household';
 import { needDocumentsOf } from '../domain/need/stored';
-import { submitNeedInput } from '../domain/need/submission';
 import { regionFieldsOf } from '../domain/regions';
-import type { HouseholdStatus } from '../domain/household';
-import { untypedCallable, deny } from '../lib/callable';
+import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
-import { collections, db } from '../services/db';
-import { evidencePhotosCollection } from '../services/needs';
+import { householdDocs, householdPrivateDocs } from '../data/households';
+import { evidencePhotoDocs, needDocs, needPrivateDocs, getAllOf } from '../data/needs';
 import { runOnce } from '../services/requests';
 
 /**
@@ -16,45 +14,44 @@ import { runOnce } from '../services/requests';
  * with the seven elements. The need waits for the in-person review; nobody can publish it here.
  * Idempotent on the client's request id.
  */
-export const submitNeed = untypedCallable({
+export const submitNeed = callable({
   name: 'submitNeed',
-  input: submitNeedInput,
   roles: ['village_admin', 'helper'],
   handler: async (input, caller) => {
-    const [household, householdPrivate] = await Promise.all([
-      db().collection(collections.households).doc(input.householdId).get(),
-      db().collection(collections.householdsPrivate).doc(input.householdId).get(),
+    const [householdSnapshot, householdPrivate] = await Promise.all([
+      householdDocs().doc(input.householdId).get(),
+      householdPrivateDocs().doc(input.householdId).get(),
     ]);
+    const household = householdSnapshot.data();
     const inScope =
-      household.exists &&
-      household.get('villageCode') === caller.region &&
-      (caller.role === 'village_admin' || household.get('helperUid') === caller.uid);
-    if (!inScope) deny('submitNeed', caller.uid);
+      household !== undefined &&
+      household.villageCode === caller.region &&
+      (caller.role === 'village_admin' || household.helperUid === caller.uid);
+    if (!household || !inScope) deny('submitNeed', caller.uid);
 
     const problems = needHouseholdProblems(input, {
-      villageCode: household.get('villageCode'),
-      headName: household.get('headName'),
-      idLast4: household.get('idLast4'),
-      status: household.get('status') as HouseholdStatus,
-      onRoster: household.get('onRoster') === true,
-      registered: household.get('registered') === true,
+      villageCode: household.villageCode,
+      headName: household.headName,
+      idLast4: household.idLast4,
+      status: household.status,
+      onRoster: household.onRoster,
+      registered: household.registered,
     });
     if (
-      householdPrivate.get('idNumber') !== input.idNumber &&
+      householdPrivate.data()?.idNumber !== input.idNumber &&
       !problems.some((p) => p.path === 'idNumber')
     ) {
       problems.push({ path: 'idNumber', code: 'household_id_mismatch' });
     }
-    const photos = await db().getAll(
-      ...input.evidencePhotoIds.map((id) => db().collection(evidencePhotosCollection).doc(id)),
-    );
-    photos.forEach((photo, index) => {
+    const photos = await getAllOf(input.evidencePhotoIds.map((id) => evidencePhotoDocs().doc(id)));
+    photos.forEach((snapshot, index) => {
+      const photo = snapshot.data();
       // A helper attaches only photos they uploaded: a photo is theirs to see through the need
       // it belongs to (getEvidencePhotoUrls), so attaching another's would be a way to see it.
-      const foreign = caller.role === 'helper' && photo.get('uploaderUid') !== caller.uid;
-      if (!photo.exists || photo.get('villageCode') !== caller.region || foreign) {
+      const foreign = caller.role === 'helper' && photo?.uploaderUid !== caller.uid;
+      if (!photo || photo.villageCode !== caller.region || foreign) {
         problems.push({ path: `evidencePhotoIds.${index}`, code: 'evidence_unknown' });
-      } else if (photo.get('status') === 'quarantined') {
+      } else if (photo.status === 'quarantined') {
         problems.push({ path: `evidencePhotoIds.${index}`, code: 'evidence_quarantined' });
       }
     });
@@ -63,7 +60,7 @@ export const submitNeed = untypedCallable({
     }
 
     const { result } = await runOnce('submitNeed', caller.uid, input.requestId, async (batch) => {
-      const ref = db().collection(collections.needs).doc();
+      const ref = needDocs().doc();
       const { need, needPrivate } = needDocumentsOf(input, regionFieldsOf(caller.region));
       batch.create(ref, {
         ...need,
@@ -72,12 +69,12 @@ export const submitNeed = untypedCallable({
         submittedAt: FieldValue.serverTimestamp(),
         updatedAt: FieldValue.serverTimestamp(),
       });
-      batch.create(db().collection(collections.needsPrivate).doc(ref.id), {
+      batch.create(needPrivateDocs().doc(ref.id), {
         ...needPrivate,
         villageCode: caller.region,
       });
       for (const photo of photos) batch.update(photo.ref, { needId: ref.id });
-      return { needId: ref.id, status: need.status };
+      return { needId: ref.id, status: 'submitted' as const };
     });
     logs.needMoved('submitNeed', result.needId, caller.region, null, 'submitted', caller.uid);
     return result;

@@ -1,51 +1,26 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
-import {
-  acceptedContentTypes,
-  evidencePhotosCollection,
-  incomingPath,
-  maxPhotosPerDraft,
-  maxUploadBytes,
-} from '../domain/photos/plan';
+import { incomingPath, maxPhotosPerDraft, maxUploadBytes } from '../domain/photos/plan';
 import type { Caller } from '../domain/roles';
-import { untypedCallable, deny } from '../lib/callable';
+import type { UploadedEvidencePhoto } from '../contract/needs';
+import {
+  evidencePhotoDocs,
+  evidencePhotoSeatDocs,
+  type EvidencePhotoDocument,
+} from '../data/needs';
+import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { db, isAlreadyExists } from '../services/db';
 import { objectStore } from '../services/objectStore';
 
-/** One `create()`-guarded seat per photo of a draft: the count cap holds under concurrent uploads. */
-export const evidencePhotoSeatsCollection = 'evidencePhotoSeats';
-
-const maxBase64Length = Math.ceil(maxUploadBytes / 3) * 4;
-
-export const uploadEvidencePhotoInput = z.strictObject({
-  photoId: z.uuid(),
-  draftId: z.uuid(),
-  contentType: z.enum(acceptedContentTypes),
-  dataBase64: z
-    .string()
-    .min(4)
-    .max(maxBase64Length)
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/)
-    .refine((value) => value.length % 4 === 0, { params: { code: 'base64_length' } }),
-});
-
-export interface UploadEvidencePhotoResult {
-  photoId: string;
-  status: string;
-  reason?: string;
-}
-
 const uidPattern = /^[A-Za-z0-9_-]{1,128}$/;
 
-function resultOf(photoId: string, record: FirebaseFirestore.DocumentSnapshot) {
-  const reason = record.get('reason') as string | undefined;
+function resultOf(photoId: string, record: EvidencePhotoDocument): UploadedEvidencePhoto {
   return {
     photoId,
-    status: record.get('status') as string,
-    ...(reason ? { reason } : {}),
-  } satisfies UploadEvidencePhotoResult;
+    status: record.status,
+    ...(record.reason ? { reason: record.reason } : {}),
+  };
 }
 
 /**
@@ -58,10 +33,9 @@ async function createRecord(
   photoId: string,
   draftId: string,
 ): Promise<'created' | 'full' | 'exists'> {
-  const records = db().collection(evidencePhotosCollection);
+  const records = evidencePhotoDocs();
   for (let attempt = 0; attempt < 5; attempt++) {
-    const used = await db()
-      .collection(evidencePhotoSeatsCollection)
+    const used = await evidencePhotoSeatDocs()
       .where('uploaderUid', '==', caller.uid)
       .where('draftId', '==', draftId)
       .count()
@@ -76,10 +50,11 @@ async function createRecord(
       status: 'uploaded',
       createdAt: FieldValue.serverTimestamp(),
     });
-    batch.create(
-      db().collection(evidencePhotoSeatsCollection).doc(`${caller.uid}_${draftId}_${seat}`),
-      { uploaderUid: caller.uid, draftId, photoId },
-    );
+    batch.create(evidencePhotoSeatDocs().doc(`${caller.uid}_${draftId}_${seat}`), {
+      uploaderUid: caller.uid,
+      draftId,
+      photoId,
+    });
     try {
       await batch.commit();
       return 'created';
@@ -97,9 +72,8 @@ async function createRecord(
  * makes a second object. The record is created before the object is written, so the Storage
  * trigger always finds it; a retry after a failed write writes the object again.
  */
-export const uploadEvidencePhoto = untypedCallable({
+export const uploadEvidencePhoto = callable({
   name: 'uploadEvidencePhoto',
-  input: uploadEvidencePhotoInput,
   roles: ['village_admin', 'helper'],
   memory: '512MiB',
   handler: async ({ photoId, draftId, contentType, dataBase64 }, caller) => {
@@ -110,27 +84,27 @@ export const uploadEvidencePhoto = untypedCallable({
         issues: [{ path: 'dataBase64', code: 'too_big' }],
       });
     }
-    const ref = db().collection(evidencePhotosCollection).doc(photoId);
-    let record = await ref.get();
-    if (!record.exists) {
+    const ref = evidencePhotoDocs().doc(photoId);
+    let record = (await ref.get()).data();
+    if (!record) {
       const outcome = await createRecord(caller, photoId, draftId);
       if (outcome === 'full') {
         throw new HttpsError('resource-exhausted', `每条需求最多上传 ${maxPhotosPerDraft} 张照片`);
       }
-      record = await ref.get();
+      record = (await ref.get()).data();
     }
-    if (record.get('uploaderUid') !== caller.uid) deny('uploadEvidencePhoto', caller.uid);
-    if (record.get('draftId') !== draftId) {
+    if (record?.uploaderUid !== caller.uid) deny('uploadEvidencePhoto', caller.uid);
+    if (record.draftId !== draftId) {
       throw new HttpsError('failed-precondition', '该照片已用于另一条需求');
     }
     const path = incomingPath(caller.region, caller.uid, photoId);
     // Still 'uploaded' and no object: the first attempt failed between record and write.
-    if (record.get('status') === 'uploaded' && !(await objectStore().exists(path))) {
+    if (record.status === 'uploaded' && !(await objectStore().exists(path))) {
       await objectStore().write(path, bytes, { contentType });
       logs.evidencePhotoUploaded(photoId, caller.region, caller.uid, bytes.length);
     } else {
       logs.callableReplayed('uploadEvidencePhoto', caller.uid);
     }
-    return resultOf(photoId, await ref.get());
+    return resultOf(photoId, (await ref.get()).data() ?? record);
   },
 });

@@ -1,17 +1,10 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
-import { z } from 'zod';
 import { isTakenUp } from '../domain/need/revalidation';
-import { docIdSchema, requestIdSchema } from '../domain/validation/common';
-import { untypedCallable } from '../lib/callable';
+import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { assertTransition, needForAction, retryOnConflict, unchanged } from '../services/needs';
 import { runOnce } from '../services/requests';
-
-export const withdrawNeedInput = z.strictObject({
-  requestId: requestIdSchema,
-  needId: docIdSchema,
-});
 
 /**
  * Withdraws a need: before publication its submitter or the administrator, after it the
@@ -19,16 +12,15 @@ export const withdrawNeedInput = z.strictObject({
  * certified: ops refunds them first). Gifts still pending when it is withdrawn are declined
  * `need_closed` by the settlement.
  */
-export const withdrawNeed = untypedCallable({
+export const withdrawNeed = callable({
   name: 'withdrawNeed',
-  input: withdrawNeedInput,
   roles: ['village_admin', 'helper'],
   handler: async ({ requestId, needId }, caller) => {
     const { result } = await retryOnConflict(() =>
       runOnce('withdrawNeed', caller.uid, requestId, async (batch) => {
-        const { ref, snapshot, status } = await needForAction('withdrawNeed', caller, needId);
+        const { ref, snapshot, need, status } = await needForAction('withdrawNeed', caller, needId);
         assertTransition(status, 'withdrawn', caller);
-        if (isTakenUp(snapshot.data() ?? {})) {
+        if (isTakenUp(need)) {
           throw new HttpsError(
             'failed-precondition',
             '该需求已有爱心人士的捐助，不能撤回；请联系运维人员先办理退款',

@@ -1,20 +1,25 @@
 import { HttpsError } from 'firebase-functions/v2/https';
+import type { PublicNeed } from '../contract/needs';
+import { householdDocs, regionDocs } from '../data/households';
+import { needDocs, needOf, publicNeedConverter, type PublicNeedDocument } from '../data/needs';
 import type { Caller } from '../domain/roles';
 import { maskName } from '../domain/need/names';
-import type { PublicNeedView } from '../domain/need/publicView';
-import { canTransition, isNeedStatus, needStatusLabels, type NeedStatus } from '../domain/need/status';
+import {
+  canTransition,
+  isNeedStatus,
+  needStatusLabels,
+  type NeedStatus,
+} from '../domain/need/status';
 import { deny } from '../lib/callable';
-import { collections, db } from './db';
-
-export { evidencePhotosCollection } from '../domain/photos/plan';
-export const publicNeedsCollection = 'publicNeeds';
-
-export type PublicNeed = PublicNeedView & { publishedAt: number };
 
 /** What a client receives of a `publicNeeds` document: the view and when it was published. */
-export function publicNeedOf(doc: FirebaseFirestore.DocumentSnapshot): PublicNeed {
-  const publishedAt = doc.get('publishedAt') as FirebaseFirestore.Timestamp | undefined;
-  return { ...(doc.get('view') as PublicNeedView), publishedAt: publishedAt?.toMillis() ?? 0 };
+export function publicNeedFrom(document: PublicNeedDocument): PublicNeed {
+  return { ...document.view, publishedAt: document.publishedAt.toMillis() };
+}
+
+/** {@link publicNeedFrom} for a snapshot read without the typed collection: read through its schema. */
+export function publicNeedOf(doc: FirebaseFirestore.QueryDocumentSnapshot): PublicNeed {
+  return publicNeedFrom(publicNeedConverter.fromFirestore(doc));
 }
 
 /**
@@ -26,20 +31,16 @@ export function publicNeedOf(doc: FirebaseFirestore.DocumentSnapshot): PublicNee
 export async function recipientOfNeed(
   need: FirebaseFirestore.DocumentSnapshot,
 ): Promise<{ maskedName: string; villageName: string } | undefined> {
+  const stored = needOf(need);
+  if (!stored) return undefined;
+  const { householdId, villageCode, headName: needHeadName } = stored;
   const [household, village] = await Promise.all([
-    db()
-      .collection(collections.households)
-      .doc(String(need.get('householdId')))
-      .get(),
-    db()
-      .collection(collections.regions)
-      .doc(String(need.get('villageCode')))
-      .get(),
+    householdDocs().doc(householdId).get(),
+    regionDocs().doc(villageCode).get(),
   ]);
-  const headName = household.get('headName') ?? need.get('headName');
-  const villageName = village.get('name');
-  if (typeof headName !== 'string' || !headName) return undefined;
-  if (typeof villageName !== 'string' || !villageName) return undefined;
+  const headName = household.data()?.headName ?? needHeadName;
+  const villageName = village.data()?.name;
+  if (!headName || !villageName) return undefined;
   return { maskedName: maskName(headName), villageName };
 }
 
@@ -49,18 +50,19 @@ export async function recipientOfNeed(
  * the same answer.
  */
 export async function needForAction(fn: string, caller: Caller, needId: string) {
-  const ref = db().collection(collections.needs).doc(needId);
+  const ref = needDocs().doc(needId);
   const snapshot = await ref.get();
+  const need = snapshot.data();
   const inScope =
-    snapshot.exists &&
-    snapshot.get('villageCode') === caller.region &&
+    need !== undefined &&
+    need.villageCode === caller.region &&
     (caller.role === 'village_admin' ||
-      (caller.role === 'helper' && snapshot.get('submittedBy') === caller.uid));
-  if (!inScope) deny(fn, caller.uid);
-  const status = snapshot.get('status');
+      (caller.role === 'helper' && need.submittedBy === caller.uid));
+  if (!need || !inScope) deny(fn, caller.uid);
+  const status = need.status;
   if (!isNeedStatus(status))
     throw new HttpsError('failed-precondition', '需求状态异常，请联系管理员');
-  return { ref, snapshot, status };
+  return { ref, snapshot, need, status };
 }
 
 /** Firestore's gRPC codes for a stale `lastUpdateTime` precondition (and an aborted commit). */

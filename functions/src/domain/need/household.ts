@@ -7,7 +7,8 @@ export interface NeedHousehold {
   villageCode: string;
   headName: string;
   idLast4: string;
-  status: HouseholdStatus;
+  /** Absent on a household written by hand with no more than its village, roster flags and head. */
+  status: HouseholdStatus | undefined;
   onRoster: boolean;
   registered: boolean;
 }

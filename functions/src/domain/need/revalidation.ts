@@ -92,9 +92,7 @@ export function isTakenUp(doc: { raisedFen?: unknown; itemProgress?: unknown }):
   const raised = typeof doc.raisedFen === 'number' && doc.raisedFen > 0;
   const pledged =
     Array.isArray(doc.itemProgress) &&
-    doc.itemProgress.some(
-      (line) => typeof line?.pledged === 'number' && (line.pledged as number) > 0,
-    );
+    doc.itemProgress.some((line) => typeof line?.pledged === 'number' && line.pledged > 0);
   return raised || pledged;
 }
 

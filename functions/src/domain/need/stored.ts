@@ -42,6 +42,9 @@ const storedNeedBase = {
   problems: z.array(z.string()).optional(),
 };
 
+/** The in-person review as reviewNeed stores it on the need. */
+export type NeedReviewRecord = NonNullable<z.output<typeof storedNeedBase.review>>;
+
 export const storedNeedSchema = z.discriminatedUnion('kind', [
   z.looseObject({
     ...storedNeedBase,

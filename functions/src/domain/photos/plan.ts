@@ -4,8 +4,12 @@
  * writes the same objects again instead of new ones.
  */
 
-/** Firestore collection of photo records, one per photo id. */
-export const evidencePhotosCollection = 'evidencePhotos';
+/**
+ * A photo record's status: `uploaded` until the Storage trigger has made its display image and
+ * thumbnail (`processed`) or refused it with a reason (`quarantined`).
+ */
+export const evidencePhotoStatuses = ['uploaded', 'processed', 'quarantined'] as const;
+export type EvidencePhotoStatus = (typeof evidencePhotoStatuses)[number];
 
 /** Decoded upload size cap; the client sends ≤ 400 KB, this is only a guard. */
 export const maxUploadBytes = 2 * 1024 * 1024;
