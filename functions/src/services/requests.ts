@@ -1,5 +1,7 @@
 import type { WriteBatch } from 'firebase-admin/firestore';
 import { FieldValue, Timestamp } from 'firebase-admin/firestore';
+import { z } from 'zod';
+import { timestampField, typedCollection } from '../data/converter';
 import { collections, db, isAlreadyExists } from './db';
 
 /**
@@ -16,6 +18,16 @@ export function expireAtFromNow(): Timestamp {
   return Timestamp.fromMillis(Date.now() + idempotencyRetentionDays * 24 * 60 * 60 * 1000);
 }
 
+/** A stored result; records written before the TTL have no `expireAt`. */
+const storedRequestSchema = z.looseObject({
+  fn: z.string(),
+  uid: z.string(),
+  result: z.record(z.string(), z.unknown()),
+  at: timestampField,
+  expireAt: timestampField.optional(),
+});
+const storedRequests = typedCollection(collections.requests, storedRequestSchema);
+
 /**
  * Idempotent callables. A client sends a request id with each submission and reuses it on retry
  * (a `deadline-exceeded` may arrive after the work was done). The stored result is created in
@@ -28,9 +40,11 @@ export async function runOnce<R extends Record<string, unknown>>(
   requestId: string,
   work: (batch: WriteBatch) => Promise<R>,
 ): Promise<{ result: R; replayed: boolean }> {
-  const ref = db().collection(collections.requests).doc(`${uid}_${fn}_${requestId}`);
-  const stored = await ref.get();
-  if (stored.exists) return { result: stored.get('result') as R, replayed: true };
+  const ref = storedRequests().doc(`${uid}_${fn}_${requestId}`);
+  // The stored result was returned by this same function for this same request id: it has the
+  // answer's type by construction (the schema checks the record around it).
+  const stored = (await ref.get()).data();
+  if (stored) return { result: stored.result as R, replayed: true };
   const batch = db().batch();
   const result = await work(batch);
   batch.create(ref, {
@@ -47,8 +61,8 @@ export async function runOnce<R extends Record<string, unknown>>(
     if (!isAlreadyExists(error)) throw error;
     // Either a concurrent duplicate stored its result first, or another create() in the effect
     // found its document: only the first is a replay.
-    const winner = await ref.get();
-    if (!winner.exists) throw error;
-    return { result: winner.get('result') as R, replayed: true };
+    const winner = (await ref.get()).data();
+    if (!winner) throw error;
+    return { result: winner.result as R, replayed: true };
   }
 }
