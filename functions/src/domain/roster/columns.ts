@@ -2,7 +2,7 @@
  * The roster's columns and how a header row names them: exports differ in wording, full-width
  * brackets and asterisks marking required columns, so headers are compared normalized.
  */
-import { textOf, type Cell } from './fields';
+import { textOf, type Cell } from './cell';
 import type { FileProblem } from './result';
 
 /** The roster's columns, by the names used in reports; each with the headers it goes by. */

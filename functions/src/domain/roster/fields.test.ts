@@ -1,4 +1,5 @@
-import { yuanToFen, type Cell } from './fields';
+import type { Cell } from './cell';
+import { yuanToFen } from './fields';
 
 describe('yuanToFen', () => {
   test.each([

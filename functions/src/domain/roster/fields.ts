@@ -5,16 +5,11 @@
 import { standardCauseOf, type HouseholdStatus, type PovertyCause } from '../household';
 import { canonicalIdNumber, idNumberProblem } from '../idNumber';
 import { chinaNow } from '../validation/idNumber';
+import { textOf, type Cell } from './cell';
 import type { RosterColumn } from './columns';
-
-/** A cell as read: text (CSV, text cells), a number (numeric XLSX cells), or nothing. */
-export type Cell = string | number | null;
 
 /** 建档立卡 began in 2014: no household left poverty on the roster before it. */
 export const firstOutYear = 2014;
-
-export const textOf = (cell: Cell | undefined): string =>
-  cell === null || cell === undefined ? '' : String(cell).trim();
 
 export type Parsed<T> = { value: T } | { code: string };
 

@@ -5,14 +5,13 @@
 import { cardColourOf } from '../household';
 import { budgets, checkFreeText, checkPersonName, textIssueCode } from '../validation/text';
 import { findHeader, type RosterColumn } from './columns';
+import { textOf, type Cell } from './cell';
 import {
   parseCauses,
   parseIdCell,
   parseIncome,
   parseMembers,
   parseStatus,
-  textOf,
-  type Cell,
   type Parsed,
 } from './fields';
 import {

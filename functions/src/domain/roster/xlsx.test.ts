@@ -1,5 +1,5 @@
 import type ExcelJS from 'exceljs';
-import type { Cell } from './fields';
+import type { Cell } from './cell';
 import {
   expectRefused,
   goodRow,

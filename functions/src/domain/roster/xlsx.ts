@@ -9,7 +9,7 @@
  * its first cell only, as Excel stores it.
  */
 import ExcelJS from 'exceljs';
-import type { Cell } from './fields';
+import type { Cell } from './cell';
 import { rosterFromGrid } from './grid';
 import {
   readingLimits,

@@ -5,6 +5,7 @@ import { untypedSubmitSafely as sendSafely } from '../../submit';
 import { showError } from '../../app';
 import { header, submitSafely, tabs } from './shared';
 import type { RosterImportAnswer } from '../../../../functions/src/contract/households';
+import { fileProblemText } from '../../../../functions/src/domain/roster/messages';
 
 /**
  * Where donors send goods and whom they meet: the village office, never a household's home.
@@ -117,7 +118,9 @@ export async function importTab(): Promise<void> {
         {},
         result.ok
           ? `已导入：新增 ${result.created} 户，更新 ${result.updated} 户${result.mode === 'full' ? `，移出名单 ${result.leftRoster} 户` : '（未移出任何户）'}`
-          : `未导入：${result.refused} 行有问题，请改正后重新导入（整个文件未写入）`,
+          : result.fileProblems.length
+            ? `未导入（整个文件未写入）：${result.fileProblems.map(fileProblemText).join('；')}`
+            : `未导入：${result.refused} 行有问题，请改正后重新导入（整个文件未写入）`,
       ),
       refused.length
         ? h(
