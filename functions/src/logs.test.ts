@@ -38,7 +38,7 @@ describe('callable_failed', () => {
       uid: 'uid-1',
       errorName: 'TypeError',
     });
-    const stack = entry.stack as string;
+    const stack = entry.stack_trace as string;
     const lines = stack.split('\n');
     expect(lines[0]).toBe('TypeError');
     expect(lines.length).toBeGreaterThan(1);
@@ -56,7 +56,7 @@ describe('callable_failed', () => {
     );
     const { entry } = loggedBy(() => logs.callableFailed('registerHousehold', undefined, error));
     expect(entry).toMatchObject({ errorName: 'Error', errorCode: 5 });
-    expect(entry.stack).toMatch(/^Error\n {4}at /);
+    expect(entry.stack_trace).toMatch(/^Error\n {4}at /);
     expect(JSON.stringify(entry)).not.toContain(idNumber);
     expect(JSON.stringify(entry)).not.toContain('NOT_FOUND');
   });
@@ -75,7 +75,7 @@ describe('certificate_failed', () => {
       logs.certificateFailed('donation-1', 'error', { ...errorFields(error), retrying: true }),
     );
     expect(entry).toMatchObject({ event: 'certificate_failed', errorName: 'TypeError' });
-    expect(entry.stack).toContain('lookUpHousehold');
+    expect(entry.stack_trace).toContain('lookUpHousehold');
     expect(JSON.stringify(entry)).not.toContain(idNumber);
   });
 });

@@ -11,13 +11,15 @@ const stackFrame = /^ {4}at \S/;
  * What may be logged of an unexpected error: its class, its gRPC or Node code and its stack frames.
  * Never its message: `error.stack` begins with `Name: message`, and a message (of Firestore, of a
  * library, of our own code) may quote a value of the request — a name, an ID number. The message
- * may span several lines, so only lines shaped like V8's frames are kept, and `stack` begins
- * with the class alone (`TypeError` followed by frames is still a stack Error Reporting reads).
+ * may span several lines, so only lines shaped like V8's frames are kept, and the stack begins
+ * with the class alone (`TypeError` and its frames, as V8 prints an error without a message). The
+ * field is `stack_trace`, the one Error Reporting looks at first, so these entries are grouped
+ * there by where they were thrown.
  */
 export function errorFields(error: unknown): {
   errorName?: string;
   errorCode?: unknown;
-  stack?: string;
+  stack_trace?: string;
 } {
   if (typeof error !== 'object' || error === null) return { errorName: typeof error };
   const { name, code, stack } = error as { name?: unknown; code?: unknown; stack?: unknown };
@@ -30,7 +32,7 @@ export function errorFields(error: unknown): {
   return {
     errorName,
     ...(errorCode !== undefined ? { errorCode } : {}),
-    ...(frames.length > 0 ? { stack: [errorName ?? 'Error', ...frames].join('\n') } : {}),
+    ...(frames.length > 0 ? { stack_trace: [errorName ?? 'Error', ...frames].join('\n') } : {}),
   };
 }
 
@@ -240,7 +242,7 @@ export const logs = {
       fields?: string;
       errorName?: string;
       errorCode?: unknown;
-      stack?: string;
+      stack_trace?: string;
       retrying: boolean;
     },
   ) {

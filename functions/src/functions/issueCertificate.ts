@@ -78,7 +78,7 @@ function failureOf(error: unknown): {
   fields?: string;
   errorName?: string;
   errorCode?: unknown;
-  stack?: string;
+  stack_trace?: string;
   retrying: boolean;
 } {
   // A donation of another shape (logged by its converter): no retry will change it.
