@@ -58,8 +58,9 @@ export const storedHouseholdSchema = z.looseObject({
   helperName: z.string().nullable().optional(),
   onRoster: z.boolean(),
   registered: z.boolean(),
-  registeredAt: timestampField.optional(),
-  registeredBy: z.string().optional(),
+  /** Null on a household set back to unregistered by hand (the console, a repair). */
+  registeredAt: timestampField.nullable().optional(),
+  registeredBy: z.string().nullable().optional(),
   importedBy: z.string().optional(),
   importedAt: timestampField.optional(),
 });
