@@ -129,12 +129,6 @@ export const publicNeedDocumentSchema = z.looseObject({
 });
 export type PublicNeedDocument = z.output<typeof publicNeedDocumentSchema>;
 
-/** Reads a `publicNeeds` snapshot obtained without the typed collection (a query of another area). */
-export const publicNeedConverter = new DocumentConverter(
-  collections.publicNeeds,
-  publicNeedDocumentSchema,
-);
-
 /**
  * `evidencePhotos/{photoId}`: created by uploadEvidencePhoto (`uploaded`), completed by
  * onEvidenceUploaded (`processed` with its outputs, or `quarantined` with a reason), tied to its
@@ -176,8 +170,7 @@ export function needOf(snapshot: FirebaseFirestore.DocumentSnapshot): NeedDocume
     : undefined;
 }
 export const needPrivateDocs = typedCollection(collections.needsPrivate, needPrivateDocumentSchema);
-export const publicNeedDocs = () =>
-  db().collection(collections.publicNeeds).withConverter<PublicNeedDocument>(publicNeedConverter);
+export const publicNeedDocs = typedCollection(collections.publicNeeds, publicNeedDocumentSchema);
 export const evidencePhotoDocs = typedCollection(
   collections.evidencePhotos,
   evidencePhotoDocumentSchema,

@@ -1,7 +1,7 @@
 import { HttpsError } from 'firebase-functions/v2/https';
 import type { PublicNeed } from '../contract/needs';
 import { householdDocs, regionDocs } from '../data/households';
-import { needDocs, needOf, publicNeedConverter, type PublicNeedDocument } from '../data/needs';
+import { needDocs, needOf, type PublicNeedDocument } from '../data/needs';
 import type { Caller } from '../domain/roles';
 import { maskName } from '../domain/need/names';
 import {
@@ -15,11 +15,6 @@ import { deny } from '../lib/callable';
 /** What a client receives of a `publicNeeds` document: the view and when it was published. */
 export function publicNeedFrom(document: PublicNeedDocument): PublicNeed {
   return { ...document.view, publishedAt: document.publishedAt.toMillis() };
-}
-
-/** {@link publicNeedFrom} for a snapshot read without the typed collection: read through its schema. */
-export function publicNeedOf(doc: FirebaseFirestore.QueryDocumentSnapshot): PublicNeed {
-  return publicNeedFrom(publicNeedConverter.fromFirestore(doc));
 }
 
 /**
