@@ -23,6 +23,9 @@ import {
   type RowReport,
 } from './result';
 
+/** How many other rows an `id_duplicate` names. */
+export const maxOtherRows = 10;
+
 // Totals and signature lines under the table ("合计", "填表人：…") are not households.
 const footerRow = /^(合计|总计|小计|填表|制表|审核|备注|说明|负责人)/;
 
@@ -137,16 +140,22 @@ export function rosterFromGrid(
 
   // Every row sharing a valid ID number with another is refused, whatever else is wrong with it.
   const rowsById = new Map<string, number[]>();
-  for (const [row, id] of idByRow) rowsById.set(id, [...(rowsById.get(id) ?? []), row]);
+  for (const [row, id] of idByRow) {
+    const rows = rowsById.get(id);
+    if (rows) rows.push(row);
+    else rowsById.set(id, [row]);
+  }
+  const entryOf = new Map(report.map((entry) => [entry.row, entry]));
   for (const rows of rowsById.values()) {
     if (rows.length < 2) continue;
     for (const row of rows) {
-      const entry = report.find((r) => r.row === row) as RowReport;
+      const entry = entryOf.get(row) as RowReport;
       entry.status = 'refused';
       entry.problems.push({
         column: 'idNumber',
         code: 'id_duplicate',
-        withRows: rows.filter((other) => other !== row),
+        // A few rows to look at: 5,000 copies of one row would otherwise answer 25 million.
+        withRows: rows.filter((other) => other !== row).slice(0, maxOtherRows),
       });
     }
   }

@@ -12,7 +12,7 @@ import type { RosterColumn } from './columns';
 export interface RosterProblem {
   column: RosterColumn;
   code: string;
-  /** For `id_duplicate`: the other rows with the same ID number. */
+  /** For `id_duplicate`: the other rows with the same ID number (the first ten). */
   withRows?: number[];
 }
 
