@@ -18,6 +18,7 @@ import {
   type Functions,
 } from 'firebase/functions';
 import type { CallableAnswer, CallableInput, CallableName } from '../../functions/src/contract';
+import type { issuesOf } from '../../functions/src/domain/validation/issues';
 
 export interface DemoAccount {
   label: string;
@@ -111,17 +112,12 @@ export async function call<N extends CallableName>(
   return result.data;
 }
 
-/** @deprecated being replaced by `call`, typed by the contract. */
-export async function untypedCall<T>(name: string, data: unknown): Promise<T> {
-  const result = await httpsCallable(functions, name, { timeout: 30_000 })(data);
-  return result.data as T;
-}
-
 export type CallError = {
   code?: string;
   message?: string;
   details?: {
-    issues?: Array<{ path: string; code: string }>;
+    /** The invalid fields, as the server's issuesOf reports them. */
+    issues?: ReturnType<typeof issuesOf>;
     /** Why a `failed-precondition` was refused, e.g. `profile_missing`. */
     reason?: string;
     /** What a money need still lacks when an amount went beyond it. */

@@ -3,21 +3,17 @@
  * checks of what a donor types before it is sent. Pure, so it is unit-tested in node.
  */
 import { fenFromYuanText, yuan } from './format';
+import type { DonationStatus } from '../../functions/src/domain/donation';
+import type { CourierId } from '../../functions/src/domain/goods';
+import type { GiftColumns } from '../../functions/src/domain/donation';
+import type { NeedProgress, PublicNeedItem } from '../../functions/src/contract/needs';
+import type {
+  CertificateVerdictStatus,
+  HandoverState,
+  PledgeDelivery,
+} from '../../functions/src/contract/money';
 
-export type DonationStatus =
-  'pending' | 'accepted' | 'declined' | 'held' | 'shipped' | 'delivered' | 'expired' | 'refunded';
-
-export const donationStatuses: readonly DonationStatus[] = [
-  'pending',
-  'accepted',
-  'declined',
-  'held',
-  'shipped',
-  'delivered',
-  'expired',
-  'refunded',
-];
-
+/** The donor's words for every status the server has (a status it adds fails to compile here). */
 const donationStatusLabels: Record<DonationStatus, string> = {
   pending: '处理中',
   accepted: '捐助成功',
@@ -28,6 +24,8 @@ const donationStatusLabels: Record<DonationStatus, string> = {
   expired: '认捐已过期',
   refunded: '已退回',
 };
+
+export const donationStatuses = Object.keys(donationStatusLabels) as DonationStatus[];
 
 /** A donation's status in Chinese; an unknown one as it is. */
 export function donationStatusLabel(status: string): string {
@@ -61,7 +59,8 @@ export function revocationLabel(reason: string): string {
   return revocationLabels[reason] ?? reason;
 }
 
-export type VerifyStatus = 'genuine' | 'revoked' | 'tampered' | 'not_found';
+/** The server's verdicts, and `not_found` for a serial it refuses as unknown. */
+export type VerifyStatus = CertificateVerdictStatus | 'not_found';
 
 const verifyLabels: Record<VerifyStatus, string> = {
   genuine: '真实有效',
@@ -80,51 +79,39 @@ export function waitedText(publishedAt: number, now: number): string {
   return days >= 1 ? `已等待 ${days} 天` : '今天发布';
 }
 
-export interface NeedItem {
-  name: string;
-  quantity: number;
-  unit: string;
-  pledged?: number;
-  delivered?: number;
-}
-
-export interface NeedProgress {
-  kind: 'money' | 'goods';
-  amountFen: number | null;
-  raisedFen?: number;
-  items: NeedItem[] | null;
-}
+/** What the pledge checks read of a need's goods line. */
+type PledgeableItem = Pick<PublicNeedItem, 'name' | 'quantity' | 'unit' | 'pledged'>;
 
 /** What a money need still lacks, in fen (never below zero). */
 export function remainingFen(need: NeedProgress): number {
-  return Math.max(0, (need.amountFen ?? 0) - (need.raisedFen ?? 0));
+  return Math.max(0, (need.amountFen ?? 0) - need.raisedFen);
 }
 
 /** How many of an item are still to be pledged. */
-export function remainingQuantity(item: NeedItem): number {
-  return Math.max(0, item.quantity - (item.pledged ?? 0));
+export function remainingQuantity(item: PledgeableItem): number {
+  return Math.max(0, item.quantity - item.pledged);
 }
 
 /** Share of the need covered, 0…1: money raised, or goods pledged over all items. */
 export function progressShare(need: NeedProgress): number {
   if (need.kind === 'money') {
     const target = need.amountFen ?? 0;
-    return target > 0 ? Math.min(1, (need.raisedFen ?? 0) / target) : 0;
+    return target > 0 ? Math.min(1, need.raisedFen / target) : 0;
   }
   const items = need.items ?? [];
   const total = items.reduce((sum, item) => sum + item.quantity, 0);
-  const pledged = items.reduce((sum, item) => sum + Math.min(item.quantity, item.pledged ?? 0), 0);
+  const pledged = items.reduce((sum, item) => sum + Math.min(item.quantity, item.pledged), 0);
   return total > 0 ? pledged / total : 0;
 }
 
 /** "已筹 1,000.00 元 / 目标 3,000.00 元" or one line per item: "大米：已认捐 2/10 袋，已送达 0 袋". */
 export function progressLines(need: NeedProgress): string[] {
   if (need.kind === 'money') {
-    return [`已筹 ${yuan(need.raisedFen ?? 0)} / 目标 ${yuan(need.amountFen ?? 0)}`];
+    return [`已筹 ${yuan(need.raisedFen)} / 目标 ${yuan(need.amountFen ?? 0)}`];
   }
   return (need.items ?? []).map(
     (item) =>
-      `${item.name}：已认捐 ${item.pledged ?? 0}/${item.quantity} ${item.unit}，已送达 ${item.delivered ?? 0} ${item.unit}`,
+      `${item.name}：已认捐 ${item.pledged}/${item.quantity} ${item.unit}，已送达 ${item.delivered} ${item.unit}`,
   );
 }
 
@@ -136,11 +123,7 @@ export function asksText(need: NeedProgress): string {
 }
 
 /** Goods or money of a donation or a certificate, in one line. */
-export function giftText(gift: {
-  kind: 'money' | 'goods';
-  amountFen?: number | null;
-  items?: Array<{ name: string; quantity: number; unit: string }> | null;
-}): string {
+export function giftText(gift: Partial<GiftColumns> & Pick<GiftColumns, 'kind'>): string {
   return gift.kind === 'money'
     ? `资金 ${yuan(gift.amountFen ?? 0)}`
     : (gift.items ?? []).map((item) => `${item.name} ${item.quantity} ${item.unit}`).join('、');
@@ -161,7 +144,7 @@ export function checkAmount(
 /** The quantities typed per item (empty = none): the items to pledge, or why not. */
 export function pledgeItems(
   typed: readonly string[],
-  items: readonly NeedItem[],
+  items: readonly PledgeableItem[],
 ): { items: Array<{ itemIndex: number; quantity: number }> } | { error: string } {
   const chosen: Array<{ itemIndex: number; quantity: number }> = [];
   for (const [index, item] of items.entries()) {
@@ -176,22 +159,24 @@ export function pledgeItems(
   return chosen.length > 0 ? { items: chosen } : { error: '请至少填写一种物品的数量' };
 }
 
-export type Delivery =
-  { method: 'express'; courier: string; trackingNumber?: string } | { method: 'in_person' };
-
 /** How the goods will travel: express needs a courier; the tracking number may come later. */
 export function deliveryOf(
   method: string,
   courier: string,
   trackingNumber: string,
-): { delivery: Delivery } | { error: string } {
+): { delivery: PledgeDelivery } | { error: string } {
   if (method === 'in_person') return { delivery: { method: 'in_person' } };
   if (method !== 'express') return { error: '请选择交付方式' };
   if (!courier) return { error: '请选择快递公司' };
   const tracking = trackingNumber.replace(/\s/g, '');
   if (tracking && !/^[A-Za-z0-9-]{6,40}$/.test(tracking)) return { error: '快递单号格式不对' };
   return {
-    delivery: { method: 'express', courier, ...(tracking ? { trackingNumber: tracking } : {}) },
+    // The select offers the server's couriers; the server checks the id against its list.
+    delivery: {
+      method: 'express',
+      courier: courier as CourierId,
+      ...(tracking ? { trackingNumber: tracking } : {}),
+    },
   };
 }
 
@@ -209,12 +194,6 @@ export function awaitingCertificate(
         (donation.kind === 'money' && donation.status === 'accepted') ||
         (donation.kind === 'goods' && donation.status === 'delivered')),
   );
-}
-
-/** Both sides of a goods hand-over, as the donation records them. */
-export interface HandoverState {
-  recipientConfirmed: boolean;
-  donorConfirmed: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
  * server answers (see pending.ts); on a network failure the entered data stays and a 重试 button
  * sends the same request again.
  */
-import { call, untypedCall, type CallError } from './firebase';
+import { call, type CallError } from './firebase';
 import type { CallableAnswer, CallableInput, CallableName } from '../../functions/src/contract';
 import { h } from './dom';
 import { isRetryable } from './format';
@@ -28,7 +28,7 @@ export type KeptInput<N extends CallableName> =
  * (`retry-button`) into `retryHost`; a final refusal settles the request and calls `onRefused`
  * with the server's error, so the page can restore itself or react to `details.reason`.
  */
-export function submitSafely<N extends KeptCallable>(
+export async function submitSafely<N extends KeptCallable>(
   key: string,
   name: N,
   data: KeptInput<N>,
@@ -37,46 +37,14 @@ export function submitSafely<N extends KeptCallable>(
   onRefused?: (error: CallError) => void,
   fieldLabels: Record<string, string> = {},
 ): Promise<void> {
-  // The kept request is the data given here, read back from storage after a reload.
-  const send = (kept: Record<string, unknown>) => call(name, kept as CallableInput<N>);
-  return sendKept(
-    key,
-    send,
-    data as Record<string, unknown>,
-    retryHost,
-    onDone,
-    onRefused,
-    fieldLabels,
-  );
-}
-
-/** @deprecated being replaced by `submitSafely`, typed by the contract. */
-export function untypedSubmitSafely<T>(
-  key: string,
-  name: string,
-  data: Record<string, unknown>,
-  retryHost: HTMLElement,
-  onDone: (result: T) => void | Promise<void>,
-  onRefused?: (error: CallError) => void,
-  fieldLabels: Record<string, string> = {},
-): Promise<void> {
-  const send = (kept: Record<string, unknown>) => untypedCall<T>(name, kept);
-  return sendKept(key, send, data, retryHost, onDone, onRefused, fieldLabels);
-}
-
-async function sendKept<R>(
-  key: string,
-  send: (data: Record<string, unknown>) => Promise<R>,
-  data: Record<string, unknown>,
-  retryHost: HTMLElement,
-  onDone: (result: R) => void | Promise<void>,
-  onRefused: ((error: CallError) => void) | undefined,
-  fieldLabels: Record<string, string>,
-): Promise<void> {
   const request = pending.prepare(key, data);
-  let result: R;
+  let result: CallableAnswer<N>;
   try {
-    result = await send({ ...request.data, requestId: request.requestId });
+    // The kept request is the data given here, read back from storage after a reload.
+    result = await call(name, {
+      ...request.data,
+      requestId: request.requestId,
+    } as CallableInput<N>);
   } catch (error) {
     const failure = error as CallError;
     if (isRetryable(failure.code)) {
@@ -88,7 +56,7 @@ async function sendKept<R>(
       retry.addEventListener('click', () => {
         // One send at a time; the button is replaced by whatever the answer brings.
         retry.disabled = true;
-        void sendKept(key, send, data, retryHost, onDone, onRefused, fieldLabels);
+        void submitSafely(key, name, data, retryHost, onDone, onRefused, fieldLabels);
       });
       retryHost.replaceChildren(retry);
       showError(error, fieldLabels);

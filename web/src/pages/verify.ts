@@ -3,27 +3,12 @@
  * Anyone, signed in or not, learns whether the certificate is genuine, revoked (why, and when)
  * or its record tampered with; shown before the sign-in state is even known.
  */
-import { untypedCall, type CallError } from '../firebase';
+import { call, type CallError } from '../firebase';
 import { errorCard, h, mount } from '../dom';
 import { chinaDate, errorText } from '../format';
 import { giftText, revocationLabel, verifyLabel, type VerifyStatus } from '../giving';
 import { normalizeSerial } from '../../../functions/src/domain/certificate/serial';
-
-interface Verdict {
-  status: 'genuine' | 'revoked' | 'tampered';
-  record?: {
-    serial: string;
-    donorName: string;
-    donorUnit?: string;
-    householdMasked: string;
-    villageName: string;
-    gift:
-      | { kind: 'money'; amountFen: number }
-      | { kind: 'goods'; items: Array<{ name: string; quantity: number; unit: string }> };
-    issuedAt: string;
-  };
-  revocation?: { reason: string; revokedAt: string };
-}
+import type { CertificateVerdict, ShownCertificate } from '../../../functions/src/contract/money';
 
 function lookUpForm(serial: string): HTMLElement {
   const hint = h('p', { class: 'warn', 'data-testid': 'verify-typed-invalid', hidden: true });
@@ -71,7 +56,7 @@ function statusCard(status: VerifyStatus, serial: string, detail: Node | null): 
   );
 }
 
-function recordList(record: NonNullable<Verdict['record']>): HTMLElement {
+function recordList(record: ShownCertificate): HTMLElement {
   const row = (label: string, value: Node | string) => [h('dt', {}, label), h('dd', {}, value)];
   return h(
     'dl',
@@ -91,9 +76,9 @@ export async function verifyPage(typed: string): Promise<void> {
   document.querySelector('.brand')?.setAttribute('href', '/');
   if (!serial) return mount(lookUpForm(''));
   mount(h('p', { class: 'muted' }, '查验中…'));
-  let verdict: Verdict;
+  let verdict: CertificateVerdict;
   try {
-    verdict = await untypedCall<Verdict>('verifyCertificate', { serial });
+    verdict = await call('verifyCertificate', { serial });
   } catch (error) {
     const code = (error as CallError).code;
     if (code === 'functions/not-found' || code === 'functions/invalid-argument') {
@@ -104,13 +89,12 @@ export async function verifyPage(typed: string): Promise<void> {
     }
     return mount(errorCard(errorText(error as CallError), () => void verifyPage(typed)));
   }
-  const record = verdict.record;
-  const shown = record?.serial ?? serial;
-  if (verdict.status === 'tampered' || !record) {
+  if (verdict.status === 'tampered') {
+    // A tampered record shows nothing of itself, not even its serial.
     return mount(
       statusCard(
         'tampered',
-        shown,
+        serial,
         h(
           'p',
           { class: 'warn' },
@@ -120,15 +104,15 @@ export async function verifyPage(typed: string): Promise<void> {
       lookUpForm(''),
     );
   }
-  const revoked = verdict.status === 'revoked';
+  const { record } = verdict;
   mount(
     statusCard(
-      revoked ? 'revoked' : 'genuine',
-      shown,
+      verdict.status,
+      record.serial,
       h(
         'div',
         {},
-        revoked && verdict.revocation
+        verdict.status === 'revoked'
           ? h(
               'p',
               { class: 'warn' },

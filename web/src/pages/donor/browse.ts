@@ -3,21 +3,16 @@
  * township or village), category and a search (masked name, surname or village name). The
  * server orders them: the longest-waiting, and villages furthest below the match target, first.
  */
-import { call, untypedCall } from '../../firebase';
+import { call } from '../../firebase';
 import type { RegionItem } from '../../../../functions/src/contract/households';
+import type { PublicNeed } from '../../../../functions/src/contract/needs';
+import type { NeedCategory } from '../../../../functions/src/domain/need/categories';
 import { h, mount } from '../../dom';
 import { phoneDisplay } from '../../format';
 import { needCategories } from '../../categories';
 import { asksText, regionLevelNames, waitedText } from '../../giving';
 import { showError, type Session } from '../../app';
-import {
-  donorNav,
-  keepPickedRegions,
-  pickedRegions,
-  progressView,
-  statusBadge,
-  type PublicNeed,
-} from './common';
+import { donorNav, keepPickedRegions, pickedRegions, progressView, statusBadge } from './common';
 
 const regionCache = new Map<string, Promise<RegionItem[]>>();
 
@@ -38,7 +33,7 @@ function regionsOf(parentCode: string): Promise<RegionItem[]> {
 const pageSize = 20;
 
 /** Filters kept while the donor moves between pages (search and category for this tab only). */
-const filters = { category: '', search: '' };
+const filters: { category: NeedCategory | ''; search: string } = { category: '', search: '' };
 
 export async function browsePage(session: Session): Promise<void> {
   let path = pickedRegions();
@@ -142,16 +137,13 @@ export async function browsePage(session: Session): Promise<void> {
     more.disabled = true;
     const regionCode = path.at(-1)?.code;
     try {
-      const page = await untypedCall<{ needs: PublicNeed[]; next: string | null }>(
-        'listPublicNeeds',
-        {
-          pageSize,
-          ...(regionCode ? { regionCode } : {}),
-          ...(filters.category ? { category: filters.category } : {}),
-          ...(filters.search ? { search: filters.search } : {}),
-          ...(!reset && next ? { after: next } : {}),
-        },
-      );
+      const page = await call('listPublicNeeds', {
+        pageSize,
+        ...(regionCode ? { regionCode } : {}),
+        ...(filters.category ? { category: filters.category } : {}),
+        ...(filters.search ? { search: filters.search } : {}),
+        ...(!reset && next ? { after: next } : {}),
+      });
       if (token !== listing) return;
       // A need can move between two pages while the donor reads: it is shown once.
       const shown = new Set(
@@ -181,7 +173,8 @@ export async function browsePage(session: Session): Promise<void> {
     ),
   );
   category.addEventListener('change', () => {
-    filters.category = category.value;
+    // The select offers only the categories (and '' for all).
+    filters.category = category.value as NeedCategory | '';
     void load(true);
   });
   const search = h('input', {

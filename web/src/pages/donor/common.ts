@@ -1,53 +1,9 @@
-/** What the donor pages share: the shapes the callables answer with, the nav, progress bars. */
+/** What the donor pages share: the nav, progress bars, the picked regions. */
 import { h } from '../../dom';
 import { browserStorage } from '../../pending';
 import type { RegionItem } from '../../../../functions/src/contract/households';
+import type { NeedProgress } from '../../../../functions/src/contract/needs';
 import { needStatusLabel, progressLines, progressShare, remainingFen } from '../../giving';
-
-export interface PublicNeed {
-  id: string;
-  maskedName: string;
-  villageName: string;
-  category: string;
-  categoryLabel: string;
-  guaranteeLabel: string;
-  reason: string;
-  kind: 'money' | 'goods';
-  amountFen: number | null;
-  raisedFen: number;
-  items: Array<{
-    name: string;
-    quantity: number;
-    unit: string;
-    pledged: number;
-    delivered: number;
-  }> | null;
-  evidencePhotoIds: string[];
-  status: 'published' | 'matched' | 'fulfilled';
-  publishedAt: number;
-  photos?: Array<{ thumbUrl: string; displayUrl: string }>;
-}
-
-export interface MyDonation {
-  id: string;
-  needId: string;
-  kind: 'money' | 'goods';
-  amountFen: number | null;
-  items: Array<{ name: string; quantity: number; unit: string }> | null;
-  status: string;
-  madeAt: number;
-  /** Until when a goods pledge holds its quantities without a tracking number or hand-over. */
-  expiresAt: number | null;
-  delivery: 'express' | 'in_person' | null;
-  maskedName: string;
-  villageName: string;
-  certificateSerial: string | null;
-}
-
-export interface Courier {
-  id: string;
-  label: string;
-}
 
 /** 找需求 / 我的捐助 / 我的资料. */
 export function donorNav(active: 'browse' | 'mine' | 'profile'): HTMLElement {
@@ -67,7 +23,7 @@ export function donorNav(active: 'browse' | 'mine' | 'profile'): HTMLElement {
 }
 
 /** The progress of a need: a bar and a line of text per money target or item. */
-export function progressView(need: PublicNeed): HTMLElement {
+export function progressView(need: NeedProgress): HTMLElement {
   const share = progressShare(need);
   return h(
     'div',

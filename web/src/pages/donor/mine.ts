@@ -4,7 +4,7 @@
  * issued by a trigger a moment after a gift is accepted, so the page looks again a few times.
  */
 import { chinaDate, chinaDateTime } from '../../format';
-import { untypedCall } from '../../firebase';
+import { call } from '../../firebase';
 import { errorCard, h, mount, toast } from '../../dom';
 import {
   awaitingCertificate,
@@ -12,30 +12,22 @@ import {
   donorMayConfirmHandover,
   giftText,
   handoverText,
-  type HandoverState,
 } from '../../giving';
 import { pollUntil } from '../../poll';
-import { pending, untypedSubmitSafely as submitSafely } from '../../submit';
+import { pending, submitSafely } from '../../submit';
 import { showError, type Session } from '../../app';
-import { donorNav, type MyDonation } from './common';
+import { donorNav } from './common';
+import type { MyDonation } from '../../../../functions/src/contract/money';
+import type { CourierId } from '../../../../functions/src/domain/goods';
 import { courierList, courierSelect } from './need';
 
 const certificatePoll = { attempts: 10, delayMs: 1500 };
-
-/** A donation as listMyDonations answers it, with both sides of a goods hand-over. */
-type Donation = MyDonation & { handover?: HandoverState | null };
-
-interface GoodsContact {
-  method: 'express' | 'in_person';
-  villageName: string | null;
-  receiving: { address: string; contactName: string; phone: string } | null;
-}
 
 /**
  * Where to send the goods, or whom to meet: the village office's address and contact, shown
  * only for the donor's own live pledge and asked for when the donor wants it (each look is logged).
  */
-function contactBlock(donation: Donation): HTMLElement {
+function contactBlock(donation: MyDonation): HTMLElement {
   const host = h('div', { class: 'stack', 'data-testid': 'goods-contact' });
   const open = h(
     'button',
@@ -45,7 +37,7 @@ function contactBlock(donation: Donation): HTMLElement {
   open.addEventListener('click', async () => {
     open.disabled = true;
     try {
-      const contact = await untypedCall<GoodsContact>('getGoodsContact', {
+      const contact = await call('getGoodsContact', {
         donationId: donation.id,
       });
       const receiving = contact.receiving;
@@ -77,13 +69,13 @@ function contactBlock(donation: Donation): HTMLElement {
 }
 
 /** The donor's own confirmation of a face-to-face hand-over: a tap, never a cadre's tick. */
-function confirmHandoverButton(donation: Donation, reload: () => void): HTMLElement {
+function confirmHandoverButton(donation: MyDonation, reload: () => void): HTMLElement {
   const retryHost = h('div');
   const button = h('button', { type: 'button', 'data-testid': 'confirm-handover' }, '我已当面交付');
   button.addEventListener('click', async () => {
     if (!window.confirm('确认您已把物品当面交给村里或受助户了吗？')) return;
     button.disabled = true;
-    await submitSafely<{ status: string }>(
+    await submitSafely(
       `confirmHandover.${donation.id}`,
       'confirmHandover',
       { donationId: donation.id },
@@ -113,10 +105,7 @@ function certificateBlock(serial: string): HTMLElement {
     open.disabled = true;
     try {
       // Short-lived links: asked for when the donor wants them, not with the list.
-      const { pdfUrl, pngUrl } = await untypedCall<{ pdfUrl: string; pngUrl: string }>(
-        'getCertificateFiles',
-        { serial },
-      );
+      const { pdfUrl, pngUrl } = await call('getCertificateFiles', { serial });
       open.remove();
       files.replaceChildren(
         h(
@@ -189,10 +178,15 @@ function shipmentForm(donation: MyDonation, reload: () => void): HTMLElement {
         if (!courier.value) return void toast('请选择快递公司');
         if (!/^[A-Za-z0-9-]{6,40}$/.test(trackingNumber)) return void toast('请填写正确的快递单号');
         submit.disabled = true;
-        await submitSafely<{ donationId: string; status: string }>(
+        await submitSafely(
           key,
           'recordShipment',
-          { donationId: donation.id, courier: courier.value, trackingNumber },
+          {
+            donationId: donation.id,
+            // The select offers the server's couriers; the server checks the id.
+            courier: courier.value as CourierId,
+            trackingNumber,
+          },
           retryHost,
           () => {
             toast('已登记寄出，感谢您的爱心！');
@@ -212,7 +206,7 @@ function shipmentForm(donation: MyDonation, reload: () => void): HTMLElement {
   );
 }
 
-function donationRow(donation: Donation, reload: () => void): HTMLElement {
+function donationRow(donation: MyDonation, reload: () => void): HTMLElement {
   const waiting =
     donation.kind === 'goods' && (donation.status === 'held' || donation.status === 'pending');
   const live =
@@ -273,7 +267,7 @@ export async function minePage(session: Session): Promise<void> {
   const rows = new Map<string, { key: string; row: HTMLElement }>();
 
   /** Rows whose status or certificate changed are drawn again; the others keep what is open. */
-  const render = (donations: Donation[]) => {
+  const render = (donations: MyDonation[]) => {
     for (const donation of donations) {
       const key = `${donation.status}|${donation.certificateSerial ?? ''}|${donation.handover?.recipientConfirmed}|${donation.handover?.donorConfirmed}`;
       const shown = rows.get(donation.id);
@@ -290,7 +284,7 @@ export async function minePage(session: Session): Promise<void> {
     const { value, settled } = await pollUntil(
       async () => {
         if (!list.isConnected) throw new Error('page left');
-        return (await untypedCall<{ donations: Donation[] }>('listMyDonations', {})).donations;
+        return (await call('listMyDonations', {})).donations;
       },
       (donations) => {
         render(donations);
@@ -306,7 +300,7 @@ export async function minePage(session: Session): Promise<void> {
   };
 
   try {
-    const { donations } = await untypedCall<{ donations: Donation[] }>('listMyDonations', {});
+    const { donations } = await call('listMyDonations', {});
     render(donations);
     mount(
       nav,

@@ -3,7 +3,7 @@
  * an amount for a money need, or quantities and a delivery for goods. Both are retry-safe: the
  * request id is kept until the server answers.
  */
-import { untypedCall, type CallError } from '../../firebase';
+import { call, type CallError } from '../../firebase';
 import { base64Of, downscalePhoto, errorCard, h, mount, toast } from '../../dom';
 import { chinaDateTime, yuan } from '../../format';
 import {
@@ -16,26 +16,18 @@ import {
   remainingQuantity,
 } from '../../giving';
 import { pollUntil } from '../../poll';
-import { drafts, pending, untypedSubmitSafely as submitSafely } from '../../submit';
+import { drafts, pending, submitSafely } from '../../submit';
 import { showError, type Session } from '../../app';
-import {
-  donorNav,
-  progressView,
-  setReturnTo,
-  statusBadge,
-  type Courier,
-  type MyDonation,
-  type PublicNeed,
-} from './common';
+import { donorNav, progressView, setReturnTo, statusBadge } from './common';
+import type { Courier } from '../../../../functions/src/contract/money';
+import type { PublicNeed } from '../../../../functions/src/contract/needs';
 
 const fieldLabels = { amountFen: '金额', items: '物品', delivery: '交付方式', needId: '需求' };
 
 let couriers: Promise<Courier[]> | undefined;
 /** The couriers for the selects, asked for once per page life. */
 export function courierList(): Promise<Courier[]> {
-  couriers ??= untypedCall<{ couriers: Courier[] }>('listCouriers', {}).then(
-    (answer) => answer.couriers,
-  );
+  couriers ??= call('listCouriers', {}).then((answer) => answer.couriers);
   couriers.catch(() => (couriers = undefined));
   return couriers;
 }
@@ -92,7 +84,7 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
   const settle = async (donationId: string) => {
     try {
       const { value } = await pollUntil(
-        () => untypedCall<{ donations: MyDonation[] }>('listMyDonations', {}),
+        () => call('listMyDonations', {}),
         ({ donations }) =>
           donations.some((row) => row.id === donationId && row.status !== 'pending'),
         { attempts: 10, delayMs: 800 },
@@ -122,7 +114,7 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     if ('error' in checked) return void toast(checked.error);
     submit.disabled = true;
     showResult(result, 'sending', '提交中…');
-    await submitSafely<{ donationId: string; status: string }>(
+    await submitSafely(
       key,
       'donate',
       { needId: need.id, amountFen: checked.amountFen },
@@ -231,7 +223,7 @@ function goodsForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     if (!file) return;
     try {
       const small = await downscalePhoto(file);
-      await untypedCall('attachGoodsPhoto', {
+      await call('attachGoodsPhoto', {
         requestId: crypto.randomUUID(),
         donationId,
         contentType: 'image/jpeg',
@@ -259,20 +251,19 @@ function goodsForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     if ('error' in delivery) return void toast(delivery.error);
     submit.disabled = true;
     showResult(result, 'sending', '提交中…');
-    await submitSafely<{ donationId: string; status: string; expiresAt: number }>(
+    await submitSafely(
       key,
       'pledgeGoods',
       { needId: need.id, items: chosen.items, delivery: delivery.delivery },
       retryHost,
       async (answer) => {
+        // A new pledge is always pending (settlement holds or declines it a moment later).
         showResult(
           result,
           answer.status,
-          answer.status !== 'held' && answer.status !== 'pending'
-            ? `${donationStatusLabel(answer.status)}，感谢您的爱心！`
-            : delivery.delivery.method === 'in_person'
-              ? `已认捐，物品为您保留至 ${chinaDateTime(answer.expiresAt)}，请与村里约定当面交接。`
-              : `已认捐，物品为您保留至 ${chinaDateTime(answer.expiresAt)}，请在此前寄出，并在“我的捐助”填写快递单号。`,
+          delivery.delivery.method === 'in_person'
+            ? `已认捐，物品为您保留至 ${chinaDateTime(answer.expiresAt)}，请与村里约定当面交接。`
+            : `已认捐，物品为您保留至 ${chinaDateTime(answer.expiresAt)}，请在此前寄出，并在“我的捐助”填写快递单号。`,
           answer.donationId,
         );
         await sendPhoto(answer.donationId);
@@ -343,10 +334,7 @@ function helpSection(
 async function withLiveQuantities(need: PublicNeed): Promise<void> {
   if (need.kind !== 'goods' || !need.items) return;
   try {
-    const live = await untypedCall<{ items: Array<{ pledged: number; delivered: number }> }>(
-      'getGoodsAvailability',
-      { needId: need.id },
-    );
+    const live = await call('getGoodsAvailability', { needId: need.id });
     need.items.forEach((item, index) => {
       const now = live.items[index];
       if (now) Object.assign(item, now);
@@ -361,21 +349,19 @@ export async function publicNeedPage(needId: string, session?: Session): Promise
   const nav = donor ? donorNav('browse') : null;
   mount(nav, h('p', { class: 'muted' }, '加载中…'));
   try {
-    const need = await untypedCall<PublicNeed>('getPublicNeed', { needId });
+    const need = await call('getPublicNeed', { needId });
     if (donor) await withLiveQuantities(need);
     const progress = h('div', {}, progressView(need));
     // After a gift: the figures again (the form stays as it is, with its result).
     const refresh = async () => {
-      const latest = await untypedCall<PublicNeed>('getPublicNeed', { needId }).catch(
-        () => undefined,
-      );
+      const latest = await call('getPublicNeed', { needId }).catch(() => undefined);
       if (latest) progress.replaceChildren(progressView(latest));
       return latest;
     };
     const photos = h(
       'div',
       { class: 'thumbs' },
-      (need.photos ?? []).map((photo) =>
+      need.photos.map((photo) =>
         h(
           'a',
           { href: photo.displayUrl, target: '_blank', rel: 'noopener' },

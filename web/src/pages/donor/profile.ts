@@ -3,33 +3,20 @@
  * 爱心关注 (regions followed, the one picked on 找需求 followed from here), and the needs newly
  * published in those regions.
  */
-import { untypedCall } from '../../firebase';
+import { call } from '../../firebase';
 import { errorCard, h, mount, toast } from '../../dom';
 import { asksText } from '../../giving';
 import { showError, type Session } from '../../app';
-import { donorNav, pickedRegions, takeReturnTo, type PublicNeed } from './common';
-
-interface Profile {
-  kind: 'person' | 'enterprise';
-  name: string;
-  unit: string | null;
-  phoneMasked: string;
-}
-
-interface Follow {
-  code: string;
-  name: string;
-}
-
-interface DonorProfile {
-  profile: Profile | null;
-  follows: Follow[];
-  news: Array<PublicNeed & { isNew?: boolean }>;
-}
+import { donorNav, pickedRegions, takeReturnTo } from './common';
+import type {
+  DonorProfile,
+  FollowedNews,
+  FollowedRegion,
+} from '../../../../functions/src/contract/money';
 
 const fieldLabels = { kind: '类型', name: '姓名或名称', unit: '单位' };
 
-function profileForm(profile: Profile | null): HTMLElement {
+function profileForm(profile: DonorProfile | null): HTMLElement {
   const kind = h(
     'select',
     { 'data-testid': 'profile-kind', 'aria-label': '类型' },
@@ -68,7 +55,8 @@ function profileForm(profile: Profile | null): HTMLElement {
       onsubmit: async (event: Event) => {
         event.preventDefault();
         const data = {
-          kind: kind.value,
+          // The select offers these two.
+          kind: kind.value === 'enterprise' ? ('enterprise' as const) : ('person' as const),
           name: name.value.trim(),
           unit: unit.value.trim(),
         };
@@ -77,7 +65,7 @@ function profileForm(profile: Profile | null): HTMLElement {
         save.disabled = true;
         try {
           // Saving the same profile twice is harmless: no request id needed.
-          await untypedCall<{ profile: Profile }>('saveDonorProfile', {
+          await call('saveDonorProfile', {
             kind: data.kind,
             name: data.name,
             ...(data.unit ? { unit: data.unit } : {}),
@@ -102,11 +90,11 @@ function profileForm(profile: Profile | null): HTMLElement {
   );
 }
 
-function followSection(initial: Follow[]): HTMLElement {
+function followSection(initial: FollowedRegion[]): HTMLElement {
   const picked = pickedRegions();
   const region = picked.at(-1);
   const host = h('section', { class: 'card stack' });
-  const render = (follows: Follow[]) => {
+  const render = (follows: FollowedRegion[]) => {
     const followed = region && follows.some((follow) => follow.code === region.code);
     const follow = region
       ? h(
@@ -158,7 +146,7 @@ function followSection(initial: Follow[]): HTMLElement {
     host.querySelectorAll('button').forEach((button) => (button.disabled = true));
     try {
       // Following twice is one follow, unfollowing twice none: a retry is harmless.
-      const { follows } = await untypedCall<{ follows: Follow[] }>('setFollow', {
+      const { follows } = await call('setFollow', {
         regionCode,
         follow,
       });
@@ -173,7 +161,7 @@ function followSection(initial: Follow[]): HTMLElement {
   return host;
 }
 
-function newsSection(news: DonorProfile['news']): HTMLElement {
+function newsSection(news: FollowedNews[]): HTMLElement {
   return h(
     'section',
     { class: 'card' },
@@ -204,7 +192,7 @@ export async function profilePage(session: Session): Promise<void> {
   const nav = donorNav('profile');
   mount(nav, h('p', { class: 'muted' }, '加载中…'));
   try {
-    const { profile, follows, news } = await untypedCall<DonorProfile>('getDonorProfile', {});
+    const { profile, follows, news } = await call('getDonorProfile', {});
     mount(nav, profileForm(profile), followSection(follows), newsSection(news));
   } catch (error) {
     mount(

@@ -1,12 +1,20 @@
 /** 采集需求: capturing a need (its seven elements) with evidence photos, kept as a draft. */
-import { call, untypedCall } from '../../firebase';
+import { call } from '../../firebase';
 import { base64Of, downscalePhoto, h, mount, toast } from '../../dom';
 import { fenFromYuanText } from '../../format';
 import { needCategories } from '../../categories';
-import { drafts } from '../../submit';
+import { drafts, type KeptInput } from '../../submit';
 import { showError } from '../../app';
-import { header, untypedSubmit, tabs } from './shared';
+import { header, submitSafely, tabs } from './shared';
+import {
+  guaranteeRules,
+  type NeedCategory,
+} from '../../../../functions/src/domain/need/categories';
 
+/**
+ * The capture form as typed, kept on the phone until it is sent (text fields as entered: not what
+ * the server receives, which is submitNeed's input in the contract).
+ */
 interface CaptureDraft {
   draftId: string;
   householdId: string;
@@ -26,7 +34,7 @@ interface CaptureDraft {
 
 export async function captureTab(): Promise<void> {
   const overview = await call('getVillageOverview', { pageSize: 100 });
-  const draft: Partial<CaptureDraft> = {
+  const draft: Partial<CaptureDraft> & Pick<CaptureDraft, 'draftId'> = {
     draftId: crypto.randomUUID(),
     kind: 'money',
     category: 'medical',
@@ -156,12 +164,10 @@ export async function captureTab(): Promise<void> {
     const ids = draft.photoIds ?? [];
     if (ids.length === 0) return thumbs.replaceChildren();
     try {
-      const { photos } = await untypedCall<{
-        photos: Array<{ photoId: string; status: string; thumbUrl?: string; reason?: string }>;
-      }>('getEvidencePhotoUrls', { photoIds: ids });
+      const { photos } = await call('getEvidencePhotoUrls', { photoIds: ids });
       thumbs.replaceChildren(
         ...photos.map((photo) =>
-          photo.thumbUrl
+          photo.status === 'processed'
             ? h('img', { src: photo.thumbUrl, alt: '佐证照片', 'data-testid': 'photo-thumb' })
             : h(
                 'span',
@@ -190,7 +196,7 @@ export async function captureTab(): Promise<void> {
       const photoId = crypto.randomUUID();
       const dataBase64 = await base64Of(small);
       // The photo id is the request id: a retry of the same upload never makes a second photo.
-      await untypedCall('uploadEvidencePhoto', {
+      await call('uploadEvidencePhoto', {
         photoId,
         draftId: draft.draftId,
         contentType: 'image/jpeg',
@@ -209,25 +215,27 @@ export async function captureTab(): Promise<void> {
     event.preventDefault();
     const selected = eligible.find((row) => row.id === household.value);
     if (!selected) return toast('请选择贫困户');
+    // The select offers only the categories.
+    const chosen = category.value as NeedCategory;
     const base = {
       householdId: selected.id,
-      category: category.value,
+      category: chosen,
       headName: selected.headName,
       idNumber: idNumber.value.trim(),
       address: address.value.trim(),
       reason: reason.value.trim(),
       evidencePhotoIds: draft.photoIds ?? [],
       adminName: adminName.value.trim(),
-      ...(['necessities', 'industry', 'employment', 'skills'].includes(category.value)
-        ? { guarantee: 'food' }
-        : {}),
+      // A category that implies no guarantee serves food here (the domain's rule, seed 000).
+      ...(guaranteeRules[chosen].implied ? {} : { guarantee: 'food' as const }),
     };
-    const data =
+    const data: KeptInput<'submitNeed'> =
       kind.value === 'money'
         ? {
             ...base,
             kind: 'money',
-            amountFen: fenFromYuanText(amount.value) ?? amount.value,
+            // An amount that does not read as yuan goes as typed: the server names the field.
+            amountFen: (fenFromYuanText(amount.value) ?? amount.value) as number,
             bankAccount: bank.value.trim(),
           }
         : {
@@ -241,7 +249,7 @@ export async function captureTab(): Promise<void> {
               },
             ],
           };
-    await untypedSubmit<{ needId: string }>('submitNeed', 'submitNeed', data, retryHost, () => {
+    await submitSafely('submitNeed', 'submitNeed', data, retryHost, () => {
       drafts.clear('capture');
       toast('需求已提交，等待入户审核');
       location.hash = '#/needs';

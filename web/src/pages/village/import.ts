@@ -1,7 +1,7 @@
 /** 导入名单: roster import, the village's receiving address for goods, and the ledger export. */
-import { call, untypedCall } from '../../firebase';
+import { call } from '../../firebase';
 import { base64Of, download, h, mount, toast } from '../../dom';
-import { untypedSubmitSafely as sendSafely } from '../../submit';
+import { submitSafely as sendSafely } from '../../submit';
 import { showError } from '../../app';
 import { header, submitSafely, tabs } from './shared';
 import type { RosterImportAnswer } from '../../../../functions/src/contract/households';
@@ -12,10 +12,7 @@ import { fileProblemText } from '../../../../functions/src/domain/roster/message
  * Shown to a donor only once they have pledged goods to this village.
  */
 async function receivingCard(): Promise<HTMLElement> {
-  const kept = await untypedCall<{ address: string; contactName: string; phone: string }>(
-    'getVillageReceiving',
-    {},
-  );
+  const kept = await call('getVillageReceiving', {});
   const field = (placeholder: string, value: string, testId: string) =>
     h('input', {
       type: 'text',
@@ -37,7 +34,7 @@ async function receivingCard(): Promise<HTMLElement> {
         event.preventDefault();
         if (!address.value.trim() || !contactName.value.trim() || !phone.value.trim())
           return void toast('请填写收件地址、联系人和电话');
-        await sendSafely<{ saved: boolean }>(
+        await sendSafely(
           'setVillageReceiving',
           'setVillageReceiving',
           { address: address.value, contactName: contactName.value, phone: phone.value },
@@ -140,10 +137,7 @@ export async function importTab(): Promise<void> {
   const receiving = await receivingCard();
   const exportLedger = async (format: 'csv' | 'xlsx') => {
     try {
-      const file = await untypedCall<{ filename: string; contentType: string; dataBase64: string }>(
-        'exportLedger',
-        { format },
-      );
+      const file = await call('exportLedger', { format });
       download(file.filename, file.contentType, file.dataBase64);
     } catch (error) {
       showError(error);

@@ -1,5 +1,8 @@
 /** 需求审核: the village's needs, their review, the donations they received and hand-overs. */
-import { call, untypedCall } from '../../firebase';
+import { call } from '../../firebase';
+import type { NeedDonation, NeedRow } from '../../../../functions/src/contract/needs';
+import type { DonationStatus } from '../../../../functions/src/domain/donation';
+import type { KeptCallable, KeptInput } from '../../submit';
 import { h, mount, toast } from '../../dom';
 import { yuan } from '../../format';
 import {
@@ -7,25 +10,7 @@ import {
   rejectionReasons,
 } from '../../../../functions/src/domain/need/rejection';
 import { showError, type Session } from '../../app';
-import { dateUpToToday, header, untypedSubmit, tabs } from './shared';
-
-interface NeedRow {
-  id: string;
-  householdId: string;
-  headName: string;
-  idLast4: string;
-  categoryLabel: string;
-  kind: 'money' | 'goods';
-  amountFen: number | null;
-  items: Array<{ name: string; quantity: number; unit: string }> | null;
-  bankLast4: string | null;
-  bankLuhnOk: boolean | null;
-  reason: string;
-  status: string;
-  statusLabel: string;
-  evidencePhotoIds: string[];
-  problems: string[];
-}
+import { dateUpToToday, header, submitSafely, tabs } from './shared';
 
 /** The server's reasons and their labels, as the ledger prints them; 其他 asks for a note. */
 const rejectReasons = rejectionReasons.map(
@@ -38,10 +23,16 @@ const rejectReasons = rejectionReasons.map(
     ] as const,
 );
 
+/** The staff actions that move a need; each answers where it left the need. */
+type NeedMove = Extract<
+  KeptCallable,
+  'startNeedReview' | 'reviewNeed' | 'withdrawNeed' | 'confirmReceipt'
+>;
+
 export async function needsTab(session: Session): Promise<void> {
   const [overview, { needs }] = await Promise.all([
     call('getVillageOverview', { pageSize: 1 }),
-    untypedCall<{ needs: NeedRow[] }>('listNeeds', { pageSize: 100 }),
+    call('listNeeds', { pageSize: 100 }),
   ]);
   const list = h('ul', { class: 'rows needs' });
   for (const need of needs) list.append(needRow(session, need));
@@ -82,23 +73,20 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
     ),
     actions,
   );
-  const move = async (name: string, data: Record<string, unknown>) => {
-    await untypedSubmit<{ status: string }>(
-      `${name}.${need.id}`,
-      name,
-      { needId: need.id, ...data },
-      actions,
-      () => {
-        toast('已更新');
-        void needsTab(session);
-      },
-    );
+  const move = async <N extends NeedMove>(name: N, data: KeptInput<N>) => {
+    await submitSafely(`${name}.${need.id}`, name, data, actions, () => {
+      toast('已更新');
+      void needsTab(session);
+    });
   };
   if (session.role === 'village_admin' && need.status === 'submitted') {
     actions.append(
       h(
         'button',
-        { 'data-testid': 'start-review', onclick: () => void move('startNeedReview', {}) },
+        {
+          'data-testid': 'start-review',
+          onclick: () => void move('startNeedReview', { needId: need.id }),
+        },
         '开始入户审核',
       ),
     );
@@ -115,17 +103,21 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
     );
     const note = h('input', { type: 'text', placeholder: '备注（选填）' });
     const review = (opinion: 'publish' | 'reject') => {
-      const reasonCodes = reasons
-        .map((label) => label.querySelector('input') as HTMLInputElement)
-        .filter((box) => box.checked)
-        .map((box) => box.value);
-      void move('reviewNeed', {
+      const reasonCodes = rejectReasons
+        .filter((_, index) => reasons[index]?.querySelector('input')?.checked)
+        .map(([code]) => code);
+      const common = {
+        needId: need.id,
         reviewDate: date.value,
         reviewerName: reviewer.value.trim(),
-        opinion,
-        ...(opinion === 'reject' ? { reasonCodes } : {}),
-        ...(note.value.trim() ? { note: note.value.trim() } : {}),
-      });
+      };
+      const noted = note.value.trim() ? { note: note.value.trim() } : {};
+      void move(
+        'reviewNeed',
+        opinion === 'publish'
+          ? { ...common, opinion, ...noted }
+          : { ...common, opinion, reasonCodes, ...noted },
+      );
     };
     actions.append(
       h(
@@ -164,7 +156,7 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
         {
           class: 'link',
           'data-testid': 'withdraw-button',
-          onclick: () => void move('withdrawNeed', {}),
+          onclick: () => void move('withdrawNeed', { needId: need.id }),
         },
         '撤回',
       ),
@@ -186,7 +178,8 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
           'button',
           {
             'data-testid': 'confirm-receipt',
-            onclick: () => void move('confirmReceipt', { receivedOn: receivedOn.value }),
+            onclick: () =>
+              void move('confirmReceipt', { needId: need.id, receivedOn: receivedOn.value }),
           },
           '受助户已确认收到',
         ),
@@ -196,24 +189,8 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
   return row;
 }
 
-interface NeedDonation {
-  id: string;
-  kind: 'money' | 'goods';
-  status: string;
-  donorName: string;
-  donorUnit: string;
-  amountFen: number | null;
-  items: Array<{ name: string; quantity: number; unit: string }> | null;
-  delivery: {
-    method: 'express' | 'in_person';
-    courier: string | null;
-    trackingNumber: string | null;
-  } | null;
-  photoUrl: string | null;
-  handover?: { recipientConfirmed: boolean; donorConfirmed: boolean };
-}
-
-const donationLabels: Record<string, string> = {
+/** The staff's words for every status the server has (a status it adds fails to compile here). */
+const donationLabels: Record<DonationStatus, string> = {
   pending: '处理中',
   accepted: '已到账',
   declined: '未采纳（已筹满）',
@@ -230,9 +207,7 @@ function donationsOf(need: NeedRow): HTMLElement {
   const load = async () => {
     list.replaceChildren(h('li', { class: 'muted' }, '加载中…'));
     try {
-      const { donations } = await untypedCall<{ donations: NeedDonation[] }>('listNeedDonations', {
-        needId: need.id,
-      });
+      const { donations } = await call('listNeedDonations', { needId: need.id });
       list.replaceChildren(
         ...(donations.length ? donations : []).map((donation) => donationRow(donation, load)),
       );
@@ -314,7 +289,7 @@ function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLE
             event.preventDefault();
             if (!recipient.checked) return void toast('请先确认受助户已收到物品');
             submit.disabled = true;
-            await untypedSubmit<{ status: string; awaiting: string | null }>(
+            await submitSafely(
               `recordHandover.${donation.id}`,
               'recordHandover',
               {
@@ -359,10 +334,7 @@ function donorContactBlock(donation: NeedDonation): HTMLElement {
   open.addEventListener('click', async () => {
     open.disabled = true;
     try {
-      const contact = await untypedCall<{ donor: { name: string; phone: string } | null }>(
-        'getGoodsContact',
-        { donationId: donation.id },
-      );
+      const contact = await call('getGoodsContact', { donationId: donation.id });
       open.remove();
       host.append(
         contact.donor?.phone

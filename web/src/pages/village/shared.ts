@@ -6,12 +6,7 @@ import { h } from '../../dom';
 import { chinaDate, percent } from '../../format';
 import type { CallableAnswer } from '../../../../functions/src/contract';
 import type { VillageOverview } from '../../../../functions/src/contract/households';
-import {
-  submitSafely as sendSafely,
-  untypedSubmitSafely,
-  type KeptCallable,
-  type KeptInput,
-} from '../../submit';
+import { submitSafely as sendSafely, type KeptCallable, type KeptInput } from '../../submit';
 
 const fieldLabels: Record<string, string> = {
   householdId: '贫困户',
@@ -42,18 +37,6 @@ export function submitSafely<N extends KeptCallable>(
   onRefused?: () => void,
 ): Promise<void> {
   return sendSafely(key, name, data, retryHost, onDone, onRefused, fieldLabels);
-}
-
-/** @deprecated until every callable of this page is in the contract. */
-export function untypedSubmit<T>(
-  key: string,
-  name: string,
-  data: Record<string, unknown>,
-  retryHost: HTMLElement,
-  onDone: (result: T) => void | Promise<void>,
-  onRefused?: () => void,
-): Promise<void> {
-  return untypedSubmitSafely<T>(key, name, data, retryHost, onDone, onRefused, fieldLabels);
 }
 
 export function tabs(active: string): HTMLElement {
