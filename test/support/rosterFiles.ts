@@ -3,6 +3,7 @@
  * import tests: valid ID numbers, the national system's header and a good row, and the CSV and
  * XLSX bytes they make. Pure (no server), so unit tests beside the readers import it too.
  */
+import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { checkCharOf } from '../../functions/src/domain/idNumber';
 import type { RosterResult } from '../../functions/src/domain/roster/result';
@@ -95,29 +96,36 @@ function crc32(bytes: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** A zip of stored (uncompressed) entries, as small as the format allows. */
-export function zipOf(entries: Array<{ path: string; text: string }>): Uint8Array {
+/** A zip of its entries, stored or deflated, as small as the format allows. */
+export function zipOf(
+  entries: Array<{ path: string; text: string | Uint8Array; deflate?: boolean }>,
+): Uint8Array {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.path, 'utf8');
-    const data = Buffer.from(entry.text, 'utf8');
-    const crc = crc32(data);
+    const plain =
+      typeof entry.text === 'string' ? Buffer.from(entry.text, 'utf8') : Buffer.from(entry.text);
+    const crc = crc32(plain);
+    const data = entry.deflate ? deflateRawSync(plain) : plain;
+    const method = entry.deflate ? 8 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(plain.length, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(plain.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, data);
@@ -147,7 +155,7 @@ export const xmlText = (text: string) =>
  * written by hand: what no spreadsheet program would write (a merge over the whole sheet, a
  * cell at XFD1048576) is exactly what a hostile file holds.
  */
-export function xlsxOfSheets(bodies: string[]): Uint8Array {
+export function xlsxOfSheets(bodies: string[], deflate = false): Uint8Array {
   const sheets = bodies.map((_, i) => i + 1);
   return zipOf([
     {
@@ -169,6 +177,7 @@ export function xlsxOfSheets(bodies: string[]): Uint8Array {
     ...bodies.map((body, i) => ({
       path: `xl/worksheets/sheet${i + 1}.xml`,
       text: `${xmlHeader}<worksheet xmlns="${mainNs}" xmlns:r="${relNs}">${body}</worksheet>`,
+      deflate,
     })),
   ]);
 }

@@ -6,7 +6,7 @@ import { rosterColumns } from './columns';
 import type { FileProblem, FileProblemCode } from './result';
 
 const texts: Record<FileProblemCode, (problem: FileProblem) => string> = {
-  file_too_large: () => '文件超过 5 MB：请只保留花名册工作表后重新导出',
+  file_too_large: () => '文件太大（超过 5 MB，或解压后超过 64 MB）：请只保留花名册工作表后重新导出',
   file_unreadable: () => '文件无法读取：请确认是未加密、未损坏的 Excel（.xlsx）或 CSV 文件',
   header_not_found: () => '前 10 行中没有找到表头：表头至少要有“户主姓名”和“身份证号码”两列',
   column_missing: (p) => `缺少“${p.column ? rosterColumns[p.column].label : ''}”列`,

@@ -190,6 +190,7 @@ describe('the readers answer every file', () => {
                   'x',
                 ),
                 text: fc.string(),
+                deflate: fc.boolean(),
               }),
               { maxLength: 4 },
             )

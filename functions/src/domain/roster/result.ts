@@ -84,11 +84,15 @@ export interface RosterOptions {
   maxBytes?: number;
   /** At most this many columns (default 256, as many as Excel 97–2003 had). */
   maxColumns?: number;
+  /** An XLSX file unpacks to at most this many bytes (default 64 MiB). */
+  maxUnpackedBytes?: number;
 }
 
 export const defaultMaxRows = 5000;
 const defaultMaxBytes = 5 * 1024 * 1024;
 const defaultMaxColumns = 256;
+// A 5,000-household sheet is a few MB of XML; exceljs holds it as a string, twice that in memory.
+const defaultMaxUnpackedBytes = 64 * 1024 * 1024;
 
 /**
  * How far a reader reads. A table may reach row 2 × `maxRows` (room for a title, blank lines and
@@ -97,11 +101,13 @@ const defaultMaxColumns = 256;
  */
 export function readingLimits(options: RosterOptions): {
   maxBytes: number;
+  maxUnpackedBytes: number;
   lastRow: number;
   lastColumn: number;
 } {
   return {
     maxBytes: options.maxBytes ?? defaultMaxBytes,
+    maxUnpackedBytes: options.maxUnpackedBytes ?? defaultMaxUnpackedBytes,
     lastRow: 2 * (options.maxRows ?? defaultMaxRows),
     lastColumn: options.maxColumns ?? defaultMaxColumns,
   };

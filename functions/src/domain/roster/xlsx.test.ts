@@ -181,6 +181,26 @@ describe('parseRosterXlsx reads within the caps', () => {
     expect(result.ignoredColumns).toEqual(['备注']);
   });
 
+  it('refuses a workbook that unpacks past its budget before exceljs opens it', async () => {
+    // Spaces between elements: 4 MB of them deflate to a few KB.
+    const padded = roster(' '.repeat(4 * 1024 * 1024));
+    const deflated = xlsxOfSheets(
+      [
+        `<sheetData>${rowXml(1, header)}${rowXml(2, goodRow)}</sheetData>${' '.repeat(4 * 1024 * 1024)}`,
+      ],
+      true,
+    );
+    expect(deflated.byteLength).toBeLessThan(20_000);
+    const budget = { ...options, maxUnpackedBytes: 1024 * 1024 };
+    for (const bytes of [padded, deflated]) {
+      const result = await parseRosterXlsx(bytes, budget);
+      expectRefused(result);
+      expect(result.fileProblems).toEqual([{ code: 'file_too_large' }]);
+    }
+    const within = await parseRosterXlsx(deflated, options);
+    expect(within.ok && within.rows.map((r) => r.idNumber)).toEqual([idA]);
+  });
+
   test.each([
     ['merged', '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'],
     [

@@ -1,9 +1,10 @@
 /**
  * The XLSX reader: the first worksheet whose first rows carry the roster's header.
  *
- * Bounded by what the file holds, never by the coordinates it names: exceljs stops parsing a sheet
- * past the row and column caps (counted elements), and a sheet whose last row or cell lies past
- * them (one cell at A1048576 is 6 KB) is refused before anything walks its rows. Merged ranges,
+ * Bounded by what the file holds, never by the coordinates it names: the zip is unpacked within a
+ * budget first (unpacked.ts), exceljs stops parsing a sheet past the row and column caps (counted
+ * elements), and a sheet whose last row or cell lies past them (one cell at A1048576 is 6 KB) is
+ * refused before anything walks its rows. Merged ranges,
  * data validations and conditional formats are not read: exceljs expands each range cell by cell,
  * so "A1:XFD1048576" in a few bytes would cost billions of cells; a merged cell's value is thus in
  * its first cell only, as Excel stores it.
@@ -18,6 +19,7 @@ import {
   type RosterOptions,
   type RosterResult,
 } from './result';
+import { unpackedSize } from './unpacked';
 
 type ExcelValue = ExcelJS.CellValue;
 
@@ -72,6 +74,9 @@ export async function parseRosterXlsx(
 ): Promise<RosterResult> {
   const limits = readingLimits(options);
   if (data.byteLength > limits.maxBytes) return refusedFile('unknown', { code: 'file_too_large' });
+  const unpacked = unpackedSize(data, limits.maxUnpackedBytes);
+  if (unpacked === 'too_large') return refusedFile('xlsx', { code: 'file_too_large' });
+  if (unpacked === 'unreadable') return refusedFile('xlsx', { code: 'file_unreadable' });
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs declares its input as an ArrayBuffer-like Buffer; a copy of exactly the file's bytes.
