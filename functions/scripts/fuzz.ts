@@ -663,7 +663,8 @@ async function run(target: Target): Promise<void> {
   // The functions module lists the callables and their schemas; it initialises firebase-admin,
   // which the document snapshots then use.
   const index = (await import('../src/index')) as Record<string, unknown>;
-  const { callableInputs, rawRequestProblem } = await import('../src/lib/callable');
+  const { rawRequestProblem } = await import('../src/lib/callable');
+  const { callableInputSchemas } = await import('../src/contract');
   const { z } = await import('zod');
   const only = options.only?.split(',');
   const names = Object.entries(index)
@@ -687,7 +688,8 @@ async function run(target: Target): Promise<void> {
       ),
     );
     const admitted = everyone.filter((_caller, i) => ![401, 403].includes(probes[i]?.status ?? 0));
-    const schema = callableInputs.get(name);
+    const schema: z.ZodType | undefined =
+      callableInputSchemas[name as keyof typeof callableInputSchemas];
     let jsonSchema: JsonSchema | undefined;
     try {
       jsonSchema = schema

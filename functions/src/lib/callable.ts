@@ -22,18 +22,6 @@ import {
 } from '../contract';
 import { staffDocs } from '../data/households';
 
-/** @deprecated being replaced by `callable`, which takes its schema and answer from the contract. */
-export interface UntypedCallableSpec<S extends z.ZodType, R> {
-  name: string;
-  input: S;
-  /** Roles that may call at all; finer scope checks are the handler's. */
-  roles: readonly Role[];
-  handler: (input: z.output<S>, caller: Caller, request: CallableRequest) => Promise<R>;
-  memory?: '256MiB' | '512MiB' | '1GiB';
-  /** Secrets the handler reads (Cloud Functions binds only those declared). */
-  secrets?: SecretParam[];
-}
-
 export function deny(fn: string, uid: string | undefined, why = '无权进行此操作'): never {
   logs.callableRejected(fn, 'permission-denied', uid);
   throw new HttpsError('permission-denied', why);
@@ -201,60 +189,6 @@ function withRawRequestGuard<F extends HttpsFunction>(name: string, sdkHandler: 
   return guarded as unknown as F;
 }
 
-/** Each callable's input schema by its name, for tools that exercise them all (`npm run fuzz`). */
-export const callableInputs = new Map<string, z.ZodType>();
-
-/** @deprecated being replaced by `callable` (schema and answer from the contract). */
-export function untypedCallable<S extends z.ZodType, R>(spec: UntypedCallableSpec<S, R>) {
-  callableInputs.set(spec.name, spec.input);
-  return withRawRequestGuard(
-    spec.name,
-    onCall(
-      {
-        memory: spec.memory ?? '256MiB',
-        cors: true,
-        secrets: spec.secrets ?? [],
-      },
-      async (request): Promise<R> => {
-        const caller = await callerOf(spec.name, request);
-        if (!spec.roles.includes(caller.role)) deny(spec.name, caller.uid);
-        const input = parsedInput(spec, request.data, caller.uid);
-        return guarded(spec.name, caller.uid, () => spec.handler(input, caller, request));
-      },
-    ),
-  );
-}
-
-/** @deprecated being replaced by `publicCallable` (schema and answer from the contract). */
-export interface UntypedPublicCallableSpec<S extends z.ZodType, R> {
-  name: string;
-  input: S;
-  /** Sees no caller: what it answers must be fit for anyone on the internet. */
-  handler: (input: z.output<S>) => Promise<R>;
-  secrets?: SecretParam[];
-}
-
-/**
- * A callable anyone may call without signing in (a certificate's verification page opened from
- * its QR code, the list of regions): the same validation and error discipline, no caller.
- */
-/** @deprecated being replaced by `publicCallable` (schema and answer from the contract). */
-export function untypedPublicCallable<S extends z.ZodType, R>(
-  spec: UntypedPublicCallableSpec<S, R>,
-) {
-  callableInputs.set(spec.name, spec.input);
-  return withRawRequestGuard(
-    spec.name,
-    onCall(
-      { memory: '256MiB', cors: true, secrets: spec.secrets ?? [] },
-      async (request): Promise<R> => {
-        const input = parsedInput(spec, request.data, request.auth?.uid);
-        return guarded(spec.name, request.auth?.uid, () => spec.handler(input));
-      },
-    ),
-  );
-}
-
 export interface CallableSpec<N extends CallableName> {
   /** The callable's name in the contract, which gives its input schema and answer type. */
   name: N;
@@ -273,7 +207,6 @@ export interface CallableSpec<N extends CallableName> {
 /** A callable for signed-in callers, validated by its contract schema. */
 export function callable<N extends CallableName>(spec: CallableSpec<N>) {
   const input = callableInputSchemas[spec.name] as unknown as z.ZodType<CallableParsedInput<N>>;
-  callableInputs.set(spec.name, input);
   return withRawRequestGuard(
     spec.name,
     onCall(
@@ -301,7 +234,6 @@ export interface PublicCallableSpec<N extends CallableName> {
  */
 export function publicCallable<N extends CallableName>(spec: PublicCallableSpec<N>) {
   const input = callableInputSchemas[spec.name] as unknown as z.ZodType<CallableParsedInput<N>>;
-  callableInputs.set(spec.name, input);
   return withRawRequestGuard(
     spec.name,
     onCall(
