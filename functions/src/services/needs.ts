@@ -61,11 +61,11 @@ export async function needForAction(fn: string, caller: Caller, needId: string) 
 }
 
 /** Firestore's gRPC codes for a stale `lastUpdateTime` precondition (and an aborted commit). */
-const conflictCodes = new Set([9, 10]);
+const conflictCodes: ReadonlySet<unknown> = new Set([9, 10]);
 
 /** A commit refused because a document changed since it was read. */
 export function isConflict(error: unknown): boolean {
-  return conflictCodes.has((error as { code?: unknown } | null)?.code as number);
+  return conflictCodes.has((error as { code?: unknown } | null)?.code);
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -51,9 +51,10 @@ export function verifyCertificate(
   key: string | Uint8Array,
 ): boolean {
   const parsed = certificateRecordSchema.safeParse(record);
-  if (!parsed.success || !signatureSchema.safeParse(signature).success) return false;
+  const signed = signatureSchema.safeParse(signature);
+  if (!parsed.success || !signed.success) return false;
   const expected = Buffer.from(mac(parsed.data, key), 'ascii');
-  const given = Buffer.from(signature as string, 'ascii');
+  const given = Buffer.from(signed.data, 'ascii');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
@@ -94,10 +95,11 @@ export function verifyRevocation(
   key: string | Uint8Array,
 ): boolean {
   const parsed = revocationSchema.safeParse(revocation);
-  if (!parsed.success || !signatureSchema.safeParse(signature).success) return false;
+  const signed = signatureSchema.safeParse(signature);
+  if (!parsed.success || !signed.success) return false;
   if (!serialSchema.safeParse(serial).success) return false;
   const expected = Buffer.from(revocationMac(serial, parsed.data, key), 'ascii');
-  const given = Buffer.from(signature as string, 'ascii');
+  const given = Buffer.from(signed.data, 'ascii');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
