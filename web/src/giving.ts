@@ -3,9 +3,11 @@
  * checks of what a donor types before it is sent. Pure, so it is unit-tested in node.
  */
 import { fenFromYuanText, yuan } from './format';
-import type { DonationStatus } from '../../functions/src/domain/donation';
 import type { CourierId } from '../../functions/src/domain/goods';
-import type { GiftColumns } from '../../functions/src/domain/donation';
+import type { NeedStatus } from '../../functions/src/domain/need/status';
+import type { RegionLevel } from '../../functions/src/domain/regions';
+import type { RevocationReason } from '../../functions/src/domain/certificate/signing';
+import type { DonationStatus, GiftColumns } from '../../functions/src/domain/donation';
 import type { NeedProgress, PublicNeedItem } from '../../functions/src/contract/needs';
 import type {
   CertificateVerdictStatus,
@@ -32,17 +34,18 @@ export function donationStatusLabel(status: string): string {
   return donationStatusLabels[status as DonationStatus] ?? status;
 }
 
-const needStatusLabels: Record<string, string> = {
+/** The donor's words for the statuses a public need can have. */
+const needStatusLabels: Partial<Record<NeedStatus, string>> = {
   published: '等待帮助',
   matched: '已对接',
   fulfilled: '已完成',
 };
 
 export function needStatusLabel(status: string): string {
-  return needStatusLabels[status] ?? status;
+  return needStatusLabels[status as NeedStatus] ?? status;
 }
 
-export const regionLevelNames: Record<string, string> = {
+export const regionLevelNames: Record<RegionLevel, string> = {
   province: '省',
   city: '市',
   county: '县',
@@ -50,13 +53,13 @@ export const regionLevelNames: Record<string, string> = {
   village: '村',
 };
 
-const revocationLabels: Record<string, string> = {
+const revocationLabels: Record<RevocationReason, string> = {
   donation_refunded: '捐助已退回',
   need_found_false: '经核查该需求信息不实',
 };
 
 export function revocationLabel(reason: string): string {
-  return revocationLabels[reason] ?? reason;
+  return revocationLabels[reason as RevocationReason] ?? reason;
 }
 
 /** The server's verdicts, and `not_found` for a serial it refuses as unknown. */
