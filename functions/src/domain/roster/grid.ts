@@ -14,6 +14,7 @@ import {
   parseStatus,
   type Parsed,
 } from './fields';
+import { fillMergedDown, type MergedRange } from './merges';
 import {
   defaultMaxRows,
   type RosterHousehold,
@@ -33,13 +34,17 @@ const footerRow = /^(合计|总计|小计|填表|制表|审核|备注|说明|负
  * The roster from a grid of cells (rows of a sheet): finds the header row among the first ten
  * (exports often carry a title above it), reads every data row, refuses duplicate ID numbers
  * (every row that shares one: which is right is for people to decide), and returns either every
- * row canonical or none. Pure; the CSV and XLSX readers feed it.
+ * row canonical or none. Pure; the CSV and XLSX readers feed it. A workbook's merged ranges
+ * (`merges`) are filled down the data rows they span (merges.ts); a row whose ID number is merged
+ * down from the row above is a member row of that household, not a household of its own.
  */
 export function rosterFromGrid(
-  grid: Cell[][],
+  sheetGrid: Cell[][],
   options: RosterOptions,
   encoding = 'grid',
+  merges: MergedRange[] = [],
 ): RosterResult {
+  let grid = sheetGrid;
   const header = findHeader(grid);
   const base = { report: [] as RowReport[], accepted: 0, refused: 0, encoding };
   if (!header) {
@@ -50,6 +55,10 @@ export function rosterFromGrid(
     return { ...base, ok: false, ignoredColumns, fileProblems: header.problems };
   }
   const col = header.columns;
+  const merged = fillMergedDown(grid, merges, header.headerRow, col.idNumber);
+  grid = merged.grid;
+  const isHousehold = (row: Cell[], offset: number) =>
+    !merged.continued.has(header.headerRow + 1 + offset) && row.some((cell) => textOf(cell) !== '');
   const cellOf = (row: Cell[], column: RosterColumn): Cell => {
     const index = col[column];
     return index === undefined ? null : (row[index] ?? null);
@@ -59,15 +68,15 @@ export function rosterFromGrid(
   const households: RosterHousehold[] = [];
   const idByRow = new Map<number, string>();
   const dataRows = grid.slice(header.headerRow + 1);
-  const nonEmpty = dataRows.filter((row) => row.some((cell) => textOf(cell) !== ''));
+  const nonEmpty = dataRows.filter(isHousehold);
   if (nonEmpty.length > (options.maxRows ?? defaultMaxRows)) {
     return { ...base, ok: false, ignoredColumns, fileProblems: [{ code: 'too_many_rows' }] };
   }
 
   dataRows.forEach((cells, offset) => {
     const rowNumber = header.headerRow + offset + 2;
+    if (!isHousehold(cells, offset)) return;
     const texts = cells.map(textOf).filter(Boolean);
-    if (texts.length === 0) return;
     if (footerRow.test(texts[0] as string) && textOf(cellOf(cells, 'idNumber')) === '') return;
     const problems: RosterProblem[] = [];
     const take = <T>(column: RosterColumn, parsed: Parsed<T>): T | undefined => {

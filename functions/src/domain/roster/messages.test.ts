@@ -12,6 +12,7 @@ describe('fileProblemText', () => {
     'too_many_rows',
     'table_too_long',
     'table_too_wide',
+    'too_many_merges',
   ];
 
   test.each(codes)('%s reads in Chinese', (code) => {
@@ -21,5 +22,8 @@ describe('fileProblemText', () => {
   it('names the column and the limit', () => {
     expect(fileProblemText({ code: 'column_missing', column: 'causes' })).toBe('缺少“致贫原因”列');
     expect(fileProblemText({ code: 'table_too_long', limit: 10_000 })).toContain('10000 行');
+    expect(fileProblemText({ code: 'too_many_merges', limit: 100_000 })).toContain(
+      '合并单元格超过 100000 处',
+    );
   });
 });

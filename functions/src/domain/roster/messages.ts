@@ -17,6 +17,8 @@ const texts: Record<FileProblemCode, (problem: FileProblem) => string> = {
     `表格超过 ${p.limit ?? ''} 行（空行和设置了格式的行也算在内）：请删除表格下方多余的行后重新导入`,
   table_too_wide: (p) =>
     `表格超过 ${p.limit ?? ''} 列（空列和设置了格式的列也算在内）：请删除表格右侧多余的列后重新导入`,
+  too_many_merges: (p) =>
+    `合并单元格超过 ${p.limit ?? ''} 处：请取消不需要的合并单元格，或只保留花名册工作表后重新导入`,
 };
 
 /** A file problem as the import page shows it. */

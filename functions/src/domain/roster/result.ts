@@ -50,12 +50,14 @@ export type FileProblemCode =
   /** The table reaches past the last row a reader looks at (blank and formatted rows count). */
   | 'table_too_long'
   /** The table reaches past the last column a reader looks at. */
-  | 'table_too_wide';
+  | 'table_too_wide'
+  /** A workbook declares more merged ranges than a reader reads. */
+  | 'too_many_merges';
 
 export interface FileProblem {
   code: FileProblemCode;
   column?: RosterColumn;
-  /** For `table_too_long` and `table_too_wide`: the last row or column read. */
+  /** For `table_too_long` and `table_too_wide`: the last row or column read; for `too_many_merges`, the most merged ranges read. */
   limit?: number;
 }
 
@@ -104,12 +106,17 @@ export function readingLimits(options: RosterOptions): {
   maxUnpackedBytes: number;
   lastRow: number;
   lastColumn: number;
+  maxMergedRanges: number;
 } {
+  const lastRow = 2 * (options.maxRows ?? defaultMaxRows);
   return {
     maxBytes: options.maxBytes ?? defaultMaxBytes,
     maxUnpackedBytes: options.maxUnpackedBytes ?? defaultMaxUnpackedBytes,
-    lastRow: 2 * (options.maxRows ?? defaultMaxRows),
+    lastRow,
     lastColumn: options.maxColumns ?? defaultMaxColumns,
+    // Ten per row read, across the workbook: a roster merging each household's cells over its
+    // member rows merges fewer than ten columns, and non-overlapping merges need two rows each.
+    maxMergedRanges: 10 * lastRow,
   };
 }
 

@@ -11,6 +11,21 @@ describe('unpackedSize', () => {
     expect(size).toBeGreaterThan(1000);
   });
 
+  it('hands each entry to the visitor as it is unpacked', () => {
+    const zip = zipOf([
+      { path: 'xl/workbook.xml', text: '<workbook/>', deflate: true },
+      { path: 'xl/worksheets/sheet1.xml', text: '<worksheet/>' },
+    ]);
+    const seen: Array<[string, string]> = [];
+    expect(unpackedSize(zip, 1 << 20, (path, bytes) => seen.push([path, bytes.toString()]))).toBe(
+      23,
+    );
+    expect(seen).toEqual([
+      ['xl/workbook.xml', '<workbook/>'],
+      ['xl/worksheets/sheet1.xml', '<worksheet/>'],
+    ]);
+  });
+
   it('stops at the budget, whatever sizes the zip claims', () => {
     const bomb = zipOf([{ path: 'a.xml', text: ' '.repeat(2_000_000), deflate: true }]);
     expect(bomb.byteLength).toBeLessThan(5000);

@@ -11,10 +11,15 @@ const endOfDirectory = 0x06054b50;
 const directoryEntry = 0x02014b50;
 const localHeader = 0x04034b50;
 
-/** The unpacked size of every entry together, or why it cannot be known within `budget` bytes. */
+/**
+ * The unpacked size of every entry together, or why it cannot be known within `budget` bytes.
+ * `visit` sees each entry's unpacked bytes as they come (the reader takes the merged ranges from
+ * them), so nothing is inflated twice and no entry is kept.
+ */
 export function unpackedSize(
   data: Uint8Array,
   budget: number,
+  visit?: (path: string, bytes: Buffer) => void,
 ): number | 'too_large' | 'unreadable' {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   try {
@@ -35,6 +40,7 @@ export function unpackedSize(
       const method = bytes.readUInt16LE(at + 10);
       const packed = bytes.readUInt32LE(at + 20);
       const offset = bytes.readUInt32LE(at + 42);
+      const path = bytes.toString('utf8', at + 46, at + 46 + bytes.readUInt16LE(at + 28));
       // ZIP64 (sizes past 4 GB) is never needed by a 5 MiB roster: its sizes would go unchecked.
       if (packed === 0xffffffff || offset === 0xffffffff) return 'unreadable';
       at +=
@@ -45,18 +51,21 @@ export function unpackedSize(
       if (bytes.readUInt32LE(offset) !== localHeader) return 'unreadable';
       const start = offset + 30 + bytes.readUInt16LE(offset + 26) + bytes.readUInt16LE(offset + 28);
       const body = bytes.subarray(start, start + packed);
-      if (method === 0) total += body.length;
+      let unpacked: Buffer;
+      if (method === 0) unpacked = body;
       else if (method === 8) {
         const room = budget - total;
         if (room <= 0) return 'too_large';
         try {
-          total += inflateRawSync(body, { maxOutputLength: room }).length;
+          unpacked = inflateRawSync(body, { maxOutputLength: room });
         } catch (error) {
           if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return 'too_large';
           return 'unreadable';
         }
       } else return 'unreadable';
+      total += unpacked.length;
       if (total > budget) return 'too_large';
+      visit?.(path, unpacked);
     }
     return total;
   } catch {

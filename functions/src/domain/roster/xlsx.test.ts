@@ -4,7 +4,10 @@ import {
   expectRefused,
   goodRow,
   header,
+  id,
   idA,
+  idB,
+  idC,
   idX,
   lastRowWorkbook,
   options,
@@ -214,4 +217,136 @@ describe('parseRosterXlsx reads within the caps', () => {
       expect(result.ok && result.rows.map((r) => r.idNumber)).toEqual([idA]);
     },
   );
+});
+
+describe('parseRosterXlsx reads merged cells', () => {
+  const idOf = (first17: string) => id(first17);
+  const ids = [idA, idB, idC];
+  const rowFor = (i: number, overrides: Record<number, string | null> = {}) =>
+    goodRow.map((cell, c) =>
+      c in overrides ? overrides[c] : c === 1 ? (ids[i] as string) : cell,
+    ) as Array<string | null>;
+
+  it('gives a helper merged down over three households to each of them', async () => {
+    const bytes = await workbookBytes((workbook) => {
+      const sheet = workbook.addWorksheet('花名册');
+      sheet.addRow(header);
+      sheet.addRow(rowFor(0, { 7: '杨帮扶' }));
+      sheet.addRow(rowFor(1, { 7: null }));
+      sheet.addRow(rowFor(2, { 7: null }));
+      sheet.mergeCells('H2:H4');
+    });
+    const result = await parseRosterXlsx(bytes, options);
+    expect(result.ok && result.rows.map((r) => [r.idNumber, r.helperName])).toEqual([
+      [idA, '杨帮扶'],
+      [idB, '杨帮扶'],
+      [idC, '杨帮扶'],
+    ]);
+  });
+
+  it('reads an address merged down on each row, and a header merged across two columns', async () => {
+    const bytes = await workbookBytes((workbook) => {
+      const sheet = workbook.addWorksheet('花名册');
+      sheet.addRow(['新街村建档立卡贫困户花名册']);
+      sheet.mergeCells('A1:J1');
+      // 家庭住址 spans C and D (the group number sits in D under it).
+      sheet.addRow([...header.slice(0, 3), null, ...header.slice(3)]);
+      sheet.mergeCells('C2:D2');
+      const withGroup = (row: Array<string | null>, group: string) => [
+        ...row.slice(0, 3),
+        group,
+        ...row.slice(3),
+      ];
+      sheet.addRow(withGroup(rowFor(0, { 2: '新街村1组' }), '10号'));
+      sheet.addRow(withGroup(rowFor(1, { 2: null }), '11号'));
+      sheet.mergeCells('C3:C4');
+    });
+    const result = await parseRosterXlsx(bytes, options);
+    expect(result.ignoredColumns).toEqual([]);
+    expect(result.ok && result.rows.map((r) => [r.row, r.idNumber, r.address])).toEqual([
+      [3, idA, '新街村1组'],
+      [4, idB, '新街村1组'],
+    ]);
+  });
+
+  it('fills nothing from a header merged down over a second header row', async () => {
+    const bytes = await workbookBytes((workbook) => {
+      const sheet = workbook.addWorksheet('花名册');
+      sheet.addRow(header);
+      sheet.addRow([]);
+      sheet.addRow(goodRow);
+      header.forEach((_, c) => sheet.mergeCells(1, c + 1, 2, c + 1));
+    });
+    const result = await parseRosterXlsx(bytes, options);
+    expect(result.ok && result.rows.map((r) => [r.row, r.idNumber])).toEqual([[3, idA]]);
+  });
+
+  it('reads a household merged down over its member rows once', async () => {
+    const bytes = await workbookBytes((workbook) => {
+      const sheet = workbook.addWorksheet('花名册');
+      sheet.addRow([...header, '成员姓名']);
+      sheet.addRow([...rowFor(0), '张国华']);
+      sheet.addRow([...header.map(() => null), '李秀英']);
+      sheet.addRow([...header.map(() => null), '张小明']);
+      sheet.addRow([...rowFor(1), '王小红']);
+      header.forEach((_, c) => sheet.mergeCells(2, c + 1, 4, c + 1));
+    });
+    const result = await parseRosterXlsx(bytes, options);
+    expect(result.ignoredColumns).toEqual(['成员姓名']);
+    expect(result.report.map((r) => [r.row, r.status])).toEqual([
+      [2, 'accepted'],
+      [5, 'accepted'],
+    ]);
+    expect(result.ok && result.rows.map((r) => r.idNumber)).toEqual([idA, idB]);
+  });
+
+  it('keeps a merged cell’s own value and fills only rows that have content', async () => {
+    const sheet = (merge: string) =>
+      xlsxOfSheets([
+        `<sheetData>${rowXml(1, header)}${rowXml(2, goodRow)}${rowXml(4, ['', idOf('52052619851231012'), ...goodRow.slice(2)])}${rowXml(5, ['李秀英', idC, ...goodRow.slice(2)])}</sheetData><mergeCells count="1"><mergeCell ref="${merge}"/></mergeCells>`,
+      ]);
+    // A data row merged over the whole rest of the sheet: clipped to the rows the sheet has.
+    for (const merge of ['A2:XFD1048576', 'A2:A5']) {
+      const result = await parseRosterXlsx(sheet(merge), options);
+      expect(result.ok && result.rows.map((r) => [r.row, r.headName, r.idNumber])).toEqual([
+        [2, '张国华', idA],
+        [4, '张国华', idB],
+        [5, '李秀英', idC],
+      ]);
+    }
+  });
+
+  const tinyMerges = (count: number) =>
+    xlsxOfSheets(
+      [
+        `<sheetData>${rowXml(1, header)}${rowXml(2, goodRow)}</sheetData><mergeCells count="${count}">${Array.from(
+          { length: count },
+          (_, i) => `<mergeCell ref="AA${i + 1}:AB${i + 1}"/>`,
+        ).join('')}</mergeCells>`,
+      ],
+      true,
+    );
+
+  it('reads 100,000 tiny merges and refuses one more', async () => {
+    const within = await parseRosterXlsx(tinyMerges(100_000), options);
+    expect(within.ok && within.rows.map((r) => r.idNumber)).toEqual([idA]);
+    const past = await parseRosterXlsx(tinyMerges(100_001), options);
+    expectRefused(past);
+    expect(past.fileProblems).toEqual([{ code: 'too_many_merges', limit: 100_000 }]);
+  });
+
+  it('counts the merges of every sheet against one cap', async () => {
+    const merges = (n: number) =>
+      `<mergeCells count="${n}">${Array.from({ length: n }, (_, i) => `<mergeCell ref="J${i + 1}:J${i + 2}"/>`).join('')}</mergeCells>`;
+    const small = { ...options, maxRows: 3 }; // 6 rows read, 60 merged ranges
+    const sheets = (n: number) => [
+      `<sheetData>${rowXml(1, ['说明'])}</sheetData>${merges(n)}`,
+      `<sheetData>${rowXml(1, header)}${rowXml(2, goodRow)}</sheetData>${merges(n)}`,
+    ];
+    const within = await parseRosterXlsx(xlsxOfSheets(sheets(30)), small);
+    expect(within.ok).toBe(true);
+    const past = await parseRosterXlsx(xlsxOfSheets(sheets(31)), small);
+    expectRefused(past);
+    expect(past.fileProblems).toEqual([{ code: 'too_many_merges', limit: 60 }]);
+  });
 });

@@ -4,14 +4,15 @@
  * Bounded by what the file holds, never by the coordinates it names: the zip is unpacked within a
  * budget first (unpacked.ts), exceljs stops parsing a sheet past the row and column caps (counted
  * elements), and a sheet whose last row or cell lies past them (one cell at A1048576 is 6 KB) is
- * refused before anything walks its rows. Merged ranges,
- * data validations and conditional formats are not read: exceljs expands each range cell by cell,
- * so "A1:XFD1048576" in a few bytes would cost billions of cells; a merged cell's value is thus in
- * its first cell only, as Excel stores it.
+ * refused before anything walks its rows. exceljs is not given merged ranges, data validations
+ * or conditional formats: it expands each range cell by cell, so "A1:XFD1048576" in a few bytes
+ * would cost billions of cells. Merged ranges are read here instead (merges.ts), at most
+ * `maxMergedRanges` of them, while the zip is unpacked, and filled down the rows the grid holds.
  */
 import ExcelJS from 'exceljs';
 import type { Cell } from './cell';
 import { rosterFromGrid } from './grid';
+import { mergedRangesOf, sheetPaths, type MergedRange } from './merges';
 import {
   readingLimits,
   refusedFile,
@@ -74,9 +75,29 @@ export async function parseRosterXlsx(
 ): Promise<RosterResult> {
   const limits = readingLimits(options);
   if (data.byteLength > limits.maxBytes) return refusedFile('unknown', { code: 'file_too_large' });
-  const unpacked = unpackedSize(data, limits.maxUnpackedBytes);
+  // Each sheet's merged ranges, taken from its XML as it is unpacked, within one cap for the file.
+  const mergesByPath = new Map<string, MergedRange[]>();
+  let mergeRoom = limits.maxMergedRanges;
+  let tooManyMerges = false;
+  let workbookXml = '';
+  let relsXml = '';
+  const unpacked = unpackedSize(data, limits.maxUnpackedBytes, (path, xml) => {
+    if (path === 'xl/workbook.xml') workbookXml = xml.toString('utf8');
+    else if (path === 'xl/_rels/workbook.xml.rels') relsXml = xml.toString('utf8');
+    else if (/^xl\/worksheets\/sheet\d+\.xml$/.test(path) && !tooManyMerges) {
+      const read = mergedRangesOf(xml, mergeRoom);
+      if (read === 'too_many') tooManyMerges = true;
+      else {
+        mergeRoom -= read.elements;
+        mergesByPath.set(path, read.ranges);
+      }
+    }
+  });
   if (unpacked === 'too_large') return refusedFile('xlsx', { code: 'file_too_large' });
   if (unpacked === 'unreadable') return refusedFile('xlsx', { code: 'file_unreadable' });
+  if (tooManyMerges)
+    return refusedFile('xlsx', { code: 'too_many_merges', limit: limits.maxMergedRanges });
+  const pathOf = sheetPaths(workbookXml, relsXml);
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs declares its input as an ArrayBuffer-like Buffer; a copy of exactly the file's bytes.
@@ -99,7 +120,8 @@ export async function parseRosterXlsx(
   for (const sheet of workbook.worksheets) {
     const read = gridOf(sheet, limits);
     if ('problem' in read) return refusedFile('xlsx', read.problem);
-    const result = rosterFromGrid(read.grid, options, 'xlsx');
+    const merges = mergesByPath.get(pathOf.get(sheet.id) ?? '') ?? [];
+    const result = rosterFromGrid(read.grid, options, 'xlsx', merges);
     first ??= result;
     if (result.ok || !result.fileProblems.some((p) => p.code === 'header_not_found')) return result;
   }
