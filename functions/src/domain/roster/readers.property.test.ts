@@ -96,11 +96,44 @@ const cellXml = fc
 
 const headerCells = rosterHeaderCells();
 
-/** A sheet of random cells grouped into rows, with a whole-sheet range now and then. */
+/** A merged range anywhere Excel allows, mostly among the cells above; some malformed. */
+const mergeRef = fc
+  .record({
+    row: fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 45 }), weight: 20 },
+      { arbitrary: fc.integer({ min: 1, max: 1_048_576 }), weight: 1 },
+    ),
+    column: fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 35 }), weight: 20 },
+      { arbitrary: fc.integer({ min: 1, max: 16_384 }), weight: 1 },
+    ),
+    height: fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 8 }), weight: 20 },
+      { arbitrary: fc.integer({ min: 0, max: 1_048_576 }), weight: 1 },
+    ),
+    width: fc.integer({ min: 0, max: 3 }),
+    malformed: fc.option(fc.constantFrom('A1', 'B2:', 'XFE1:XFE2', 'A0:A3', '$A$1:$B$9'), {
+      freq: 10,
+    }),
+  })
+  .map(({ row, column, height, width, malformed }) =>
+    malformed !== null
+      ? malformed
+      : `${columnName(column)}${row}:${columnName(Math.min(column + width, 16_384))}${Math.min(row + height, 1_048_576)}`,
+  );
+const mergeCap = 10 * 2 * (caps.maxRows as number);
+
+/** A sheet of random cells grouped into rows, with random merges and a whole-sheet range now and then. */
 const sheetXml = fc
   .record({
     header: fc.boolean(),
     cells: fc.array(cellXml, { maxLength: 60, size: 'medium' }),
+    merges: fc.array(mergeRef, { maxLength: 12 }),
+    // Now and then as many tiny merges as the cap allows for the whole file, or more.
+    tinyMerges: fc.oneof(
+      { arbitrary: fc.constant(0), weight: 8 },
+      { arbitrary: fc.integer({ min: mergeCap - 20, max: mergeCap + 20 }), weight: 1 },
+    ),
     extra: fc.constantFrom(
       '',
       '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
@@ -108,16 +141,24 @@ const sheetXml = fc
       '<cols><col min="1" max="16384" width="9"/></cols>',
     ),
   })
-  .map(({ header, cells, extra }) => {
+  .map(({ header, cells, merges, tinyMerges, extra }) => {
     const rows = new Map<number, string[]>(header ? [[1, [headerCells]]] : []);
     for (const cell of cells) rows.set(cell.row, [...(rows.get(cell.row) ?? []), cell.body]);
     const data = [...rows.entries()]
       .sort(([a], [b]) => a - b)
       .map(([row, bodies]) => `<row r="${row}">${bodies.join('')}</row>`)
       .join('');
-    return extra.startsWith('<cols')
-      ? `${extra}<sheetData>${data}</sheetData>`
-      : `<sheetData>${data}</sheetData>${extra}`;
+    const refs = [
+      ...merges,
+      ...Array.from({ length: tinyMerges }, (_, i) => `A${2 * i + 50}:A${2 * i + 51}`),
+    ];
+    const merged = refs.length
+      ? `<mergeCells count="${refs.length}">${refs.map((ref) => `<mergeCell ref="${ref}"/>`).join('')}</mergeCells>`
+      : '';
+    const body = extra.startsWith('<cols')
+      ? `${extra}<sheetData>${data}</sheetData>${merged}`
+      : `<sheetData>${data}</sheetData>${merged}${extra}`;
+    return { body, mergeElements: refs.length + (extra.includes('<mergeCell ') ? 1 : 0) };
   });
 
 describe('the readers answer every file', () => {
@@ -204,9 +245,15 @@ describe('the readers answer every file', () => {
 
   it('XLSX: random cells at any coordinate, formulas, empty sheets, whole-sheet ranges', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(sheetXml, { minLength: 1, maxLength: 3 }), async (sheets) =>
-        expectAnswer(await parseRosterXlsx(xlsxOfSheets(sheets), caps)),
-      ),
+      fc.asyncProperty(fc.array(sheetXml, { minLength: 1, maxLength: 3 }), async (sheets) => {
+        const result = await parseRosterXlsx(xlsxOfSheets(sheets.map((s) => s.body)), caps);
+        expectAnswer(result);
+        // Merged ranges are counted across the workbook, malformed ones too.
+        const merges = sheets.reduce((sum, s) => sum + s.mergeElements, 0);
+        expect(!result.ok && result.fileProblems[0]?.code === 'too_many_merges').toBe(
+          merges > mergeCap,
+        );
+      }),
       { numRuns: 100, ...runLimit },
     );
   });
@@ -331,6 +378,37 @@ describe('a valid roster comes back as it went in', () => {
         const sheet = workbook.addWorksheet('花名册');
         sheet.addRow(rosterHeader);
         for (const h of households) sheet.addRow(rowOf(h));
+        const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+        const result = await parseRosterXlsx(bytes, caps);
+        expect(result.ok && result.rows).toEqual(
+          expected(households).map((row) => expect.objectContaining(row)),
+        );
+      }),
+      { numRuns: 40, ...runLimit },
+    );
+  });
+
+  it('through XLSX with shared helpers and addresses merged down, as cadres type them', async () => {
+    await fc.assert(
+      fc.asyncProperty(roster, async (households) => {
+        const workbook = new ExcelJS.Workbook();
+        const sheet = workbook.addWorksheet('花名册');
+        sheet.addRow(rosterHeader);
+        const rows = households.map(rowOf);
+        // A run of households with the same address (column 3) or helper (column 8) shows it once.
+        const merges: Array<[number, number, number, number]> = [];
+        for (const column of [3, 8]) {
+          let top = 0;
+          for (let i = 1; i <= rows.length; i++) {
+            const value = rows[top]?.[column - 1];
+            if (i < rows.length && value && rows[i]?.[column - 1] === value) continue;
+            for (let j = top + 1; j < i; j++) (rows[j] as string[])[column - 1] = '';
+            if (i - top > 1) merges.push([top + 2, column, i + 1, column]);
+            top = i;
+          }
+        }
+        for (const row of rows) sheet.addRow(row.map((cell) => (cell === '' ? null : cell)));
+        for (const merge of merges) sheet.mergeCells(...merge);
         const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
         const result = await parseRosterXlsx(bytes, caps);
         expect(result.ok && result.rows).toEqual(
