@@ -22,40 +22,40 @@ export interface MergedRange {
 const lastExcelRow = 1_048_576;
 const lastExcelColumn = 16_384;
 
-/** A cell reference ("B7", "$B$7") as 0-based row and column. */
-function cellAt(ref: string): { row: number; column: number } | undefined {
-  const match = /^\$?([A-Za-z]{1,3})\$?([1-9]\d{0,6})$/.exec(ref);
-  if (!match) return undefined;
+const columnNumber = (letters: string): number => {
   let column = 0;
-  for (const letter of (match[1] as string).toUpperCase())
-    column = column * 26 + letter.charCodeAt(0) - 64;
-  const row = Number(match[2]);
-  if (column > lastExcelColumn || row > lastExcelRow) return undefined;
-  return { row: row - 1, column: column - 1 };
-}
+  for (let i = 0; i < letters.length; i++) column = column * 26 + (letters.charCodeAt(i) & 0x1f);
+  return column;
+};
 
-/** A range reference ("A1:C4") as a range; a single cell or anything unreadable is none. */
+const rangeRef = /^\$?([A-Za-z]{1,3})\$?([1-9]\d{0,6}):\$?([A-Za-z]{1,3})\$?([1-9]\d{0,6})$/;
+
+/** A range reference ("A1:C4", "$H$3:$H$5") as a range; a single cell or anything unreadable is none. */
 export function rangeOf(ref: string): MergedRange | undefined {
-  const [from, to, ...rest] = ref.trim().split(':');
-  if (from === undefined || to === undefined || rest.length > 0) return undefined;
-  const a = cellAt(from);
-  const b = cellAt(to);
-  if (!a || !b) return undefined;
+  const match = rangeRef.exec(ref.trim());
+  if (!match) return undefined;
+  const [, c1, r1, c2, r2] = match as unknown as [string, string, string, string, string];
+  const a = columnNumber(c1);
+  const b = columnNumber(c2);
+  const top = Number(r1);
+  const bottom = Number(r2);
+  if (a > lastExcelColumn || b > lastExcelColumn || top > lastExcelRow || bottom > lastExcelRow)
+    return undefined;
   const range = {
-    top: Math.min(a.row, b.row),
-    left: Math.min(a.column, b.column),
-    bottom: Math.max(a.row, b.row),
-    right: Math.max(a.column, b.column),
+    top: Math.min(top, bottom) - 1,
+    left: Math.min(a, b) - 1,
+    bottom: Math.max(top, bottom) - 1,
+    right: Math.max(a, b) - 1,
   };
   return range.top === range.bottom && range.left === range.right ? undefined : range;
 }
 
-const mergeCellElement = /<mergeCell\b([^>]*)>/g;
-const refAttribute = /\bref\s*=\s*(?:"([^"]*)"|'([^']*)')/;
+const mergeCellRef = /<mergeCell\b[^>]*?\sref\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 /**
  * The merged ranges a sheet's XML declares, or 'too_many' past `max` `<mergeCell>` elements
- * (counted whether readable or not, so the work stays within the cap whatever they hold).
+ * (counted whether readable or not, and counted before any is read, so a file past the cap costs
+ * one search of its bytes).
  */
 export function mergedRangesOf(
   xml: Uint8Array,
@@ -66,15 +66,16 @@ export function mergedRangesOf(
   const start = bytes.indexOf('<mergeCell');
   if (start < 0) return { ranges: [], elements: 0 };
   const text = bytes.toString('latin1', start);
+  let elements = 0;
+  for (let at = text.indexOf('<mergeCell'); at >= 0; at = text.indexOf('<mergeCell', at + 10)) {
+    if (/[\s/>]/.test(text.charAt(at + 10)) && ++elements > max) return 'too_many';
+  }
   const ranges: MergedRange[] = [];
-  let count = 0;
-  for (const element of text.matchAll(mergeCellElement)) {
-    if (++count > max) return 'too_many';
-    const ref = refAttribute.exec(element[1] as string);
-    const range = ref ? rangeOf(ref[1] ?? ref[2] ?? '') : undefined;
+  for (const ref of text.matchAll(mergeCellRef)) {
+    const range = rangeOf(ref[1] ?? ref[2] ?? '');
     if (range) ranges.push(range);
   }
-  return { ranges, elements: count };
+  return { ranges, elements };
 }
 
 const attributesOf = (tag: string): Map<string, string> =>
