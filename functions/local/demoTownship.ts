@@ -5,6 +5,7 @@
  */
 import { cardColourOf, povertyCauses, type HouseholdStatus } from '../src/domain/household';
 import { checkCharOf, idLast4 } from '../src/domain/idNumber';
+import { householdSearchFieldsOf } from '../src/domain/householdSearch';
 import { regionFieldsOf } from '../src/domain/regions';
 import type { Role } from '../src/domain/roles';
 
@@ -234,6 +235,7 @@ export function demoHouseholds(): DemoHousehold[] {
           outYear,
           cardColour: cardColourOf(status, outYear, latestExitYear),
           helperUid: helper?.uid ?? null,
+          ...householdSearchFieldsOf({ headName: surname + given, helperUid: helper?.uid }),
           onRoster: true,
           registered,
         },

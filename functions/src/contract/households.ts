@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { regionCodeSchema } from '../domain/donor';
 import { campaignYearSchema } from '../domain/homeVisits';
-import type { CardColour, HouseholdStatus } from '../domain/household';
+import { householdStatuses, type CardColour, type HouseholdStatus } from '../domain/household';
+import { nameKeyOf } from '../domain/householdSearch';
 import type { Counts } from '../domain/rates';
 import type { RegionLevel } from '../domain/regions';
 import { staffRoles, type StaffRole } from '../domain/roles';
@@ -26,10 +27,26 @@ export const householdsInputs = {
   getVillageOverview: z.strictObject({
     villageCode: villageCodeSchema.optional(),
     pageSize: z.number().int().min(1).max(100).default(50),
-    /** The id of the last household of the previous page. */
+    /** The previous page's `next` (a household id, as older clients send, still works). */
     after: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .regex(/^([01]\.)?[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+    /** Part of the head's name (张, 国华) or the last four characters of the ID number (012X). */
+    search: z
+      .string()
+      .max(30)
+      .transform(nameKeyOf)
+      .pipe(z.string().min(1, 'search_empty'))
+      .optional(),
+    status: z.enum(householdStatuses).optional(),
+    /** Registered households only (the capture form's picker), or unregistered only. */
+    registered: z.boolean().optional(),
+    /** One helper's households; null: those with no helper assigned. */
+    helperUid: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/)
+      .nullable()
       .optional(),
   }),
 
@@ -142,7 +159,9 @@ export interface VillageOverview {
     registrationRate: number | null;
   };
   households: VillageHouseholdRow[];
-  /** The id to pass as `after` for the next page; null on the last page. */
+  /** How many households the filters match (on every page). */
+  matched: number;
+  /** What to pass as `after` for the next page; null on the last page. */
   next: string | null;
 }
 

@@ -43,7 +43,11 @@ export const needsInputs = {
     villageCode: villageCodeSchema.optional(),
     statuses: z.array(z.enum(needStatuses)).min(1).max(needStatuses.length).optional(),
     pageSize: z.number().int().min(1).max(100).default(30),
-    after: docIdSchema.optional(),
+    /** The previous page's `next` (a need id, as older clients send, still works). */
+    after: z
+      .string()
+      .regex(/^(\d{1,12}\.\d{1,9}\.)?[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
   }),
 
   exportLedger: z.strictObject({

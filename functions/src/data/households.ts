@@ -58,6 +58,9 @@ export const storedHouseholdSchema = z.looseObject({
   helperName: z.string().nullable().optional(),
   onRoster: z.boolean(),
   registered: z.boolean(),
+  /** Search fields (domain/householdSearch `householdSearchFieldsOf`); absent on older documents. */
+  nameTokens: z.array(z.string()).optional(),
+  assigned: z.boolean().optional(),
   /** Null on a household set back to unregistered by hand (the console, a repair). */
   registeredAt: timestampField.nullable().optional(),
   registeredBy: z.string().nullable().optional(),

@@ -1,8 +1,14 @@
+import { FieldPath } from 'firebase-admin/firestore';
 import { registrationRate } from '../domain/rates';
 import { canRead, type Caller } from '../domain/roles';
 import type { VillageHouseholdRow } from '../contract/households';
 import { householdDocs, regionDocs, statsDocs } from '../data/households';
 import { householdStatusLabels } from '../domain/household';
+import {
+  householdCursorOf,
+  householdSearchOf,
+  parseHouseholdCursor,
+} from '../domain/householdSearch';
 import { callable, deny } from '../lib/callable';
 
 function villageOf(caller: Caller, requested: string | undefined): string {
@@ -23,25 +29,58 @@ export const getVillageOverview = callable({
     'province_admin',
     'ops',
   ],
-  handler: async ({ villageCode: requested, pageSize, after }, caller) => {
+  handler: async (
+    { villageCode: requested, pageSize, after, search, status, registered, helperUid },
+    caller,
+  ) => {
     const villageCode = villageOf(caller, requested);
     const households = householdDocs();
-    // Roster households only, those still to register first: what a cadre has to act on.
-    let query = households
-      .where('villageCode', '==', villageCode)
-      .where('onRoster', '==', true)
-      .orderBy('registered')
-      .orderBy('__name__')
-      .limit(pageSize + 1);
-    if (caller.role === 'helper') query = query.where('helperUid', '==', caller.uid);
-    if (after) {
-      const cursor = await households.doc(after).get();
-      if (cursor.exists) query = query.startAfter(cursor);
+    // Roster households only; every filter is one equality (or array-contains) on a stored field,
+    // so each combination is one indexed query (domain/householdSearch `householdListIndex`).
+    let filtered = households.where('villageCode', '==', villageCode).where('onRoster', '==', true);
+    if (status) filtered = filtered.where('status', '==', status);
+    // A helper's list is their households, whatever helper was asked for.
+    const helper = caller.role === 'helper' ? caller.uid : helperUid;
+    if (typeof helper === 'string') filtered = filtered.where('helperUid', '==', helper);
+    else if (helper === null) filtered = filtered.where('assigned', '==', false);
+    const wanted = search ? householdSearchOf(search) : undefined;
+    if (wanted && 'idLast4' in wanted) filtered = filtered.where('idLast4', '==', wanted.idLast4);
+    if (wanted && 'nameToken' in wanted) {
+      filtered = filtered.where('nameTokens', 'array-contains', wanted.nameToken);
     }
-    const [regionSnapshot, statsSnapshot, page] = await Promise.all([
+    if (registered !== undefined) filtered = filtered.where('registered', '==', registered);
+    // Those still to register first (what a cadre acts on), then by id. The cursor carries the
+    // `registered` it was read at, so the last household of a page registering meanwhile does
+    // not move where the next page starts.
+    let query =
+      registered === undefined
+        ? filtered.orderBy('registered').orderBy(FieldPath.documentId())
+        : filtered.orderBy(FieldPath.documentId());
+    if (after) {
+      const cursor = parseHouseholdCursor(after);
+      if ('registered' in cursor) {
+        query =
+          registered === undefined
+            ? query.startAfter(cursor.registered, cursor.id)
+            : query.startAfter(cursor.id);
+      } else {
+        // A bare id (older clients): where that household sorts now.
+        const snapshot = await households.doc(cursor.id).get();
+        const known = snapshot.data();
+        if (known) {
+          query =
+            registered === undefined
+              ? query.startAfter(known.registered, cursor.id)
+              : query.startAfter(cursor.id);
+        }
+      }
+    }
+    query = query.limit(pageSize + 1);
+    const [regionSnapshot, statsSnapshot, page, count] = await Promise.all([
       regionDocs().doc(villageCode).get(),
       statsDocs().doc(villageCode).get(),
       query.get(),
+      filtered.count().get(),
     ]);
     const region = regionSnapshot.data();
     const stats = statsSnapshot.data();
@@ -64,6 +103,7 @@ export const getVillageOverview = callable({
         registered: household.registered,
       };
     });
+    const last = rows.at(-1);
     return {
       village: {
         code: villageCode,
@@ -72,7 +112,9 @@ export const getVillageOverview = callable({
       },
       stats: { ...counts, registrationRate: registrationRate(counts) ?? null },
       households: rows,
-      next: page.docs.length > pageSize ? (rows[rows.length - 1]?.id ?? null) : null,
+      matched: count.data().count,
+      next:
+        page.docs.length > pageSize && last ? householdCursorOf(last.registered, last.id) : null,
     };
   },
 });
