@@ -12,6 +12,7 @@ export { registerHousehold } from './functions/registerHousehold';
 export { getVillageOverview } from './functions/getVillageOverview';
 export { appointStaff } from './functions/appointStaff';
 export { removeStaff } from './functions/removeStaff';
+export { assignHelper } from './functions/assignHelper';
 export { revealSensitive } from './functions/revealSensitive';
 export { importRoster } from './functions/importRoster';
 export { submitNeed } from './functions/submitNeed';

@@ -107,6 +107,20 @@ export const logs = {
   staffRemoved(by: string, uid: string, role: string, region: string) {
     logger.info('staff removed', { event: 'staff_removed', by, uid, role, region });
   },
+  /** A household's 帮扶责任人 set (`helperUid` null: cleared). */
+  helperAssigned(by: string, householdId: string, helperUid: string | null) {
+    logger.info('helper assigned', { event: 'helper_assigned', by, householdId, helperUid });
+  },
+  /** The 帮扶责任人 column of an import: households assigned, rows left unassigned. */
+  rosterHelpersMatched(villageCode: string, assigned: number, unknown: number, ambiguous: number) {
+    logger.info('roster helpers matched', {
+      event: 'roster_helpers_matched',
+      villageCode,
+      assigned,
+      unknown,
+      ambiguous,
+    });
+  },
   rollupRan(villages: number, writes: number, ms: number) {
     logger.info('rates rolled up', { event: 'rollup_ran', villages, writes, ms });
   },

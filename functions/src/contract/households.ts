@@ -132,6 +132,24 @@ export const householdsInputs = {
     year: campaignYearSchema,
     format: exportFormatSchema,
   }),
+
+  /**
+   * Sets (or with `helperUid: null` clears) a household's 帮扶责任人. `expectedHelperUid` is the
+   * helper the page showed: when the household has another by now, nothing changes, so two
+   * cadres reassigning at once cannot both win.
+   */
+  assignHelper: z.strictObject({
+    requestId: requestIdSchema,
+    householdId: docIdSchema,
+    helperUid: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/)
+      .nullable(),
+    expectedHelperUid: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/)
+      .nullable(),
+  }),
 } satisfies Record<string, z.ZodType>;
 
 /** One roster household as the village's staff see it in the overview (never the full ID). */
@@ -185,6 +203,19 @@ export interface RosterImportDone {
   created: number;
   updated: number;
   leftRoster: number;
+  /** Households whose 帮扶责任人 column named exactly one active helper of the village, now (or, on a dry run, to be) assigned to them. */
+  helpersAssigned: number;
+  /** Rows whose 帮扶责任人 matched no active helper of the village, or several: left as they were. */
+  helperProblems: RosterHelperProblem[];
+}
+
+/**
+ * A row whose 帮扶责任人 was not assigned: `helper_unknown` (no active helper of the village by
+ * that name, and phone when the file gives one), `helper_ambiguous` (several): nothing is guessed.
+ */
+export interface RosterHelperProblem {
+  row: number;
+  code: 'helper_unknown' | 'helper_ambiguous';
 }
 
 export type RosterImportAnswer = RosterImportRefused | RosterImportDone;
@@ -252,4 +283,11 @@ export interface HouseholdsAnswers {
   };
   setSpotCheck: { villageCode: string; year: number; sampled: boolean; households: number };
   exportVisitProgress: ExportedTable;
+  assignHelper: {
+    householdId: string;
+    helperUid: string | null;
+    helperName: string | null;
+    /** false when the household already had this helper (nothing written). */
+    changed: boolean;
+  };
 }

@@ -54,8 +54,16 @@ export const storedHouseholdSchema = z.looseObject({
   cardColour: z.enum(['blue', 'red']).nullable().optional(),
   /** The helper (帮扶责任人) assigned to the household; null until one is. */
   helperUid: z.string().nullable().optional(),
-  /** The helper's name as the roster gives it (not an account). */
+  /**
+   * The assigned helper's name, from their staff record (older imports stored the roster's text
+   * here, which is why it may be set with no helperUid).
+   */
   helperName: z.string().nullable().optional(),
+  /** What the roster's 帮扶责任人 column said at the last import that gave one; null if blank. */
+  rosterHelperName: z.string().nullable().optional(),
+  /** Who last set helperUid (a cadre's uid, or the importing administrator's), and when. */
+  helperAssignedBy: z.string().optional(),
+  helperAssignedAt: timestampField.optional(),
   onRoster: z.boolean(),
   registered: z.boolean(),
   /** Search fields (domain/householdSearch `householdSearchFieldsOf`); absent on older documents. */
@@ -222,6 +230,24 @@ export const storedAuditEntrySchema = z.object({
 });
 export type StoredAuditEntry = z.output<typeof storedAuditEntrySchema>;
 
+/** `auditLog/{auto}`: a household's helper set, changed or cleared (assignHelper, importRoster). */
+export const storedHelperAuditEntrySchema = z.object({
+  uid: z.string(),
+  role: z.string(),
+  action: z.literal('assign_helper'),
+  /** `households/{id}`. */
+  resource: z.string(),
+  fromHelperUid: z.string().nullable(),
+  toHelperUid: z.string().nullable(),
+  at: timestampField.optional(),
+});
+
+/** Every kind of audit entry, told apart by `action`. */
+const storedAuditLogSchema = z.discriminatedUnion('action', [
+  storedAuditEntrySchema,
+  storedHelperAuditEntrySchema,
+]);
+
 export const householdDocs = typedCollection(collections.households, storedHouseholdSchema);
 export const householdPrivateDocs = typedCollection(
   collections.householdsPrivate,
@@ -239,4 +265,4 @@ export const rosterImportDocs = typedCollection(
   collections.rosterImports,
   storedRosterImportSchema,
 );
-export const auditLogDocs = typedCollection(collections.auditLog, storedAuditEntrySchema);
+export const auditLogDocs = typedCollection(collections.auditLog, storedAuditLogSchema);

@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import { FieldValue } from 'firebase-admin/firestore';
-import type { RosterImportDone } from '../contract/households';
-import { householdPrivateDocs, rosterImportDocs } from '../data/households';
+import type { RosterHelperProblem, RosterImportDone } from '../contract/households';
+import {
+  householdDocs,
+  householdPrivateDocs,
+  rosterImportDocs,
+  staffDocs,
+} from '../data/households';
+import { householdSearchFieldsOf } from '../domain/householdSearch';
 import { regionFieldsOf } from '../domain/regions';
+import { matchHelper, type HelperMatch } from '../domain/roster/helpers';
 import { parseRoster } from '../domain/roster/parse';
 import type { RosterHousehold } from '../domain/roster/result';
 import { callable } from '../lib/callable';
@@ -14,8 +21,9 @@ const batchLimit = 450;
 
 type Write = { path: string; data: Record<string, unknown>; merge: boolean };
 
-function householdFields(row: RosterHousehold) {
+function householdFields(row: RosterHousehold, helperUid: string | null) {
   return {
+    ...householdSearchFieldsOf({ headName: row.headName, helperUid }),
     headName: row.headName,
     idLast4: row.idLast4,
     address: row.address,
@@ -25,8 +33,24 @@ function householdFields(row: RosterHousehold) {
     status: row.status,
     outYear: row.outYear,
     cardColour: row.cardColour,
-    helperName: row.helperName,
+    rosterHelperName: row.helperName,
     onRoster: true,
+  };
+}
+
+/**
+ * The helper fields a row writes. Only a helper matched to exactly one active helper of the
+ * village is written, and only when it differs from the one assigned: a blank, unknown or
+ * ambiguous name leaves a manual assignment (assignHelper) as it is, and a file naming another
+ * matching helper reassigns, as the village's newest roster says.
+ */
+function helperFields(match: HelperMatch, current: string | null, importer: string) {
+  if (match.kind !== 'assigned' || match.uid === current) return {};
+  return {
+    helperUid: match.uid,
+    helperName: match.name,
+    helperAssignedBy: importer,
+    helperAssignedAt: FieldValue.serverTimestamp(),
   };
 }
 
@@ -66,8 +90,11 @@ export const importRoster = callable({
       };
     }
 
-    const [existing, onRoster] = await Promise.all([
+    const [existing, stored, helpers, onRoster] = await Promise.all([
       householdPrivateDocs().where('villageCode', '==', villageCode).get(),
+      householdDocs().where('villageCode', '==', villageCode).get(),
+      // A village has a few helpers: filtered here, so the query needs no composite index.
+      staffDocs().where('regionCode', '==', villageCode).get(),
       mode === 'full'
         ? db()
             .collection(collections.households)
@@ -78,6 +105,12 @@ export const importRoster = callable({
         : null,
     ]);
     const idByNumber = new Map(existing.docs.map((doc) => [doc.data().idNumber, doc.id]));
+    const helperOf = new Map(stored.docs.map((doc) => [doc.id, doc.data().helperUid ?? null]));
+    const villageHelpers = helpers.docs
+      .map((doc) => ({ uid: doc.id, ...doc.data() }))
+      .filter((staff) => staff.role === 'helper');
+    let helpersAssigned = 0;
+    const helperProblems: RosterHelperProblem[] = [];
     const writes: Write[] = [];
     let created = 0;
     let updated = 0;
@@ -88,11 +121,19 @@ export const importRoster = callable({
         known ??
         `h${createHash('sha256').update(`${requestId}\n${row.idNumber}`).digest('hex').slice(0, 20)}`;
       listed.add(id);
+      const match = matchHelper({ name: row.helperName }, villageHelpers);
+      if (match.kind === 'assigned') helpersAssigned++;
+      else if (match.kind !== 'none') helperProblems.push({ row: row.row, code: match.kind });
+      const current = known ? (helperOf.get(known) ?? null) : null;
+      const helperUid = match.kind === 'assigned' ? match.uid : current;
       if (known) {
         updated++;
         writes.push({
           path: `${collections.households}/${id}`,
-          data: householdFields(row),
+          data: {
+            ...householdFields(row, helperUid),
+            ...helperFields(match, current, caller.uid),
+          },
           merge: true,
         });
       } else {
@@ -101,8 +142,10 @@ export const importRoster = callable({
           path: `${collections.households}/${id}`,
           data: {
             ...regionFieldsOf(villageCode),
-            ...householdFields(row),
+            ...householdFields(row, helperUid),
             helperUid: null,
+            helperName: null,
+            ...helperFields(match, null, caller.uid),
             registered: false,
           },
           merge: false,
@@ -135,6 +178,8 @@ export const importRoster = callable({
       created,
       updated,
       leftRoster,
+      helpersAssigned,
+      helperProblems,
     };
     if (dryRun) return result;
 
@@ -177,6 +222,12 @@ export const importRoster = callable({
       });
     }
     logs.rosterImported(villageCode, caller.uid, created, updated, leftRoster);
+    logs.rosterHelpersMatched(
+      villageCode,
+      helpersAssigned,
+      helperProblems.filter((problem) => problem.code === 'helper_unknown').length,
+      helperProblems.filter((problem) => problem.code === 'helper_ambiguous').length,
+    );
     return result;
   },
 });

@@ -25,3 +25,10 @@ const texts: Record<FileProblemCode, (problem: FileProblem) => string> = {
 export function fileProblemText(problem: FileProblem): string {
   return texts[problem.code](problem);
 }
+
+/** Why a row's 帮扶责任人 was not assigned, as the import page shows it next to the row number. */
+export const helperProblemTexts: Record<'helper_unknown' | 'helper_ambiguous', string> = {
+  helper_unknown:
+    '帮扶责任人不是本村在任的帮扶责任人（姓名或电话对不上）：该户暂未结对，请先由镇里任命，或在“结对帮扶”中指定',
+  helper_ambiguous: '本村有不止一名同名的帮扶责任人：该户暂未结对，请在“结对帮扶”中指定',
+};
