@@ -37,6 +37,11 @@ export const demoVillages = villageNames.map((name, index) => ({
   name,
 }));
 
+/** The demo township's divisions, from the province down to its villages: the table `--empty` loads. */
+export function demoDivisions(): Array<{ code: string; name: string }> {
+  return [...Object.values(demoRegions), ...demoVillages];
+}
+
 export interface DemoAccount {
   uid: string;
   label: string;

@@ -16,7 +16,7 @@ import { FolderObjectStore } from './folderObjectStore';
 import { TriggerDispatcher } from './triggers';
 import { createFunctionsHost, listen, runScheduled, startScheduler } from './functionsHost';
 import { OfficialEmulators, connectable } from './authEmulator';
-import { demoAccounts, demoPassword } from './demoTownship';
+import { demoAccounts, demoDivisions, demoPassword } from './demoTownship';
 
 export interface PlatformOptions {
   /** Folder for Firestore data, Storage objects, Auth export and the served web client. */
@@ -27,6 +27,11 @@ export interface PlatformOptions {
   webDist?: string;
   /** 'if-empty' seeds on the first start only; 'fresh' wipes and reseeds. */
   seed?: 'if-empty' | 'fresh' | 'never';
+  /**
+   * No demo township: a first start loads only the division table of its area (reference data
+   * a real deployment loads too, `npm run admin:regions`); no accounts, households or needs.
+   */
+  empty?: boolean;
   /**
    * Address every part listens on. Loopback unless asked: the local platform has no security
    * rules and test accounts with a published password, so it is not for a network.
@@ -272,7 +277,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       authEmulatorUrl: urls.auth,
       functionsEmulator: { host: publicHost, port: ports.functions },
       region,
-      demoAccounts: demoAccounts()
+      demoAccounts: (options.empty ? [] : demoAccounts())
         .filter((account) => account.email)
         .map((account) => ({
           label: account.label,
@@ -280,7 +285,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           email: account.email,
           password: demoPassword,
         })),
-      demoDonorPhones: demoAccounts().flatMap((account) => (account.phone ? [account.phone] : [])),
+      demoDonorPhones: (options.empty ? [] : demoAccounts()).flatMap((account) =>
+        account.phone ? [account.phone] : [],
+      ),
     }),
   );
 
@@ -354,7 +361,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       return failing;
     };
 
-    if (seeded) {
+    if (seeded && options.empty) {
+      const { loadDivisions } = await import('../src/services/divisions');
+      await loadDivisions(demoDivisions());
+      await firestore.flush();
+    } else if (seeded) {
       const { seedDemoTownship } = await import('./seed');
       await seedDemoTownship();
       await dispatcher.idle();

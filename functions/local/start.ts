@@ -2,7 +2,11 @@
  * `npm start`: the platform locally, offline. Prints the URLs, the demo logins and `READY` once
  * everything answers. `--seed-only` (npm run seed) wipes the local data, seeds the demo township
  * and exits. Options: --data-dir DIR (default .data/local), --base-port N, --host ADDR (default
- * 127.0.0.1; 0.0.0.0 exposes the platform to the network), --no-seed (start empty).
+ * 127.0.0.1; 0.0.0.0 exposes the platform to the network), --no-seed (never seed: an empty data
+ * dir stays empty, saved data is loaded as it is). `--empty` is a deployment started from nothing:
+ * its own data dir (default .data/empty, so the demo's is left alone) holding, on its first start,
+ * only the division table of the demo area; no accounts, households or needs. The first account
+ * is then made with `npm run admin:first -- --local …`.
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -16,16 +20,19 @@ import { demoAccounts, demoPassword } from './demoTownship';
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      'data-dir': { type: 'string', default: resolve(__dirname, '../../.data/local') },
+      'data-dir': { type: 'string' },
       'base-port': { type: 'string' },
       'seed-only': { type: 'boolean', default: false },
       'no-seed': { type: 'boolean', default: false },
+      empty: { type: 'boolean', default: false },
       host: { type: 'string', default: '127.0.0.1' },
       verbose: { type: 'boolean', default: false },
     },
   });
   const seedOnly = values['seed-only'] === true;
-  const dataDir = values['data-dir'] as string;
+  const empty = values.empty === true;
+  const dataDir =
+    values['data-dir'] ?? resolve(__dirname, '../../.data', empty ? 'empty' : 'local');
   const functionLog = join(dataDir, 'functions.log');
   ensureFonts();
   if (!values.verbose) routeFunctionLogs(dataDir, functionLog);
@@ -54,6 +61,7 @@ async function main(): Promise<void> {
     basePort: values['base-port'] ? Number(values['base-port']) : undefined,
     host: values.host as string,
     seed: seedOnly ? 'fresh' : values['no-seed'] ? 'never' : 'if-empty',
+    empty,
     log: values.verbose ? (line) => process.stderr.write(line) : undefined,
     onBroken: (reason) => {
       console.error(`ERROR ${reason}: stopping the platform`);
@@ -63,7 +71,7 @@ async function main(): Promise<void> {
   running.platform = platform;
   if (seedOnly) {
     await platform.stop();
-    console.log(`seeded the demo township into ${values['data-dir']}`);
+    console.log(`seeded the demo township into ${dataDir}`);
     return;
   }
   if (platform.host !== '127.0.0.1' && platform.host !== '::1')
@@ -75,12 +83,23 @@ async function main(): Promise<void> {
   console.log(`auth emulator: ${platform.urls.auth}   firestore: ${platform.urls.firestore}`);
   if (!values.verbose)
     console.log(`function logs (structured, as in Cloud Logging): ${functionLog}`);
-  console.log(platform.seeded ? 'seeded the demo township (first start)' : 'loaded saved data');
-  console.log(`demo logins (password ${demoPassword}):`);
-  for (const account of demoAccounts()) {
+  if (empty) {
     console.log(
-      `  ${account.email ?? `${account.phone} (SMS code shown on the sign-in page)`}  ${account.label}`,
+      platform.seeded
+        ? `started from nothing in ${dataDir}: the division table only, no demo township`
+        : `loaded saved data from ${dataDir} (no demo township)`,
     );
+    console.log(
+      `first account: npm run admin:first -- --local${values['base-port'] ? ` --base-port ${values['base-port']}` : ''} --role county_admin --region 520526 --phone +86138xxxxxxxx --name 姓名`,
+    );
+  } else {
+    console.log(platform.seeded ? 'seeded the demo township (first start)' : 'loaded saved data');
+    console.log(`demo logins (password ${demoPassword}):`);
+    for (const account of demoAccounts()) {
+      console.log(
+        `  ${account.email ?? `${account.phone} (SMS code shown on the sign-in page)`}  ${account.label}`,
+      );
+    }
   }
   console.log('READY');
 }

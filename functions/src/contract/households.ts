@@ -64,6 +64,20 @@ export const householdsInputs = {
     uid: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
   }),
 
+  listStaff: z.strictObject({
+    /** A region within the caller's (default: the caller's own); its staff and those below it. */
+    regionCode: z
+      .string()
+      .regex(/^\d{2,12}$/)
+      .optional(),
+    pageSize: z.number().int().min(1).max(100).default(50),
+    /** The uid of the last staff member of the previous page. */
+    after: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/)
+      .optional(),
+  }),
+
   revealSensitive: z.strictObject({
     resource: z.strictObject({
       kind: z.enum(['household', 'need']),
@@ -256,6 +270,26 @@ export interface RegionItem {
   level: RegionLevel;
 }
 
+/** A staff member as an administrator above them sees them: the phone masked but for its last four. */
+export interface StaffItem {
+  uid: string;
+  role: StaffRole;
+  regionCode: string;
+  name: string;
+  /** `*******1234`; null for an account without a phone (the demo accounts sign in by email). */
+  phone: string | null;
+  status: 'active' | 'removed';
+  /** The seat held (`{region}_{role}_{n}`) while active, for roles with a seat limit. */
+  seat: string | null;
+}
+
+/** Staff of a region and the regions below it, by region code, then uid. */
+export interface StaffPage {
+  staff: StaffItem[];
+  /** Pass as `after` for the next page; null on the last. */
+  next: string | null;
+}
+
 export interface HouseholdsAnswers {
   registerHousehold: { householdId: string; registered: true; alreadyRegistered: boolean };
   getVillageOverview: VillageOverview;
@@ -267,6 +301,7 @@ export interface HouseholdsAnswers {
     seat: string | null;
   };
   removeStaff: { uid: string; active: false };
+  listStaff: StaffPage;
   revealSensitive: { value: string };
   importRoster: RosterImportAnswer;
   repairRates: { villages: number; drifted: number };
