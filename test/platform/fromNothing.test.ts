@@ -5,7 +5,7 @@
  * the staff of its region and below. The platform here is its own (ports from the run's base + 10).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
@@ -32,30 +32,18 @@ const phones = {
   other: '+8613812340009',
 };
 
-/** The documented command, run as a user would (`npm run admin:first -- …`). */
-function firstAccount(phone: string, name: string) {
+/** A documented command, run as a user would (`npm run admin:first -- …`). */
+function admin(command: 'first' | 'regions', args: string[]) {
   const run = spawnSync(
     process.execPath,
-    [
-      tsx,
-      'functions/scripts/admin.ts',
-      'first',
-      '--local',
-      '--base-port',
-      String(base),
-      '--role',
-      'county_admin',
-      '--region',
-      county,
-      '--phone',
-      phone,
-      '--name',
-      name,
-    ],
+    [tsx, 'functions/scripts/admin.ts', command, '--local', '--base-port', String(base), ...args],
     { cwd: root, env: savedEnv, encoding: 'utf8', timeout: 60_000 },
   );
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
+
+const firstAccount = (phone: string, name: string) =>
+  admin('first', ['--role', 'county_admin', '--region', county, '--phone', phone, '--name', name]);
 
 let platform: ChildProcess;
 let output = '';
@@ -105,6 +93,25 @@ it('starts with no demo township: the division table only, no accounts, househol
   };
   expect(local.demoAccounts).toEqual([]);
   expect(local.demoDonorPhones).toEqual([]);
+});
+
+it('loads more divisions from the national table (codes padded to 12 digits), refusing a bad file whole', async () => {
+  const file = join(dataDir, 'divisions.csv');
+  writeFileSync(file, '\uFEFF统计用区划代码,名称\r\n520526105000,石门乡\r\n520526105299,新村\r\n');
+  const loaded = admin('regions', ['--file', file]);
+  expect(loaded.output).toMatch(/loaded 2 divisions/);
+  expect((await db.collection(collections.regions).doc('520526105299').get()).data()).toEqual({
+    code: '520526105299',
+    name: '新村',
+    fullName: '贵州省毕节市威宁彝族回族苗族自治县石门乡新村',
+    level: 'village',
+    parentCode: township,
+  });
+  writeFileSync(file, '520526105298,旧村\n52052610529,缺位\n');
+  const refused = admin('regions', ['--file', file]);
+  expect(refused.status).toBe(2);
+  expect(refused.output).toMatch(/第 2 行/);
+  expect((await db.collection(collections.regions).doc('520526105298').get()).exists).toBe(false);
 });
 
 it('makes the first account once, then appoints down the levels and lists staff by region', async () => {
