@@ -187,6 +187,26 @@ describe('结对帮扶', () => {
     });
   });
 
+  it('tells two helpers of one name apart by the helper’s phone column', async () => {
+    const rows = [
+      [...header, '帮扶责任人联系电话'],
+      [...row(ids[7] as string, '结对户八', '同名人'), '139 0000 8805'],
+    ];
+    const { result } = await call<ImportAnswer>(
+      'importRoster',
+      {
+        requestId: newRequestId(),
+        format: 'csv',
+        dataBase64: Buffer.from(csvOf(rows), 'utf8').toString('base64'),
+      },
+      admin,
+    );
+    expect(result).toMatchObject({ ok: true, created: 1, helpersAssigned: 1, helperProblems: [] });
+    const household = await householdIdOf(ids[7] as string);
+    const second = await adminDb().collection('staff').where('phone', '==', '+8613900008805').get();
+    expect(await helperOf(household)).toBe(second.docs[0]?.id);
+  });
+
   it('refuses a helper acting on a household assigned to another, and writes nothing', async () => {
     const [ofA] = households as [string];
     const other = helpers.b.token;

@@ -121,7 +121,10 @@ export const importRoster = callable({
         known ??
         `h${createHash('sha256').update(`${requestId}\n${row.idNumber}`).digest('hex').slice(0, 20)}`;
       listed.add(id);
-      const match = matchHelper({ name: row.helperName }, villageHelpers);
+      const match = matchHelper(
+        { name: row.helperName, phone: row.helperPhone ?? null },
+        villageHelpers,
+      );
       if (match.kind === 'assigned') helpersAssigned++;
       else if (match.kind !== 'none') helperProblems.push({ row: row.row, code: match.kind });
       const current = known ? (helperOf.get(known) ?? null) : null;

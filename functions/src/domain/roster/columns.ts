@@ -53,6 +53,23 @@ export const rosterColumns = {
     required: false,
     aliases: ['帮扶责任人', '帮扶人', '帮扶责任人姓名'],
   },
+  // Not in the seeds' tables; some county exports carry it. Only headers that say whose phone:
+  // a bare 联系电话 may be the household's own.
+  helperPhone: {
+    label: '帮扶责任人联系电话',
+    required: false,
+    aliases: [
+      '帮扶责任人联系电话',
+      '帮扶责任人电话',
+      '帮扶责任人手机',
+      '帮扶责任人手机号',
+      '帮扶责任人手机号码',
+      '帮扶人电话',
+      '帮扶人联系电话',
+      '帮扶人手机',
+      '帮扶人手机号码',
+    ],
+  },
 } as const;
 export type RosterColumn = keyof typeof rosterColumns;
 

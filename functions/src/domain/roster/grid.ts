@@ -14,6 +14,7 @@ import {
   parseStatus,
   type Parsed,
 } from './fields';
+import { mobileDigitsOf } from './helpers';
 import { fillMergedDown, type MergedRange } from './merges';
 import {
   defaultMaxRows,
@@ -116,6 +117,11 @@ export function rosterFromGrid(
     const helperName = helperText
       ? take('helperName', text(checkPersonName(helperText), budgets.name))
       : null;
+    const phoneText = textOf(cellOf(cells, 'helperPhone'));
+    const phoneDigits = phoneText ? mobileDigitsOf(phoneText) : undefined;
+    const helperPhone = phoneText
+      ? take('helperPhone', phoneDigits ? { value: phoneDigits } : { code: 'phone_invalid' })
+      : null;
 
     report.push({ row: rowNumber, status: problems.length ? 'refused' : 'accepted', problems });
     if (
@@ -127,6 +133,7 @@ export function rosterFromGrid(
       causes !== undefined &&
       income !== undefined &&
       helperName !== undefined &&
+      helperPhone !== undefined &&
       'value' in statusParsed
     ) {
       const { status, outYear } = statusParsed.value;
@@ -143,6 +150,7 @@ export function rosterFromGrid(
         outYear,
         cardColour: cardColourOf(status, outYear, options.latestYear),
         helperName,
+        ...(helperPhone ? { helperPhone } : {}),
       });
     }
   });

@@ -1,3 +1,12 @@
+import {
+  csvOf,
+  expectRefused,
+  goodRow,
+  header,
+  options,
+  utf8,
+} from '../../../../test/support/rosterFiles';
+import { parseRosterCsv } from './csv';
 import { matchHelper, mobileDigitsOf, type VillageHelper } from './helpers';
 
 const helpers: VillageHelper[] = [
@@ -49,5 +58,51 @@ describe('matching the 帮扶责任人 column to the village helpers', () => {
     ['7533052', undefined],
   ])('reads %s as a mobile number', (raw, digits) => {
     expect(mobileDigitsOf(raw)).toBe(digits);
+  });
+});
+
+describe('the helper’s phone column', () => {
+  const withPhone = (phone: string) =>
+    parseRosterCsv(
+      utf8(
+        csvOf([
+          [...header, '帮扶责任人联系电话'],
+          [...goodRow, phone],
+        ]),
+      ),
+      options,
+    );
+
+  it('is read as the mobile number’s digits, however written', () => {
+    const result = withPhone('+86 139-0000-0001');
+    expect(result.ok && result.rows[0]).toMatchObject({
+      helperName: '帮扶干部一',
+      helperPhone: '13900000001',
+    });
+  });
+
+  it('is left out of the row when blank', () => {
+    const result = withPhone('');
+    expect(result.ok && result.rows[0]).not.toHaveProperty('helperPhone');
+  });
+
+  it('refuses the row when it holds no mobile number', () => {
+    const result = withPhone('7533052');
+    expectRefused(result);
+    expect(result.report[0]?.problems).toEqual([{ column: 'helperPhone', code: 'phone_invalid' }]);
+  });
+
+  it('is not taken from a bare 联系电话, which may be the household’s', () => {
+    const result = parseRosterCsv(
+      utf8(
+        csvOf([
+          [...header, '联系电话'],
+          [...goodRow, '13900000001'],
+        ]),
+      ),
+      options,
+    );
+    expect(result.ok && result.rows[0]).not.toHaveProperty('helperPhone');
+    expect(result.ignoredColumns).toEqual(['联系电话']);
   });
 });

@@ -37,6 +37,8 @@ export interface RosterHousehold {
   outYear: number | null;
   cardColour: CardColour;
   helperName: string | null;
+  /** The helper's mobile number (11 digits), only when the file has the column and the cell is filled. */
+  helperPhone?: string;
 }
 
 export type FileProblemCode =
