@@ -206,3 +206,39 @@ describe('revealing a full ID number', () => {
     expect(error?.details?.issues).toEqual([{ path: 'reason', code: 'reason_empty' }]);
   });
 });
+
+describe('listing staff', () => {
+  const listed = '520526105209'; // 开阳村 (v09): two seeded information administrators
+
+  it('shows a township its villages’ staff with their status, and not the county above it', async () => {
+    const township = await signIn('township@demo.fupin.cn');
+    const { result, error } = await call<{
+      staff: Array<Record<string, unknown>>;
+      next: string | null;
+    }>('listStaff', { regionCode: listed }, township);
+    expect(error).toBeUndefined();
+    expect(result?.staff).toEqual(
+      expect.arrayContaining(
+        ['demo-v09a', 'demo-v09b'].map((uid) =>
+          // The demo accounts sign in by email: they have no phone to show.
+          expect.objectContaining({ uid, role: 'village_admin', status: 'active', phone: null }),
+        ),
+      ),
+    );
+    const whole = await call<{ staff: Array<{ uid: string }> }>(
+      'listStaff',
+      { pageSize: 100 },
+      township,
+    );
+    expect(whole.result?.staff.map((staff) => staff.uid)).toContain('demo-township');
+    expect(whole.result?.staff.map((staff) => staff.uid)).not.toContain('demo-county');
+    expect((await call('listStaff', { regionCode: '520526' }, township)).error?.status).toBe(
+      'PERMISSION_DENIED',
+    );
+  });
+
+  it('refuses a village administrator', async () => {
+    const village = await signIn('v09a@demo.fupin.cn');
+    expect((await call('listStaff', {}, village)).error?.status).toBe('PERMISSION_DENIED');
+  });
+});
