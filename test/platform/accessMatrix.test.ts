@@ -210,6 +210,17 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
   },
   { name: 'removeStaff', input: () => ({ uid: 'no-such-staff' }), allowed: [] },
   {
+    name: 'assignHelper',
+    // No such helper: an allowed caller is refused as failed-precondition, nothing moves.
+    input: () => ({
+      requestId: newRequestId(),
+      householdId,
+      helperUid: 'no-such-helper',
+      expectedHelperUid: 'no-such-helper',
+    }),
+    allowed: ['villageAdmin', 'township'],
+  },
+  {
     name: 'saveDonorProfile',
     // The seeded donor's own profile, unchanged.
     input: () => ({ kind: 'person', name: '王老师' }),
