@@ -139,6 +139,7 @@ async function first(args: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof HttpsError && error.message === '该地区不在平台上')
       throw new Refused(`地区 ${region} 不在区划表中：请先用 npm run admin:regions 载入区划表`);
+    if (error instanceof HttpsError) throw new Refused(error.message);
     throw error;
   }
 }
