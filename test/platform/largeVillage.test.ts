@@ -227,6 +227,63 @@ describe('a 2,000-household village', () => {
     );
   }, 300_000);
 
+  it('lists one helper’s households, and the unassigned, as assignment moves them', async () => {
+    const township = await signIn('township@demo.fupin.cn');
+    const helper = await ok<{ uid: string }>(
+      call(
+        'appointStaff',
+        {
+          requestId: newRequestId(),
+          phone: '+8613900007502',
+          name: '吴帮扶',
+          role: 'helper',
+          regionCode: village,
+        },
+        township,
+      ),
+    );
+    const before = await overview({ pageSize: 1, helperUid: null });
+    const [first, second] = (await overview({ pageSize: 2, registered: false })).households;
+    for (const row of [first, second] as Row[]) {
+      await ok(
+        call(
+          'assignHelper',
+          {
+            requestId: newRequestId(),
+            householdId: row.id,
+            helperUid: helper.uid,
+            expectedHelperUid: null,
+          },
+          admin,
+        ),
+      );
+    }
+    const theirs = await overview({ helperUid: helper.uid, pageSize: 100 });
+    expect(theirs.households.map((row) => row.id).sort()).toEqual([first?.id, second?.id].sort());
+    expect((await overview({ pageSize: 1, helperUid: null })).matched).toBe(before.matched - 2);
+    // The helper's own list is theirs, whatever helper they ask for.
+    const helperToken = await signInByPhone('+8613900007502');
+    const own = await ok<Overview>(
+      call('getVillageOverview', { pageSize: 100, helperUid: null }, helperToken),
+    );
+    expect(own.households.map((row) => row.id).sort()).toEqual([first?.id, second?.id].sort());
+    // Cleared again: unassigned once more.
+    await ok(
+      call(
+        'assignHelper',
+        {
+          requestId: newRequestId(),
+          householdId: second?.id,
+          helperUid: null,
+          expectedHelperUid: helper.uid,
+        },
+        admin,
+      ),
+    );
+    expect((await overview({ pageSize: 1, helperUid: null })).matched).toBe(before.matched - 1);
+    expect((await overview({ helperUid: helper.uid, pageSize: 100 })).matched).toBe(1);
+  }, 120_000);
+
   it('gives the review queue oldest submission first, by status, paged', async () => {
     // Households out for good (稳定脱贫) take no needs.
     const registered = (await walk({ registered: true, pageSize: 100 }))
