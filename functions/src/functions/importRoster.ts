@@ -7,7 +7,7 @@ import {
   rosterImportDocs,
   staffDocs,
 } from '../data/households';
-import { householdSearchFieldsOf } from '../domain/householdSearch';
+import { nameTokensOf } from '../domain/householdSearch';
 import { regionFieldsOf } from '../domain/regions';
 import { matchHelper, type HelperMatch } from '../domain/roster/helpers';
 import { parseRoster } from '../domain/roster/parse';
@@ -21,9 +21,9 @@ const batchLimit = 450;
 
 type Write = { path: string; data: Record<string, unknown>; merge: boolean };
 
-function householdFields(row: RosterHousehold, helperUid: string | null) {
+function householdFields(row: RosterHousehold) {
   return {
-    ...householdSearchFieldsOf({ headName: row.headName, helperUid }),
+    nameTokens: nameTokensOf(row.headName),
     headName: row.headName,
     idLast4: row.idLast4,
     address: row.address,
@@ -48,6 +48,9 @@ function helperFields(match: HelperMatch, current: string | null, importer: stri
   if (match.kind !== 'assigned' || match.uid === current) return {};
   return {
     helperUid: match.uid,
+    // With helperUid, never alone: an assignHelper committed after this import read the household
+    // must not be left with `assigned` saying otherwise (domain/householdSearch).
+    assigned: true,
     helperName: match.name,
     helperAssignedBy: importer,
     helperAssignedAt: FieldValue.serverTimestamp(),
@@ -105,7 +108,7 @@ export const importRoster = callable({
         : null,
     ]);
     const idByNumber = new Map(existing.docs.map((doc) => [doc.data().idNumber, doc.id]));
-    const helperOf = new Map(stored.docs.map((doc) => [doc.id, doc.data().helperUid ?? null]));
+    const storedOf = new Map(stored.docs.map((doc) => [doc.id, doc.data()]));
     const villageHelpers = helpers.docs
       .map((doc) => ({ uid: doc.id, ...doc.data() }))
       .filter((staff) => staff.role === 'helper');
@@ -127,14 +130,16 @@ export const importRoster = callable({
       );
       if (match.kind === 'assigned') helpersAssigned++;
       else if (match.kind !== 'none') helperProblems.push({ row: row.row, code: match.kind });
-      const current = known ? (helperOf.get(known) ?? null) : null;
-      const helperUid = match.kind === 'assigned' ? match.uid : current;
+      const household = known ? storedOf.get(known) : undefined;
+      const current = household?.helperUid ?? null;
       if (known) {
         updated++;
         writes.push({
           path: `${collections.households}/${id}`,
           data: {
-            ...householdFields(row, helperUid),
+            ...householdFields(row),
+            // A document written before the search fields gets `assigned` from what was read.
+            ...(household?.assigned === undefined ? { assigned: Boolean(current) } : {}),
             ...helperFields(match, current, caller.uid),
           },
           merge: true,
@@ -145,8 +150,9 @@ export const importRoster = callable({
           path: `${collections.households}/${id}`,
           data: {
             ...regionFieldsOf(villageCode),
-            ...householdFields(row, helperUid),
+            ...householdFields(row),
             helperUid: null,
+            assigned: false,
             helperName: null,
             ...helperFields(match, null, caller.uid),
             registered: false,
