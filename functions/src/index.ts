@@ -13,6 +13,7 @@ export { getVillageOverview } from './functions/getVillageOverview';
 export { appointStaff } from './functions/appointStaff';
 export { removeStaff } from './functions/removeStaff';
 export { assignHelper } from './functions/assignHelper';
+export { listVillageHelpers } from './functions/listVillageHelpers';
 export { listStaff } from './functions/listStaff';
 export { revealSensitive } from './functions/revealSensitive';
 export { importRoster } from './functions/importRoster';

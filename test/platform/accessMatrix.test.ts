@@ -221,6 +221,11 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     allowed: ['villageAdmin', 'township'],
   },
   {
+    name: 'listVillageHelpers',
+    input: () => ({ villageCode: village }),
+    allowed: ['villageAdmin', 'township'],
+  },
+  {
     name: 'saveDonorProfile',
     // The seeded donor's own profile, unchanged.
     input: () => ({ kind: 'person', name: '王老师' }),

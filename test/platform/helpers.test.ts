@@ -362,6 +362,30 @@ describe('结对帮扶', () => {
     });
   });
 
+  it('lists the village’s active helpers for the assignment picker, to its own cadres only', async () => {
+    const listed = await call<{ helpers: Array<{ uid: string; name: string; phone: string }> }>(
+      'listVillageHelpers',
+      {},
+      admin,
+    );
+    expect(listed.error).toBeUndefined();
+    // 结对丙 was removed; 同名人 twice, told apart by the last four of the phone; in name order.
+    expect(listed.result?.helpers.map((helper) => helper.name)).toEqual(
+      ['结对甲', '结对乙', '同名人', '同名人'].sort((a, b) => a.localeCompare(b, 'zh-Hans-CN')),
+    );
+    expect(listed.result?.helpers.find((helper) => helper.uid === helpers.a.uid)?.phone).toBe(
+      '*******8801',
+    );
+    const byTownship = await call('listVillageHelpers', { villageCode: village }, township);
+    expect(byTownship.result).toEqual(listed.result);
+    const otherVillage = await call(
+      'listVillageHelpers',
+      { villageCode: village },
+      await signIn('v01a@demo.fupin.cn'),
+    );
+    expect(otherVillage.error?.status).toBe('PERMISSION_DENIED');
+  });
+
   it('lets exactly one of concurrent reassignments win, and the household agrees with it', async () => {
     const household = households[2] as string; // unassigned (its roster name was unknown)
     const attempts = await Promise.all(

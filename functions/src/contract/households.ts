@@ -164,6 +164,9 @@ export const householdsInputs = {
       .regex(/^[A-Za-z0-9_-]{1,128}$/)
       .nullable(),
   }),
+
+  /** The helpers a household of the village can be assigned to (a village administrator's own village by default). */
+  listVillageHelpers: z.strictObject({ villageCode: villageCodeSchema.optional() }),
 } satisfies Record<string, z.ZodType>;
 
 /** One roster household as the village's staff see it in the overview (never the full ID). */
@@ -325,4 +328,13 @@ export interface HouseholdsAnswers {
     /** false when the household already had this helper (nothing written). */
     changed: boolean;
   };
+  listVillageHelpers: { villageCode: string; helpers: VillageHelperItem[] };
+}
+
+/** An active helper of a village, as the assignment picker lists them (by name). */
+export interface VillageHelperItem {
+  uid: string;
+  name: string;
+  /** `*******1234`, so two helpers of one name can be told apart; null without a phone. */
+  phone: string | null;
 }
