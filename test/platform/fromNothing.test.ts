@@ -4,23 +4,14 @@
  * like any cadre, appoints a township administrator, who appoints a village one; each level lists
  * the staff of its region and below. The platform here is its own (ports from the run's base + 10).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { collections } from '../../functions/src/services/db';
-import { untilReady } from '../../functions/local/untilReady';
-import { testBasePort } from '../support/globalSetup';
+import { startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
 import { call, newRequestId, projectId, signInByPhone } from '../support/platform';
-
-const root = resolve(__dirname, '../..');
-const base = testBasePort + 10;
-const dataDir = mkdtempSync(join(tmpdir(), 'fupin-empty-'));
-const savedEnv = { ...process.env };
-const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
 
 const county = '520526';
 const township = '520526105';
@@ -33,47 +24,28 @@ const phones = {
 };
 
 /** A documented command, run as a user would (`npm run admin:first -- …`). */
-function admin(command: 'first' | 'regions', args: string[]) {
-  const run = spawnSync(
-    process.execPath,
-    [tsx, 'functions/scripts/admin.ts', command, '--local', '--base-port', String(base), ...args],
-    { cwd: root, env: savedEnv, encoding: 'utf8', timeout: 60_000 },
-  );
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
-}
+const admin: OwnPlatform['admin'] = (command, args) => platform.admin(command, args);
 
 const firstAccount = (phone: string, name: string) =>
   admin('first', ['--role', 'county_admin', '--region', county, '--phone', phone, '--name', name]);
 
-let platform: ChildProcess;
+let platform: OwnPlatform;
 let output = '';
+let base = 0;
+let dataDir = '';
 let app: App;
 let db: Firestore;
 
 beforeAll(async () => {
-  platform = spawn(
-    process.execPath,
-    [tsx, 'functions/local/start.ts', '--empty', '--data-dir', dataDir, '--base-port', `${base}`],
-    { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: savedEnv },
-  );
-  output = await untilReady(platform).ready;
-  Object.assign(process.env, {
-    FUPIN_FUNCTIONS_URL: `http://127.0.0.1:${base + 2}`,
-    FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${base + 1}`,
-    FIRESTORE_EMULATOR_HOST: `127.0.0.1:${base}`,
-  });
+  platform = await startOwnPlatform(10);
+  ({ output, base, dataDir } = platform);
   app = initializeApp({ projectId }, 'fromNothing');
   db = getFirestore(app);
 }, 180_000);
 
 afterAll(async () => {
   await deleteApp(app);
-  if (platform.exitCode === null) {
-    const exited = new Promise((done) => platform.once('exit', done));
-    process.kill(-(platform.pid as number), 'SIGTERM');
-    await exited;
-  }
-  process.env = savedEnv;
+  await platform.stop();
 }, 60_000);
 
 it('starts with no demo township: the division table only, no accounts, households or needs', async () => {

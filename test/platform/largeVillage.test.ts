@@ -1,6 +1,8 @@
 /**
  * A real village: 2,000 households imported through importRoster by a village administrator the
  * township appointed, then found again by search and by walking pages, while others register;
+ * on a platform of its own, started from nothing (its first account a county administrator), so
+ * that its 2,000 households move no figure the demo township's tests count;
  * the review queue gives the oldest waiting need first; the capture form's picker finds a
  * registered household that sorts on the last page.
  */
@@ -10,13 +12,15 @@ import {
   call,
   idle,
   newRequestId,
-  signIn,
   signInByPhone,
   type CallError,
 } from '../support/platform';
+import { startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
 import { csvOf, header, id } from '../support/rosterFiles';
 
-const village = '520526105299'; // not one of the demo township's villages (201–210)
+const village = '520526105201';
+const countyPhone = '+8613900007498';
+const townshipPhone = '+8613900007499';
 const adminPhone = '+8613900007501';
 const size = 2000;
 
@@ -63,6 +67,8 @@ async function ok<T>(answer: Promise<{ result?: T; error?: CallError }>): Promis
 }
 
 describe('a 2,000-household village', () => {
+  let platform: OwnPlatform;
+  let township: string;
   let admin: string;
   let adminUid: string;
   const overview = (input: Record<string, unknown>) =>
@@ -85,18 +91,34 @@ describe('a 2,000-household village', () => {
     ok(call('registerHousehold', { householdId, requestId: newRequestId() }, admin));
 
   beforeAll(async () => {
-    // The division table holds the village; the township appoints its administrator.
-    await adminDb()
-      .collection('regions')
-      .doc(village)
-      .set({
-        code: village,
-        name: '试点村',
-        fullName: '贵州省毕节市威宁彝族回族苗族自治县石门乡试点村',
-        level: 'village',
-        parentCode: village.slice(0, 9),
-      });
-    const township = await signIn('township@demo.fupin.cn');
+    // From nothing: the first account (a county administrator) appoints the township's, which
+    // appoints the village's, as a real roll-out does.
+    platform = await startOwnPlatform(20);
+    const first = platform.admin('first', [
+      '--role',
+      'county_admin',
+      '--region',
+      village.slice(0, 6),
+      '--phone',
+      countyPhone,
+      '--name',
+      '孙县长',
+    ]);
+    if (first.status !== 0) throw new Error(first.output);
+    await ok(
+      call(
+        'appointStaff',
+        {
+          requestId: newRequestId(),
+          phone: townshipPhone,
+          name: '钱乡长',
+          role: 'township_admin',
+          regionCode: village.slice(0, 9),
+        },
+        await signInByPhone(countyPhone),
+      ),
+    );
+    township = await signInByPhone(townshipPhone);
     const appointed = await ok<{ uid: string }>(
       call(
         'appointStaff',
@@ -139,6 +161,10 @@ describe('a 2,000-household village', () => {
     process.stdout.write(`imported ${size} households in ${Date.now() - started} ms\n`);
     await idle();
   }, 300_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
 
   it('walks every household exactly once, those to register first, and counts them', async () => {
     const started = Date.now();
@@ -228,7 +254,6 @@ describe('a 2,000-household village', () => {
   }, 300_000);
 
   it('lists one helper’s households, and the unassigned, as assignment moves them', async () => {
-    const township = await signIn('township@demo.fupin.cn');
     const helper = await ok<{ uid: string }>(
       call(
         'appointStaff',
