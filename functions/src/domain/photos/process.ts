@@ -206,8 +206,17 @@ export async function processPhoto(
   try {
     [display, thumb] = await rendering;
   } catch (error) {
-    // Truncated or corrupt pixel data only shows while decoding.
-    const failure = decodeFailure(error);
+    // Truncated or corrupt pixel data only shows while decoding. The two decodes side by side
+    // share libvips' one error buffer, which sharp clears after reading it, so one's message can
+    // come back empty (a cut progressive JPEG then passed as a quirk in about 1 run in 15): a
+    // message that says nothing is asked again of one decode alone before it counts as a quirk.
+    let failure = decodeFailure(error);
+    if (failure === 'quirk') {
+      failure = await renderFromUpload(bytes, 'display', settings).then(
+        () => 'quirk' as const,
+        decodeFailure,
+      );
+    }
     if (failure !== 'quirk') return { ok: false, reason: failure };
     try {
       [display, thumb] = await render(true);
