@@ -248,7 +248,16 @@ describe('races', () => {
         const first = await donationsOf(needId);
         const accepted = first.filter((donation) => donation.status === 'accepted');
         const declined = first.filter((donation) => donation.status === 'declined');
-        if (!a.result || !b.result || accepted.length !== 1 || declined.length !== 1) {
+        // Both gifts usually arrive before either is settled, and the one that no longer fits is
+        // declined; on a loaded machine the first can be accepted before the second is even asked
+        // for, which is then refused at once for the room left. Either way exactly one stands.
+        const refusedAtOnce = [a, b].filter((gift) => gift.error?.status === 'FAILED_PRECONDITION');
+        const answered = [a, b].filter((gift) => gift.result).length;
+        if (
+          answered + refusedAtOnce.length !== 2 ||
+          accepted.length !== 1 ||
+          declined.length + refusedAtOnce.length !== 1
+        ) {
           violations.push(`${i}: A and B gave ${JSON.stringify(first)}`);
           return;
         }
@@ -271,8 +280,8 @@ describe('races', () => {
         const after = new Map((await donationsOf(needId)).map((d) => [d.id, d]));
         const need = await adminDb().collection('needs').doc(needId).get();
         const cId = c.result?.donationId as string;
-        const declinedId = (declined[0] as { id: string }).id;
-        if (after.get(declinedId)?.status !== 'declined')
+        const declinedId = declined[0]?.id;
+        if (declinedId && after.get(declinedId)?.status !== 'declined')
           violations.push(`${i}: declined gift became ${after.get(declinedId)?.status}`);
         if (after.get(cId)?.status !== 'accepted')
           violations.push(`${i}: C became ${after.get(cId)?.status}`);
