@@ -37,6 +37,7 @@ import { errorCard, h, mount, toast } from './dom';
 import { authErrorText } from './format';
 import { roleLabel, type Session } from './app';
 import { destination, roleOfClaims, verifySerialOfPath } from './router';
+import { beginNavigation, navigationCheck } from './navigation';
 import { villagePage } from './pages/village';
 import { dashboardPage } from './pages/dashboard';
 import { phoneSignIn } from './pages/phone';
@@ -139,10 +140,17 @@ function connectionError(retry: () => void): void {
 const donorPages = () => import('./pages/donor');
 
 function donorRoute(use: (pages: Awaited<ReturnType<typeof donorPages>>) => void): void {
-  donorPages().then(use, () => connectionError(route));
+  // The chunk may come after the user moved on: then the page it was loaded for is not shown.
+  const stillCurrent = navigationCheck();
+  donorPages().then(
+    (pages) => stillCurrent() && use(pages),
+    () => stillCurrent() && connectionError(route),
+  );
 }
 
 function route(): void {
+  // Pages take their mount from this navigation: a slower answer for an earlier one is dropped.
+  beginNavigation();
   const target = destination(location.hash, session?.role);
   if (!session || target.page === 'login') return loginPage();
   switch (target.page) {

@@ -3,7 +3,8 @@
  * first (drill down from county to township to village), the trend, and the report to export.
  */
 import { call } from '../firebase';
-import { download, h, mount } from '../dom';
+import { download, h } from '../dom';
+import { pageMount } from '../navigation';
 import { chinaDate, percent } from '../format';
 import { parentCode } from '../../../functions/src/domain/regions';
 import { showError, type Session } from '../app';
@@ -62,6 +63,7 @@ export async function dashboardPage(
   session: Session,
   regionCode: string | undefined,
 ): Promise<void> {
+  const mount = pageMount();
   mount(h('p', { class: 'muted' }, '加载中…'));
   try {
     const dashboard = await call('getRatesDashboard', regionCode ? { regionCode } : {});

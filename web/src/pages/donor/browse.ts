@@ -7,7 +7,8 @@ import { call } from '../../firebase';
 import type { RegionItem } from '../../../../functions/src/contract/households';
 import type { PublicNeed } from '../../../../functions/src/contract/needs';
 import type { NeedCategory } from '../../../../functions/src/domain/need/categories';
-import { h, mount } from '../../dom';
+import { h } from '../../dom';
+import { pageMount } from '../../navigation';
 import { phoneDisplay } from '../../format';
 import { needCategories } from '../../categories';
 import { asksText, regionLevelNames, waitedText } from '../../giving';
@@ -36,6 +37,7 @@ const pageSize = 20;
 const filters: { category: NeedCategory | ''; search: string } = { category: '', search: '' };
 
 export async function browsePage(session: Session): Promise<void> {
+  const mount = pageMount();
   let path = pickedRegions();
   const pickers = h('div', { class: 'pickers' });
   const list = h('ul', { class: 'rows needs' });

@@ -5,7 +5,8 @@
  */
 import { chinaDate, chinaDateTime } from '../../format';
 import { call } from '../../firebase';
-import { errorCard, h, mount, toast } from '../../dom';
+import { errorCard, h, toast } from '../../dom';
+import { navigationCheck, pageMount } from '../../navigation';
 import {
   awaitingCertificate,
   donationStatusLabel,
@@ -259,11 +260,14 @@ function donationRow(donation: MyDonation, reload: () => void): HTMLElement {
 }
 
 export async function minePage(session: Session): Promise<void> {
+  const mount = pageMount();
   const nav = donorNav('mine');
   mount(nav, h('p', { class: 'muted' }, '加载中…'));
   const list = h('ul', { class: 'rows needs donations' });
   const note = h('p', { class: 'muted' });
-  const reload = () => void minePage(session);
+  // An action's answer reloads the list only while the user is still on 我的捐助.
+  const stillCurrent = navigationCheck();
+  const reload = () => void (stillCurrent() && minePage(session));
   const rows = new Map<string, { key: string; row: HTMLElement }>();
 
   /** Rows whose status or certificate changed are drawn again; the others keep what is open. */

@@ -4,7 +4,8 @@
  * request id is kept until the server answers.
  */
 import { call, type CallError } from '../../firebase';
-import { base64Of, downscalePhoto, errorCard, h, mount, toast } from '../../dom';
+import { base64Of, downscalePhoto, errorCard, h, toast } from '../../dom';
+import { pageMount } from '../../navigation';
 import { chinaDateTime, yuan } from '../../format';
 import {
   asksText,
@@ -345,6 +346,7 @@ async function withLiveQuantities(need: PublicNeed): Promise<void> {
 }
 
 export async function publicNeedPage(needId: string, session?: Session): Promise<void> {
+  const mount = pageMount();
   const donor = session?.role === 'donor';
   const nav = donor ? donorNav('browse') : null;
   mount(nav, h('p', { class: 'muted' }, '加载中…'));

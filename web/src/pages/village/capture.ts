@@ -1,6 +1,7 @@
 /** 采集需求: capturing a need (its seven elements) with evidence photos, kept as a draft. */
 import { call } from '../../firebase';
-import { base64Of, downscalePhoto, h, mount, toast } from '../../dom';
+import { base64Of, downscalePhoto, h, toast } from '../../dom';
+import { pageMount } from '../../navigation';
 import { fenFromYuanText } from '../../format';
 import { needCategories } from '../../categories';
 import { drafts, type KeptInput } from '../../submit';
@@ -33,6 +34,7 @@ interface CaptureDraft {
 }
 
 export async function captureTab(): Promise<void> {
+  const mount = pageMount();
   const overview = await call('getVillageOverview', { pageSize: 100 });
   const draft: Partial<CaptureDraft> & Pick<CaptureDraft, 'draftId'> = {
     draftId: crypto.randomUUID(),

@@ -1,6 +1,7 @@
 /** 建档立卡户: the village's households, their registration and the home-visit record. */
 import { call } from '../../firebase';
-import { h, mount, toast } from '../../dom';
+import { h, toast } from '../../dom';
+import { pageMount } from '../../navigation';
 import { pending } from '../../submit';
 import { pollUntil } from '../../poll';
 import { showError } from '../../app';
@@ -11,6 +12,7 @@ import type { VillageHouseholdRow } from '../../../../functions/src/contract/hou
 const figuresPoll = { attempts: 8, delayMs: 400 };
 
 export async function householdsTab(): Promise<void> {
+  const mount = pageMount();
   let overview = await call('getVillageOverview', { pageSize: 50 });
   // The figures must reach at least the count on arrival plus what this page has registered
   // since (a household registered from another phone meanwhile only makes them higher).

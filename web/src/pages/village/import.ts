@@ -1,6 +1,7 @@
 /** 导入名单: roster import, the village's receiving address for goods, and the ledger export. */
 import { call } from '../../firebase';
-import { base64Of, download, h, mount, toast } from '../../dom';
+import { base64Of, download, h, toast } from '../../dom';
+import { pageMount } from '../../navigation';
 import { submitSafely as sendSafely } from '../../submit';
 import { showError } from '../../app';
 import { header, submitSafely, tabs } from './shared';
@@ -60,6 +61,7 @@ async function receivingCard(): Promise<HTMLElement> {
 }
 
 export async function importTab(): Promise<void> {
+  const mount = pageMount();
   const overview = await call('getVillageOverview', { pageSize: 1 });
   const file = h('input', { type: 'file', accept: '.csv,.xlsx', 'data-testid': 'import-file' });
   const whole = h('input', { type: 'checkbox', 'data-testid': 'import-full' });

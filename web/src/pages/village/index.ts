@@ -3,7 +3,8 @@
  * registration, the need review queue, need capture with evidence photos, and roster import,
  * one tab per file.
  */
-import { errorCard, h, mount } from '../../dom';
+import { errorCard, h } from '../../dom';
+import { pageMount } from '../../navigation';
 import type { VillageTab } from '../../router';
 import { showError, type Session } from '../../app';
 import { householdsTab } from './households';
@@ -12,6 +13,7 @@ import { captureTab } from './capture';
 import { importTab } from './import';
 
 export async function villagePage(session: Session, page: VillageTab): Promise<void> {
+  const mount = pageMount();
   mount(h('p', { class: 'muted' }, '加载中…'));
   try {
     if (page === 'needs') return await needsTab(session);

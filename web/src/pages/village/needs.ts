@@ -3,7 +3,8 @@ import { call } from '../../firebase';
 import type { NeedDonation, NeedRow } from '../../../../functions/src/contract/needs';
 import type { DonationStatus } from '../../../../functions/src/domain/donation';
 import type { KeptCallable, KeptInput } from '../../submit';
-import { h, mount, toast } from '../../dom';
+import { h, toast } from '../../dom';
+import { navigationCheck, pageMount } from '../../navigation';
 import { yuan } from '../../format';
 import {
   rejectionReasonLabels,
@@ -30,6 +31,7 @@ type NeedMove = Extract<
 >;
 
 export async function needsTab(session: Session): Promise<void> {
+  const mount = pageMount();
   const [overview, { needs }] = await Promise.all([
     call('getVillageOverview', { pageSize: 1 }),
     call('listNeeds', { pageSize: 100 }),
@@ -74,9 +76,11 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
     actions,
   );
   const move = async <N extends NeedMove>(name: N, data: KeptInput<N>) => {
+    // The queue is drawn again only if the user is still on it when the answer comes.
+    const stillCurrent = navigationCheck();
     await submitSafely(`${name}.${need.id}`, name, data, actions, () => {
       toast('已更新');
-      void needsTab(session);
+      if (stillCurrent()) void needsTab(session);
     });
   };
   if (session.role === 'village_admin' && need.status === 'submitted') {
