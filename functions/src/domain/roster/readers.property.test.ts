@@ -10,6 +10,7 @@ import { checkCharOf } from '../idNumber';
 import { povertyCauses } from '../household';
 import {
   csvOf,
+  header as rosterFileHeader,
   now,
   utf8,
   xlsxOfSheets,
@@ -312,16 +313,6 @@ const statusText = (h: Generated) =>
     returned: '返贫',
     stably_out: `稳定脱贫(${h.outYear})`,
   })[h.status];
-const rosterHeader = [
-  '户主姓名',
-  '身份证号码',
-  '家庭住址',
-  '家庭人口',
-  '致贫原因',
-  '年人均纯收入(元)',
-  '贫困户状态',
-  '帮扶责任人',
-];
 const rowOf = (h: Generated) => [
   h.name,
   h.idNumber,
@@ -355,7 +346,10 @@ describe('a valid roster comes back as it went in', () => {
   it('through CSV', () => {
     fc.assert(
       fc.property(roster, (households) => {
-        const result = parseRosterCsv(utf8(csvOf([rosterHeader, ...households.map(rowOf)])), caps);
+        const result = parseRosterCsv(
+          utf8(csvOf([rosterFileHeader, ...households.map(rowOf)])),
+          caps,
+        );
         expect(
           result.ok &&
             result.rows.map((row) => ({ ...row, cardColour: undefined, idLast4: undefined })),
@@ -376,7 +370,7 @@ describe('a valid roster comes back as it went in', () => {
       fc.asyncProperty(roster, async (households) => {
         const workbook = new ExcelJS.Workbook();
         const sheet = workbook.addWorksheet('花名册');
-        sheet.addRow(rosterHeader);
+        sheet.addRow(rosterFileHeader);
         for (const h of households) sheet.addRow(rowOf(h));
         const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
         const result = await parseRosterXlsx(bytes, caps);
@@ -393,7 +387,7 @@ describe('a valid roster comes back as it went in', () => {
       fc.asyncProperty(roster, async (households) => {
         const workbook = new ExcelJS.Workbook();
         const sheet = workbook.addWorksheet('花名册');
-        sheet.addRow(rosterHeader);
+        sheet.addRow(rosterFileHeader);
         const rows = households.map(rowOf);
         // A run of households with the same address (column 3) or helper (column 8) shows it once.
         const merges: Array<[number, number, number, number]> = [];
