@@ -67,3 +67,17 @@ export function typedCollection<S extends z.ZodType>(name: CollectionName, schem
 
 /** A Firestore timestamp as stored (`serverTimestamp()` reads back as one). */
 export const timestampField = z.instanceof(Timestamp);
+
+/**
+ * `getAll` of typed references, in one round trip. Firestore rebuilds each snapshot with its
+ * reference's converter (document-reader.js), but `Firestore.getAll` is typed without it.
+ */
+export async function getAllOf<T>(
+  refs: Array<FirebaseFirestore.DocumentReference<T>>,
+): Promise<Array<FirebaseFirestore.DocumentSnapshot<T>>> {
+  if (refs.length === 0) return [];
+  const snapshots = await db().getAll(
+    ...(refs as unknown as Array<FirebaseFirestore.DocumentReference>),
+  );
+  return snapshots as unknown as Array<FirebaseFirestore.DocumentSnapshot<T>>;
+}

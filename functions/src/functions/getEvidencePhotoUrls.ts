@@ -2,7 +2,8 @@ import type { EvidencePhotoUrls } from '../contract/needs';
 import { canRead, staffRoles, type Caller } from '../domain/roles';
 import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
-import { evidencePhotoDocs, getAllOf, needDocs, type EvidencePhotoDocument } from '../data/needs';
+import { getAllOf } from '../data/converter';
+import { evidencePhotoDocs, needDocs, type EvidencePhotoDocument } from '../data/needs';
 import { objectStore } from '../services/objectStore';
 
 /** Long enough to load a page of photos, short enough that a forwarded link soon stops working. */

@@ -1,5 +1,6 @@
 import { HttpsError } from 'firebase-functions/v2/https';
-import { evidencePhotoDocs, getAllOf, publicNeedDocs } from '../data/needs';
+import { getAllOf } from '../data/converter';
+import { evidencePhotoDocs, publicNeedDocs } from '../data/needs';
 import { callable } from '../lib/callable';
 import { signedInRoles } from '../domain/roles';
 import { publicNeedFrom } from '../services/needs';

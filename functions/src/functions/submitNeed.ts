@@ -6,7 +6,8 @@ import { regionFieldsOf } from '../domain/regions';
 import { callable, deny } from '../lib/callable';
 import { logs } from '../logs';
 import { householdDocs, householdPrivateDocs } from '../data/households';
-import { evidencePhotoDocs, needDocs, needPrivateDocs, getAllOf } from '../data/needs';
+import { getAllOf } from '../data/converter';
+import { evidencePhotoDocs, needDocs, needPrivateDocs } from '../data/needs';
 import { runOnce } from '../services/requests';
 
 /**
