@@ -29,6 +29,7 @@
  *   (data-code), follow-row (data-code), unfollow, news-need (data-id)
  * - /verify/{serial} (no sign-in): verify-status (data-status: genuine, revoked, tampered,
  *   not_found), verify-serial, verify-donor
+ * - offices: nav-dashboard, nav-staff
  * - others: office-role, dashboard-region, dashboard-row (data-code), export-report, page-error
  */
 import { onAuthStateChanged, signInWithEmailAndPassword, signOut, type User } from 'firebase/auth';
@@ -36,10 +37,12 @@ import { auth, initFirebase, local } from './firebase';
 import { errorCard, h, mount, toast } from './dom';
 import { authErrorText } from './format';
 import { roleLabel, type Session } from './app';
+import { appointableRoles, type Role } from '../../functions/src/domain/roles';
 import { destination, roleOfClaims, verifySerialOfPath } from './router';
 import { beginNavigation, navigationCheck } from './navigation';
 import { villagePage } from './pages/village';
 import { dashboardPage } from './pages/dashboard';
+import { staffPage } from './pages/staff';
 import { phoneSignIn } from './pages/phone';
 
 let session: Session | undefined;
@@ -159,7 +162,9 @@ function route(): void {
       return donorRoute((pages) => void pages.publicNeedPage(target.needId, current));
     }
     case 'village':
-      return void villagePage(session, target.tab);
+      return void villagePage(session, target.tab, target.villageCode);
+    case 'staff':
+      return void staffPage(session);
     case 'dashboard':
       return void dashboardPage(session, target.regionCode);
     case 'donor': {
@@ -178,7 +183,15 @@ function route(): void {
 function showWho(current: Session | undefined): void {
   const who = document.getElementById('who') as HTMLElement;
   if (!current) return who.replaceChildren();
+  // Offices that appoint the level below reach their staff page from every page.
+  const officeNav = appointableRoles[current.role as Role]
+    ? [
+        h('a', { href: '#/', 'data-testid': 'nav-dashboard' }, '进度'),
+        h('a', { href: '#/staff', 'data-testid': 'nav-staff' }, '人员'),
+      ]
+    : [];
   who.replaceChildren(
+    ...officeNav,
     h('span', { 'data-testid': 'who-role' }, roleLabel(current.role)),
     current.region
       ? h('span', { class: 'region', 'data-testid': 'who-region' }, current.region)

@@ -20,6 +20,21 @@ describe('the hash router', () => {
     ['#/region/320102', 'county_admin', { page: 'dashboard', regionCode: '320102' }],
     ['#/region/<script>', 'county_admin', { page: 'dashboard' }],
     ['', 'ops', { page: 'dashboard' }],
+    ['#/staff', 'township_admin', { page: 'staff' }],
+    ['#/staff', 'village_admin', { page: 'village', tab: 'households' }],
+    ['#/staff', 'donor', { page: 'donor', tab: 'browse' }],
+    [
+      '#/village/320102001001',
+      'township_admin',
+      { page: 'village', tab: 'households', villageCode: '320102001001' },
+    ],
+    [
+      '#/village/320102001001/needs',
+      'county_admin',
+      { page: 'village', tab: 'needs', villageCode: '320102001001' },
+    ],
+    ['#/village/3201/needs', 'county_admin', { page: 'dashboard' }],
+    ['#/village/320102001001', 'helper', { page: 'village', tab: 'households' }],
     ['', 'treasurer', { page: 'unknownRole', role: 'treasurer' }],
   ])('%p as %p → %p', (hash, role, expected) => expect(destination(hash, role)).toEqual(expected));
 

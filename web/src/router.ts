@@ -6,8 +6,9 @@ import { isStaffRole } from '../../functions/src/domain/roles';
 
 export type Destination =
   | { page: 'login' }
-  | { page: 'village'; tab: VillageTab }
+  | { page: 'village'; tab: VillageTab; villageCode?: string }
   | { page: 'dashboard'; regionCode?: string }
+  | { page: 'staff' }
   | { page: 'donor'; tab: DonorTab }
   | { page: 'publicNeed'; needId: string }
   | { page: 'unknownRole'; role: string };
@@ -42,8 +43,15 @@ export function destination(hash: string, role: string | undefined): Destination
     const tab = villageTabs.find((candidate) => candidate === page) ?? 'households';
     return { page: 'village', tab };
   }
-  // Every other office, township up to the whole country, works from its rates dashboard.
+  // Every other office, township up to the whole country, works from its rates dashboard, opens
+  // a village of its area read-only (`#/village/{code}/{households|needs}`), and appoints the
+  // level below (`#/staff`).
   if (isStaffRole(role)) {
+    if (page === 'staff') return { page: 'staff' };
+    if (page === 'village' && id && /^\d{12}$/.test(id)) {
+      const tab = hashParts(hash)[2] === 'needs' ? 'needs' : 'households';
+      return { page: 'village', tab, villageCode: id };
+    }
     return page === 'region' && id && /^\d{2,12}$/.test(id)
       ? { page: 'dashboard', regionCode: id }
       : { page: 'dashboard' };

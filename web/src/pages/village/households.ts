@@ -4,14 +4,14 @@ import { h, toast } from '../../dom';
 import { pageMount } from '../../navigation';
 import { pending } from '../../submit';
 import { pollUntil } from '../../poll';
-import { showError } from '../../app';
+import { showError, type Session } from '../../app';
 import { dateUpToToday, header, submitSafely, tabs } from './shared';
 import type { VillageHouseholdRow } from '../../../../functions/src/contract/households';
 
 /** Registration figures are kept by a trigger: how long the page waits for them to move. */
 const figuresPoll = { attempts: 8, delayMs: 400 };
 
-export async function householdsTab(): Promise<void> {
+export async function householdsTab(_session: Session, _villageCode?: string): Promise<void> {
   const mount = pageMount();
   let overview = await call('getVillageOverview', { pageSize: 50 });
   // The figures must reach at least the count on arrival plus what this page has registered

@@ -12,15 +12,23 @@ import { needsTab } from './needs';
 import { captureTab } from './capture';
 import { importTab } from './import';
 
-export async function villagePage(session: Session, page: VillageTab): Promise<void> {
+/**
+ * `villageCode` is set when an office (township and up) opens one of its villages from the
+ * dashboard: it sees the households and needs tabs, and acts only as its role allows.
+ */
+export async function villagePage(
+  session: Session,
+  page: VillageTab,
+  villageCode?: string,
+): Promise<void> {
   const mount = pageMount();
   mount(h('p', { class: 'muted' }, '加载中…'));
   try {
-    if (page === 'needs') return await needsTab(session);
-    if (page === 'capture') return await captureTab();
-    if (page === 'import') return await importTab();
-    return await householdsTab();
+    if (page === 'needs') return await needsTab(session, villageCode);
+    if (villageCode === undefined && page === 'capture') return await captureTab();
+    if (villageCode === undefined && page === 'import') return await importTab();
+    return await householdsTab(session, villageCode);
   } catch (error) {
-    mount(errorCard(showError(error), () => void villagePage(session, page)));
+    mount(errorCard(showError(error), () => void villagePage(session, page, villageCode)));
   }
 }

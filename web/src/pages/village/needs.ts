@@ -30,7 +30,7 @@ type NeedMove = Extract<
   'startNeedReview' | 'reviewNeed' | 'withdrawNeed' | 'confirmReceipt'
 >;
 
-export async function needsTab(session: Session): Promise<void> {
+export async function needsTab(session: Session, _villageCode?: string): Promise<void> {
   const mount = pageMount();
   const [overview, { needs }] = await Promise.all([
     call('getVillageOverview', { pageSize: 1 }),
