@@ -183,6 +183,9 @@ export interface VillageHouseholdRow {
   cardColour: CardColour;
   onRoster: boolean;
   registered: boolean;
+  /** The household's 帮扶责任人 (null: none assigned); the name as stored when assigned (null in the demo seed). */
+  helperUid: string | null;
+  helperName: string | null;
 }
 
 /** A village as its staff see it: name, registration figures and a page of its households. */

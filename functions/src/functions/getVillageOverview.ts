@@ -101,6 +101,8 @@ export const getVillageOverview = callable({
         cardColour: household.cardColour ?? null,
         onRoster: household.onRoster,
         registered: household.registered,
+        helperUid: household.helperUid ?? null,
+        helperName: household.helperName ?? null,
       };
     });
     const last = rows.at(-1);
