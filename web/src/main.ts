@@ -2,7 +2,7 @@
  * The web client: Chinese first, light (no framework), 360 px wide phones first.
  *
  * Test hooks (data-testid), stable for the browser tests:
- * - sign-in: demo-account (data-email), login-email, login-password, login-submit, demo-phone
+ * - sign-in: empty-platform, demo-account (data-email), login-email, login-password, login-submit, demo-phone
  *   (data-phone), phone-input, phone-send, code-input, phone-sign-in, demo-code, sign-out,
  *   who-role, who-region
  * - village: village-name, roster-count, registered-count, registration-rate, figures-updating,
@@ -55,12 +55,13 @@ async function signInWithPassword(email: string, password: string): Promise<void
   }
 }
 
-function staffForm(): HTMLElement {
+/** The demo staff's email and password form: the seeded demo township's accounts only. */
+function demoStaffForm(): HTMLElement {
   const email = h('input', {
     type: 'email',
-    placeholder: '账号（邮箱）',
+    placeholder: '演示账号（邮箱）',
     autocomplete: 'username',
-    'aria-label': '账号',
+    'aria-label': '演示账号',
     'data-testid': 'login-email',
   });
   const password = h('input', {
@@ -71,33 +72,47 @@ function staffForm(): HTMLElement {
     'data-testid': 'login-password',
   });
   return h(
-    'section',
-    { class: 'card' },
-    h('h2', {}, '工作人员登录'),
-    h('p', { class: 'muted' }, '村级信息管理员、帮扶责任人及乡镇以上管理员使用账号登录。'),
-    h(
-      'form',
-      {
-        class: 'stack',
-        onsubmit: (event: Event) => {
-          event.preventDefault();
-          void signInWithPassword(email.value, password.value);
-        },
+    'form',
+    {
+      class: 'stack',
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        void signInWithPassword(email.value, password.value);
       },
-      email,
-      password,
-      h('button', { type: 'submit', 'data-testid': 'login-submit' }, '登录'),
-    ),
+    },
+    email,
+    password,
+    h('button', { type: 'submit', 'data-testid': 'login-submit' }, '用演示账号登录'),
   );
 }
 
-function demoAccounts(): HTMLElement | null {
+/**
+ * On the local platform: the demo township's accounts in one click, or, started with `--empty`,
+ * how the first account of a deployment is made. Production shows neither.
+ */
+function localAccounts(): HTMLElement | null {
   if (!local) return null;
+  if (local.demoAccounts.length === 0) {
+    return h(
+      'section',
+      { class: 'card', 'data-testid': 'empty-platform' },
+      h('h2', {}, '本地平台（无演示乡镇）'),
+      h(
+        'p',
+        { class: 'muted' },
+        '首个账号由运维在命令行创建：npm run admin:first -- --local --role … --region … --phone … --name …（见 README“正式部署如何开始”）。创建后用该手机号在上方登录，再逐级任命。',
+      ),
+    );
+  }
   return h(
     'section',
     { class: 'card' },
     h('h2', {}, '演示账号（本地平台）'),
-    h('p', { class: 'muted' }, '点一下即以该身份登录。'),
+    h(
+      'p',
+      { class: 'muted' },
+      '点一下即以该身份登录。正式部署中工作人员用手机号和短信验证码登录。',
+    ),
     h(
       'div',
       { class: 'demo-list' },
@@ -116,11 +131,14 @@ function demoAccounts(): HTMLElement | null {
         ),
       ),
     ),
+    demoStaffForm(),
   );
 }
 
 function loginPage(): void {
-  mount(h('h1', { class: 'page-title' }, '登录'), demoAccounts(), phoneSignIn(), staffForm());
+  // Everyone signs in by phone: donors register on first use, staff with the number their
+  // appointment recorded.
+  mount(h('h1', { class: 'page-title' }, '登录'), phoneSignIn(), localAccounts());
 }
 
 /** A role this client has no page for (claims set by hand, or a role added later). */

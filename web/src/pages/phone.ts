@@ -1,5 +1,6 @@
 /**
- * Donors sign up and sign in with a mobile number and an SMS code. On the local platform the Auth
+ * Everyone signs in with a mobile number and an SMS code: donors sign up on first use, staff use
+ * the number their appointment recorded (their role comes from the account's claims). On the local platform the Auth
  * emulator sends no SMS: the code it would have sent is read back and shown as 本地演示验证码.
  */
 import { RecaptchaVerifier, signInWithPhoneNumber, type ConfirmationResult } from 'firebase/auth';
@@ -116,8 +117,12 @@ export function phoneSignIn(): HTMLElement {
   return h(
     'section',
     { class: 'card' },
-    h('h2', {}, '爱心人士 · 手机号登录'),
-    h('p', { class: 'muted' }, '第一次使用的手机号将自动注册。'),
+    h('h2', {}, '手机号登录'),
+    h(
+      'p',
+      { class: 'muted' },
+      '爱心人士：第一次使用的手机号将自动注册。工作人员：用上级任命时登记的手机号登录。',
+    ),
     demoPhones.length
       ? h(
           'div',
