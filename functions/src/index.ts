@@ -21,6 +21,7 @@ export { submitNeed } from './functions/submitNeed';
 export { startNeedReview } from './functions/startNeedReview';
 export { reviewNeed } from './functions/reviewNeed';
 export { withdrawNeed } from './functions/withdrawNeed';
+export { closeNeed } from './functions/closeNeed';
 export { confirmReceipt } from './functions/confirmReceipt';
 export { listNeeds } from './functions/listNeeds';
 export { getPublicNeed } from './functions/getPublicNeed';

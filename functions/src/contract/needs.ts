@@ -32,6 +32,7 @@ export const needsInputs = {
   startNeedReview: needActionInput,
   reviewNeed: reviewNeedInput,
   withdrawNeed: needActionInput,
+  closeNeed: needActionInput,
   confirmReceipt: z.strictObject({
     requestId: requestIdSchema,
     needId: docIdSchema,
@@ -182,6 +183,7 @@ export interface NeedsAnswers {
   reviewNeed: NeedMove<'published' | 'rejected'>;
   withdrawNeed: NeedMove<'withdrawn'>;
   confirmReceipt: NeedMove<'fulfilled'>;
+  closeNeed: NeedMove<'closed'>;
   listNeeds: { villageCode: string; needs: NeedRow[]; next: string | null };
   exportLedger: ExportedFile & { entries: number };
   getPublicNeed: PublicNeedDetail;
