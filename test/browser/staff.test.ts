@@ -1,0 +1,131 @@
+/**
+ * The township administrator's 人员 page in Chromium on a 360 px phone: the village staff are
+ * listed, a helper is appointed for a village (and listed), a third village administrator for a
+ * village with two is refused in Chinese, and the helper is removed (停用).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, phonePage, webUrl } from '../support/browser';
+
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = await phonePage(browser);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A mobile number no other test uses: 139 and eight random digits. */
+function freshPhone(): string {
+  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+async function noHorizontalOverflow(): Promise<void> {
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+    360,
+  );
+}
+
+/** The row of `uid`, paging on (加载更多) until it is listed. */
+async function rowOf(uid: string) {
+  const row = page.locator(`[data-testid="staff-row"][data-uid="${uid}"]`);
+  for (let i = 0; i < 20 && (await row.count()) === 0; i++) {
+    const more = page.getByTestId('staff-more');
+    if (!(await more.isVisible())) break;
+    await more.click();
+    await page.waitForTimeout(300);
+  }
+  return row;
+}
+
+/** Chooses the role, then the village (the township appoints for its villages). */
+async function fillAppointment(role: string, village: string, name: string, phone: string) {
+  await page.getByTestId('appoint-role').selectOption(role);
+  const picker = page.locator('[data-testid="appoint-region"][data-level="village"]');
+  await picker.locator(`option[value="${village}"]`).waitFor({ state: 'attached' });
+  await picker.selectOption(village);
+  await page.getByTestId('appoint-name').fill(name);
+  await page.getByTestId('appoint-phone').fill(phone);
+}
+
+it('lists the village staff, appoints a helper, is refused a third village administrator, removes the helper', async () => {
+  await page.goto(webUrl());
+  await page.locator('[data-testid="demo-account"][data-email="township@demo.fupin.cn"]').click();
+  await page.getByTestId('nav-staff').click();
+  await page.getByTestId('staff-row').first().waitFor();
+
+  // The seeded village administrators are listed with their village and status; the office's
+  // own row offers no removal.
+  const admin = await rowOf('demo-v01a');
+  await expect(admin.getAttribute('data-role')).resolves.toBe('village_admin');
+  const adminText = await admin.textContent();
+  expect(adminText).toContain('村级信息管理员');
+  expect(adminText).toMatch(/在岗|已停用/);
+  const self = await rowOf('demo-township');
+  expect(await self.getByTestId('staff-remove').count()).toBe(0);
+  await noHorizontalOverflow();
+
+  // A village whose two administrator seats are both held, as the list shows it.
+  const activeAdmins = await page
+    .locator('[data-testid="staff-row"][data-role="village_admin"][data-status="active"]')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-region') ?? ''));
+  const full = activeAdmins.find(
+    (code, i) => code !== '' && activeAdmins.indexOf(code) !== i,
+  ) as string;
+  expect(full).toMatch(/^\d{12}$/);
+
+  // A new helper for that village, the mobile number typed as people do.
+  const digits = freshPhone();
+  const typed = `${digits.slice(0, 3)} ${digits.slice(3, 7)}-${digits.slice(7)}`;
+  await fillAppointment('helper', full, '新帮扶干部', typed);
+  await page.getByTestId('appoint-submit').click();
+  const result = page.getByTestId('appoint-result');
+  await result.filter({ hasText: '新帮扶干部' }).waitFor();
+  expect(await result.textContent()).toContain('帮扶责任人');
+  expect(await result.textContent()).toContain('短信验证码');
+  const helperRow = page
+    .locator('[data-testid="staff-row"][data-role="helper"]')
+    .filter({ hasText: '新帮扶干部' })
+    .filter({ hasText: digits.slice(-4) });
+  let helperUid = '';
+  for (let i = 0; i < 20 && helperUid === ''; i++) {
+    if ((await helperRow.count()) > 0) {
+      helperUid = (await helperRow.first().getAttribute('data-uid')) ?? '';
+    } else if (await page.getByTestId('staff-more').isVisible()) {
+      await page.getByTestId('staff-more').click();
+      await page.waitForTimeout(300);
+    } else {
+      break;
+    }
+  }
+  expect(helperUid).not.toBe('');
+  const helper = await rowOf(helperUid);
+  await expect(helper.getAttribute('data-status')).resolves.toBe('active');
+  expect(await helper.textContent()).toContain('在岗');
+
+  // A wrong number is refused before anything is sent.
+  await fillAppointment('village_admin', full, '第三位信息员', '1391234');
+  await page.getByTestId('appoint-submit').click();
+  await page.getByTestId('appoint-error').filter({ hasText: '11位手机号' }).waitFor();
+
+  // A third village administrator for a village that has two: the server's Chinese refusal.
+  await page.getByTestId('appoint-phone').fill(freshPhone());
+  await page.getByTestId('appoint-submit').click();
+  await page.getByTestId('appoint-error').filter({ hasText: '最多 2 人' }).waitFor();
+  expect(await page.locator('#toast').textContent()).toContain('最多 2 人');
+
+  // Removing the new helper: two steps, the second saying what happens.
+  await helper.getByTestId('staff-remove').click();
+  const confirm = helper.getByTestId('staff-remove-confirm');
+  expect(await confirm.textContent()).toContain('不能再登录');
+  await noHorizontalOverflow();
+  await confirm.click();
+  const removed = page.locator(
+    `[data-testid="staff-row"][data-uid="${helperUid}"][data-status="removed"]`,
+  );
+  await removed.waitFor();
+  expect(await removed.textContent()).toContain('已停用');
+  expect(await removed.getByTestId('staff-remove').count()).toBe(0);
+  await noHorizontalOverflow();
+});
