@@ -104,8 +104,16 @@ export const logs = {
   staffAppointed(by: string, uid: string, role: string, region: string) {
     logger.info('staff appointed', { event: 'staff_appointed', by, uid, role, region });
   },
-  staffRemoved(by: string, uid: string, role: string, region: string) {
-    logger.info('staff removed', { event: 'staff_removed', by, uid, role, region });
+  /** `householdsReleased`: a removed helper's households, back to 未分配帮扶人. */
+  staffRemoved(by: string, uid: string, role: string, region: string, householdsReleased: number) {
+    logger.info('staff removed', {
+      event: 'staff_removed',
+      by,
+      uid,
+      role,
+      region,
+      householdsReleased,
+    });
   },
   /** A household's 帮扶责任人 set (`helperUid` null: cleared). */
   helperAssigned(by: string, householdId: string, helperUid: string | null) {
@@ -300,6 +308,59 @@ export const logs = {
       villageCode,
       uid,
       completed,
+    });
+  },
+  /** The ids a refused notification claims are unproven: logged only when shaped like ids. */
+  paymentNotificationRefused(
+    provider: string,
+    reason: string,
+    claimed: { outTradeNo?: unknown; providerTradeNo?: unknown; notificationId?: unknown },
+  ) {
+    const idOrNothing = (value: unknown) =>
+      typeof value === 'string' && /^[0-9A-Za-z_-]{1,64}$/.test(value) ? value : undefined;
+    logger.warn('payment notification refused', {
+      event: 'payment_notification_refused',
+      provider,
+      reason,
+      claimedOutTradeNo: idOrNothing(claimed.outTradeNo),
+      claimedProviderTradeNo: idOrNothing(claimed.providerTradeNo),
+      claimedNotificationId: idOrNothing(claimed.notificationId),
+    });
+  },
+  paymentReceived(
+    provider: string,
+    providerTradeNo: string,
+    outTradeNo: string,
+    amountFen: number,
+  ) {
+    logger.info('payment received', {
+      event: 'payment_received',
+      provider,
+      providerTradeNo,
+      outTradeNo,
+      amountFen,
+    });
+  },
+  paymentNotificationRepeated(provider: string, providerTradeNo: string) {
+    logger.info('payment notification repeated', {
+      event: 'payment_notification_repeated',
+      provider,
+      providerTradeNo,
+    });
+  },
+  paymentNotificationNotPaid(provider: string, providerTradeNo: string, status: string) {
+    logger.info('payment notification without payment', {
+      event: 'payment_notification_not_paid',
+      provider,
+      providerTradeNo,
+      status,
+    });
+  },
+  paymentNotificationFailed(provider: string, error: unknown) {
+    logger.error('payment notification failed', {
+      event: 'payment_notification_failed',
+      provider,
+      ...errorFields(error),
     });
   },
   health(ok: boolean, checks: Record<string, boolean>) {

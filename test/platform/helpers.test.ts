@@ -321,8 +321,29 @@ describe('结对帮扶', () => {
     expect((await visit()).error?.status).toBe('PERMISSION_DENIED');
     await staff.update({ active: true });
 
-    const removed = await call('removeStaff', { uid: helpers.c.uid }, township);
+    const removed = await call<{ householdsReleased: number }>(
+      'removeStaff',
+      { uid: helpers.c.uid },
+      township,
+    );
     expect(removed.error).toBeUndefined();
+    // Their households go back to the unassigned list, each with its audit entry.
+    expect(removed.result?.householdsReleased).toBeGreaterThanOrEqual(1);
+    const released = (await adminDb().collection('households').doc(household).get()).data();
+    expect(released).toMatchObject({ helperUid: null, helperName: null, assigned: false });
+    expect(await auditOf(household)).toContainEqual(
+      expect.objectContaining({
+        fromHelperUid: helpers.c.uid,
+        toHelperUid: null,
+        cause: 'helper_removed',
+      }),
+    );
+    const unassigned = await call<{ households: Array<{ id: string }> }>(
+      'getVillageOverview',
+      { villageCode: village, helperUid: null, pageSize: 100 },
+      admin,
+    );
+    expect(unassigned.result?.households.map((row) => row.id)).toContain(household);
     // Refused either way: as unauthenticated once the revoked session is noticed, or by the
     // inactive staff record while the token still verifies (revocation counts in whole seconds).
     expect(['UNAUTHENTICATED', 'PERMISSION_DENIED']).toContain((await visit()).error?.status);

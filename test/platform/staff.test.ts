@@ -34,7 +34,7 @@ describe('appointing staff', () => {
     expect(full.error).toMatchObject({ status: 'FAILED_PRECONDITION' });
 
     const removed = await call('removeStaff', { uid: 'demo-v05b' }, township);
-    expect(removed.result).toEqual({ uid: 'demo-v05b', active: false });
+    expect(removed.result).toEqual({ uid: 'demo-v05b', active: false, householdsReleased: 0 });
     expect((await auth().getUser('demo-v05b')).customClaims ?? {}).toEqual({});
 
     const requestId = newRequestId();

@@ -306,7 +306,8 @@ export interface HouseholdsAnswers {
     /** The seat taken (`{region}_{role}_{n}`) for roles with a seat limit; null otherwise. */
     seat: string | null;
   };
-  removeStaff: { uid: string; active: false };
+  /** `householdsReleased`: a removed helper's households, now without a helper. */
+  removeStaff: { uid: string; active: false; householdsReleased: number };
   listStaff: StaffPage;
   revealSensitive: { value: string };
   importRoster: RosterImportAnswer;

@@ -230,7 +230,10 @@ export const storedAuditEntrySchema = z.object({
 });
 export type StoredAuditEntry = z.output<typeof storedAuditEntrySchema>;
 
-/** `auditLog/{auto}`: a household's helper set, changed or cleared (assignHelper, importRoster). */
+/**
+ * `auditLog/{auto}`: a household's helper set, changed or cleared (assignHelper, importRoster, or
+ * removeStaff releasing a removed helper's households: `cause: 'helper_removed'`).
+ */
 export const storedHelperAuditEntrySchema = z.object({
   uid: z.string(),
   role: z.string(),
@@ -239,6 +242,7 @@ export const storedHelperAuditEntrySchema = z.object({
   resource: z.string(),
   fromHelperUid: z.string().nullable(),
   toHelperUid: z.string().nullable(),
+  cause: z.literal('helper_removed').optional(),
   at: timestampField.optional(),
 });
 
