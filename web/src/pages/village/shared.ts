@@ -6,6 +6,7 @@ import { h } from '../../dom';
 import { chinaDate, percent } from '../../format';
 import type { CallableAnswer } from '../../../../functions/src/contract';
 import type { VillageOverview } from '../../../../functions/src/contract/households';
+import type { CallError } from '../../firebase';
 import { submitSafely as sendSafely, type KeptCallable, type KeptInput } from '../../submit';
 
 const fieldLabels: Record<string, string> = {
@@ -27,25 +28,53 @@ const fieldLabels: Record<string, string> = {
   note: '备注',
 };
 
-/** Retry-safe submissions (see submit.ts), with this page's field names in the errors. */
+/**
+ * Retry-safe submissions (see submit.ts), with this page's field names in the errors. A final
+ * refusal hands `onRefused` the server's error, so a page can react to its `details.reason`.
+ */
 export function submitSafely<N extends KeptCallable>(
   key: string,
   name: N,
   data: KeptInput<N>,
   retryHost: HTMLElement,
   onDone: (result: CallableAnswer<N>) => void | Promise<void>,
-  onRefused?: () => void,
+  onRefused?: (error: CallError) => void,
 ): Promise<void> {
   return sendSafely(key, name, data, retryHost, onDone, onRefused, fieldLabels);
 }
 
-export function tabs(active: string): HTMLElement {
-  const tab = (id: string, label: string) =>
+/**
+ * The tab bar. With `villageCode` (an office looking at one of its villages) only the two tabs an
+ * office has, addressed to that village, and a way back to the township's dashboard.
+ */
+export function tabs(active: string, villageCode?: string): HTMLElement {
+  const tab = (id: string, label: string, href = `#/${id}`) =>
     h(
       'a',
-      { href: `#/${id}`, class: active === id ? 'tab active' : 'tab', 'data-testid': `tab-${id}` },
+      { href, class: active === id ? 'tab active' : 'tab', 'data-testid': `tab-${id}` },
       label,
     );
+  if (villageCode !== undefined) {
+    return h(
+      'div',
+      {},
+      h(
+        'a',
+        {
+          href: `#/region/${villageCode.slice(0, 9)}`,
+          class: 'back-link',
+          'data-testid': 'back-dashboard',
+        },
+        '← 返回乡镇看板',
+      ),
+      h(
+        'nav',
+        { class: 'tabs' },
+        tab('households', '建档立卡户', `#/village/${villageCode}`),
+        tab('needs', '需求审核', `#/village/${villageCode}/needs`),
+      ),
+    );
+  }
   return h(
     'nav',
     { class: 'tabs' },
