@@ -1,14 +1,155 @@
 /**
  * For township and higher offices: their region against the two targets, child regions lagging
- * first (drill down from county to township to village), the trend, and the report to export.
+ * first (drill down from county to township, and into a village's own pages), the trend, the
+ * reports to export (rates, 一户一册一卡 progress, 爱心人士注册统计表), and for ops the refund of
+ * a donation.
  */
 import { call } from '../firebase';
-import { download, h } from '../dom';
+import { download, h, toast } from '../dom';
 import { pageMount } from '../navigation';
-import { chinaDate, percent } from '../format';
+import { chinaDate, errorText, percent } from '../format';
+import { submitSafely } from '../submit';
 import { parentCode } from '../../../functions/src/domain/regions';
+import type { RevocationReason } from '../../../functions/src/domain/certificate/signing';
 import { showError, type Session } from '../app';
 import type { RatesDashboard, RegionFigures } from '../../../functions/src/contract/households';
+
+/** Why ops refunds, and what each reason sets going, as ops reads it before confirming. */
+const refundReasons: Record<RevocationReason, { label: string; consequence: string }> = {
+  donation_refunded: {
+    label: '捐款已退回捐助人',
+    consequence:
+      '这笔捐助将标记为已退款：金额从需求的已筹款中扣除，已筹满的需求重新开放接受捐助；荣誉证书作废，核验页显示“已撤销（捐助已退回）”。此操作不能撤回。',
+  },
+  need_found_false: {
+    label: '经核查需求信息不实',
+    consequence:
+      '这笔捐助将标记为已退款，荣誉证书作废（核验页显示“已撤销”）；该需求随即撤下，不再接受捐助。该需求的其他捐助仍需逐笔退款。此操作不能撤回。',
+  },
+};
+
+/** The ops card: a donation id and a reason, a second step stating what follows, then the refund. */
+function refundCard(): HTMLElement {
+  const donationId = h('input', {
+    type: 'text',
+    maxlength: '128',
+    autocomplete: 'off',
+    'aria-label': '捐助编号',
+    placeholder: '捐助编号',
+    'data-testid': 'refund-donation-id',
+  });
+  const reason = h(
+    'select',
+    { 'aria-label': '退款原因', 'data-testid': 'refund-reason' },
+    (Object.keys(refundReasons) as RevocationReason[]).map((value) =>
+      h('option', { value }, refundReasons[value].label),
+    ),
+  );
+  const submit = h('button', { type: 'submit', 'data-testid': 'refund-submit' }, '退款…');
+  const confirmHost = h('div', { class: 'stack' });
+  const retryHost = h('div', {});
+  const result = h('p', { 'data-testid': 'refund-result', hidden: true });
+  const reset = () => {
+    confirmHost.replaceChildren();
+    submit.disabled = false;
+    donationId.disabled = false;
+    reason.disabled = false;
+  };
+
+  const refund = async (id: string, why: RevocationReason) => {
+    confirmHost.replaceChildren();
+    await submitSafely(
+      `refundDonation.${id}`,
+      'refundDonation',
+      { donationId: id, reason: why },
+      retryHost,
+      (answer) => {
+        result.hidden = false;
+        result.className = 'ok';
+        result.textContent = `捐助 ${answer.donationId} 已退款（${refundReasons[why].label}），荣誉证书随即作废。`;
+        toast('已退款');
+        donationId.value = '';
+        reset();
+      },
+      (error) => {
+        result.hidden = false;
+        result.className = 'warn';
+        result.textContent =
+          error.code === 'functions/not-found'
+            ? `没有编号为 ${id} 的捐助，请核对编号。`
+            : error.code === 'functions/failed-precondition'
+              ? `捐助 ${id} 当前状态不能退款（可能已退款或尚未成功）。`
+              : `退款未完成：${errorText(error)}`;
+        reset();
+      },
+      { donationId: '捐助编号', reason: '退款原因' },
+    );
+  };
+
+  const form = h(
+    'form',
+    {
+      class: 'card stack',
+      'data-testid': 'refund-form',
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        const id = donationId.value.trim();
+        if (!/^[A-Za-z0-9_-]{1,128}$/.test(id)) return void toast('请填写捐助编号');
+        // The select offers only the reasons above.
+        const why = reason.value as RevocationReason;
+        submit.disabled = true;
+        donationId.disabled = true;
+        reason.disabled = true;
+        result.hidden = true;
+        const confirm = h(
+          'button',
+          { type: 'button', class: 'danger', 'data-testid': 'refund-confirm' },
+          '确认退款',
+        );
+        confirm.addEventListener('click', () => {
+          confirm.disabled = true;
+          void refund(id, why);
+        });
+        confirmHost.replaceChildren(
+          h(
+            'div',
+            { class: 'confirm-box stack', role: 'alert' },
+            h('strong', {}, `确认为捐助 ${id} 退款？`),
+            h('p', { 'data-testid': 'refund-consequence' }, refundReasons[why].consequence),
+            h(
+              'div',
+              { class: 'actions' },
+              confirm,
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'secondary',
+                  'data-testid': 'refund-cancel',
+                  onclick: reset,
+                },
+                '取消',
+              ),
+            ),
+          ),
+        );
+      },
+    },
+    h('h2', {}, '捐款退款'),
+    h(
+      'p',
+      { class: 'muted' },
+      '捐款退回捐助人或需求经核查不实时，在此登记退款。捐助编号见捐助人的“我的捐助”或村级的捐助记录。',
+    ),
+    h('label', { class: 'stack' }, '捐助编号', donationId),
+    h('label', { class: 'stack' }, '退款原因', reason),
+    submit,
+    confirmHost,
+    retryHost,
+    result,
+  );
+  return form;
+}
 
 function rateCell(rate: number | null, target: number): HTMLElement {
   const below = rate !== null && rate < target;
@@ -77,6 +218,16 @@ export async function dashboardPage(
         showError(error);
       }
     };
+    const exportDonorRegistry = async (button: HTMLButtonElement) => {
+      button.disabled = true;
+      try {
+        const file = await call('exportDonorRegistry', { regionCode: region.code, format: 'xlsx' });
+        download(file.filename, file.contentType, file.dataBase64);
+      } catch (error) {
+        showError(error);
+      }
+      button.disabled = false;
+    };
     const exportVisitProgress = async () => {
       try {
         const file = await call('exportVisitProgress', {
@@ -89,10 +240,24 @@ export async function dashboardPage(
         showError(error);
       }
     };
+    // A village opens its own pages (households, needs); a larger region its dashboard.
     const childLink = (child: RegionFigures) =>
       child.level === 'village'
-        ? h('span', {}, child.name)
+        ? h(
+            'a',
+            { href: `#/village/${child.code}`, 'data-testid': 'dashboard-village-link' },
+            child.name,
+          )
         : h('a', { href: `#/region/${child.code}` }, child.name);
+    const donorRegistryButton = h(
+      'button',
+      { class: 'secondary', 'data-testid': 'export-donor-registry' },
+      '导出爱心人士注册统计表',
+    );
+    donorRegistryButton.addEventListener(
+      'click',
+      () => void exportDonorRegistry(donorRegistryButton),
+    );
     mount(
       h(
         'section',
@@ -193,8 +358,11 @@ export async function dashboardPage(
                 '导出“一户一册一卡”进展表',
               )
             : null,
+          // Asked of a region: the whole country (ops at the top) has no code to ask for.
+          region.level === 'national' ? null : donorRegistryButton,
         ),
       ),
+      session.role === 'ops' ? refundCard() : null,
     );
     void chart(chartHost, dashboard.history);
   } catch (error) {
