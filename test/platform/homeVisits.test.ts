@@ -89,3 +89,34 @@ it('counts visitors, corrected and completed households per village, with the ci
       .toString(),
   ).toBe('PK');
 });
+
+it('counts every one of concurrent visits to one household: none erases another', async () => {
+  const [helper, admin, otherAdmin] = await Promise.all([
+    signIn('helper3@demo.fupin.cn'),
+    signIn('v02a@demo.fupin.cn'),
+    signIn('v02b@demo.fupin.cn'),
+  ]);
+  const assigned = await adminDb()
+    .collection('households')
+    .where('villageCode', '==', village)
+    .where('helperUid', '==', 'demo-helper3')
+    .get();
+  const householdId = assigned.docs[2]?.id as string;
+  // A past campaign year, so the 2026 counts above stay as they are.
+  const visit = (corrected: boolean) => ({
+    requestId: newRequestId(),
+    householdId,
+    visitedOn: '2025-06-01',
+    corrected,
+    signedBy: { household: true, helper: true, cadre: false },
+  });
+  const answers = await Promise.all([
+    call('recordHomeVisit', visit(true), helper),
+    call('recordHomeVisit', visit(false), admin),
+    call('recordHomeVisit', visit(false), otherAdmin),
+  ]);
+  for (const answer of answers) expect(answer.error).toBeUndefined();
+  const stored = (await adminDb().collection('homeVisits').doc(`${householdId}_2025`).get()).data();
+  expect(stored?.visitorUids).toHaveLength(3);
+  expect(stored?.corrected).toBe(true);
+});
