@@ -666,15 +666,10 @@ function donorRegistryCard(villageCode: string): HTMLElement {
   };
   return h(
     'section',
-    { class: 'card' },
-    h('h2', {}, '爱心人士注册统计表'),
-    h('p', { class: 'muted' }, '经本村注册的爱心人士（姓名、单位、注册电话）。'),
-    h(
-      'div',
-      { class: 'actions' },
-      button('xlsx', 'export-donor-registry', '导出 Excel'),
-      button('csv', 'export-donor-registry-csv', '导出 CSV'),
-    ),
+    { class: 'card donor-registry', title: '经本村注册的爱心人士：姓名、单位、注册电话' },
+    h('strong', {}, '爱心人士注册统计表'),
+    button('xlsx', 'export-donor-registry', 'Excel'),
+    button('csv', 'export-donor-registry-csv', 'CSV'),
   );
 }
 
