@@ -3,7 +3,7 @@
  * listed, a helper is appointed for a village (and listed), a third village administrator for a
  * village with two is refused in Chinese, and the helper is removed (停用).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser, phonePage, webUrl } from '../support/browser';
 
 let browser: Browser;
@@ -27,15 +27,26 @@ async function noHorizontalOverflow(): Promise<void> {
   );
 }
 
-/** The row of `uid`, paging on (加载更多) until it is listed. */
-async function rowOf(uid: string) {
-  const row = page.locator(`[data-testid="staff-row"][data-uid="${uid}"]`);
+/** Waits until the staff list has its answer (it is busy while a page loads). */
+async function listSettled(): Promise<void> {
+  await page.locator('[data-testid="staff-list"][aria-busy="false"]').waitFor();
+}
+
+/** Pages on (加载更多) until `row` is listed or the list has no more. */
+async function findRow(row: Locator): Promise<void> {
+  await listSettled();
   for (let i = 0; i < 20 && (await row.count()) === 0; i++) {
     const more = page.getByTestId('staff-more');
     if (!(await more.isVisible())) break;
     await more.click();
-    await page.waitForTimeout(300);
+    await listSettled();
   }
+}
+
+/** The row of `uid`, paging on until it is listed. */
+async function rowOf(uid: string): Promise<Locator> {
+  const row = page.locator(`[data-testid="staff-row"][data-uid="${uid}"]`);
+  await findRow(row);
   return row;
 }
 
@@ -54,6 +65,7 @@ it('lists the village staff, appoints a helper, is refused a third village admin
   await page.locator('[data-testid="demo-account"][data-email="township@demo.fupin.cn"]').click();
   await page.getByTestId('nav-staff').click();
   await page.getByTestId('staff-row').first().waitFor();
+  await listSettled();
 
   // The seeded village administrators are listed with their village and status; the office's
   // own row offers no removal.
@@ -88,17 +100,8 @@ it('lists the village staff, appoints a helper, is refused a third village admin
     .locator('[data-testid="staff-row"][data-role="helper"]')
     .filter({ hasText: '新帮扶干部' })
     .filter({ hasText: digits.slice(-4) });
-  let helperUid = '';
-  for (let i = 0; i < 20 && helperUid === ''; i++) {
-    if ((await helperRow.count()) > 0) {
-      helperUid = (await helperRow.first().getAttribute('data-uid')) ?? '';
-    } else if (await page.getByTestId('staff-more').isVisible()) {
-      await page.getByTestId('staff-more').click();
-      await page.waitForTimeout(300);
-    } else {
-      break;
-    }
-  }
+  await findRow(helperRow);
+  const helperUid = (await helperRow.first().getAttribute('data-uid')) ?? '';
   expect(helperUid).not.toBe('');
   const helper = await rowOf(helperUid);
   await expect(helper.getAttribute('data-status')).resolves.toBe('active');

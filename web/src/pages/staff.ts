@@ -79,7 +79,11 @@ export async function staffPage(session: Session): Promise<void> {
   const ownName = await regionName(session.region);
 
   // ---- The list ----
-  const list = h('ul', { class: 'rows staff-list', 'data-testid': 'staff-list' });
+  const list = h('ul', {
+    class: 'rows staff-list',
+    'data-testid': 'staff-list',
+    'aria-busy': 'true',
+  });
   const listStatus = h('p', { class: 'muted' }, '加载中…');
   const more = h(
     'button',
@@ -113,11 +117,17 @@ export async function staffPage(session: Session): Promise<void> {
       remove.addEventListener('click', () => confirmRemove());
       actions.replaceChildren(remove);
     };
+    // What else changes, said before it happens: the seat, or a helper's households.
+    const consequence = item.seat
+      ? `，${seatText(item.seat)}随即空出，可另行任命`
+      : item.role === 'helper'
+        ? '，其结对的贫困户转为“未分配帮扶人”，由村级信息管理员重新指定'
+        : '';
     const confirmRemove = () => {
       const confirm = h(
         'button',
         { type: 'button', class: 'danger', 'data-testid': 'staff-remove-confirm' },
-        `确认停用${item.name}：此人将不能再登录和办理业务${item.seat ? `，${seatText(item.seat)}随即空出，可另行任命` : ''}`,
+        `确认停用${item.name}：此人将不能再登录和办理业务${consequence}`,
       );
       const cancel = h(
         'button',
@@ -177,6 +187,7 @@ export async function staffPage(session: Session): Promise<void> {
   const load = async (fresh: boolean) => {
     const mine = fresh ? ++listing : listing;
     more.disabled = true;
+    list.setAttribute('aria-busy', 'true');
     if (fresh) listStatus.textContent = '加载中…';
     try {
       const page = await call('listStaff', {
@@ -194,7 +205,10 @@ export async function staffPage(session: Session): Promise<void> {
     } catch (error) {
       if (mine === listing) listStatus.textContent = showError(error);
     } finally {
-      more.disabled = false;
+      if (mine === listing) {
+        more.disabled = false;
+        list.setAttribute('aria-busy', 'false');
+      }
     }
   };
   more.addEventListener('click', () => void load(false));
