@@ -155,6 +155,11 @@ it('lets the village administrator search, filter, pair a household with a helpe
   await row.getByTestId('reveal-id').click();
   await row.getByTestId('reveal-submit').click();
   await row.getByTestId('reveal-error').filter({ hasText: '请填写查看原因' }).waitFor();
+  // A number typed as the reason is refused by the server, in Chinese, and not kept.
+  await row.getByTestId('reveal-reason').fill(`核对${idNumber}`);
+  await row.getByTestId('reveal-submit').click();
+  await row.getByTestId('reveal-error').filter({ hasText: '请写明查看原因' }).waitFor();
+  expect(await row.getByTestId('revealed-value').count()).toBe(0);
   await row.getByTestId('reveal-reason').fill('核对户籍信息');
   await row.getByTestId('reveal-submit').click();
   await row.getByTestId('revealed-value').waitFor();
@@ -229,5 +234,20 @@ it('lets the township open a village read-only, record the city sample and expor
 
   await noWiderThanPhone(page);
   await page.screenshot({ path: `${process.env.FUPIN_TEST_DATA_DIR}/officeVillage.png` });
+  await page.context().close();
+});
+
+it('shows a helper their own households, without the cadres’ actions', async () => {
+  const page = await phonePage(browser);
+  await signInAs(page, 'helper1@demo.fupin.cn');
+  await page.getByTestId('household-row').first().waitFor();
+  for (const helper of await page.getByTestId('household-helper').allTextContents()) {
+    expect(helper).toBe('本人');
+  }
+  expect(await page.getByTestId('household-filter-helper').count()).toBe(0);
+  expect(await page.getByTestId('assign-helper').count()).toBe(0);
+  expect(await page.getByTestId('reveal-id').count()).toBe(0);
+  expect(await page.getByTestId('export-donor-registry').count()).toBe(0);
+  await noWiderThanPhone(page);
   await page.context().close();
 });
