@@ -51,15 +51,13 @@ export function createFunctionsHost(options: {
   // Callables are POSTs that no cache revalidates: hashing every answer for an ETag is waste.
   app.set('etag', false);
 
-  // Cloud Functions hands handlers a parsed body and the raw bytes.
-  app.use(
-    express.json({
-      limit: '10mb',
-      verify: (request, _response, buffer) => {
-        (request as Request & { rawBody?: Buffer }).rawBody = buffer;
-      },
-    }),
-  );
+  // Cloud Functions hands handlers a parsed body and the raw bytes: JSON, and form fields as a
+  // payment provider's notification posts them.
+  const keepRawBody = (request: unknown, _response: unknown, buffer: Buffer) => {
+    (request as Request & { rawBody?: Buffer }).rawBody = buffer;
+  };
+  app.use(express.json({ limit: '10mb', verify: keepRawBody }));
+  app.use(express.urlencoded({ extended: true, limit: '10mb', verify: keepRawBody }));
 
   app.all('/:project/:region/:name', (request, response, next) => {
     const handler = handlers.get(request.params.name ?? '');

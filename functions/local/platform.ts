@@ -17,11 +17,12 @@ import { TriggerDispatcher } from './triggers';
 import { createFunctionsHost, listen, runScheduled, startScheduler } from './functionsHost';
 import { OfficialEmulators, connectable } from './authEmulator';
 import { demoAccounts, demoDivisions, demoPassword } from './demoTownship';
+import { startPaymentSandbox } from './paymentSandbox';
 
 export interface PlatformOptions {
   /** Folder for Firestore data, Storage objects, Auth export and the served web client. */
   dataDir: string;
-  /** First of seven consecutive ports: firestore, auth, functions, hosting, hub, logging (+1 spare). */
+  /** First of seven consecutive ports: firestore, auth, functions, hosting, hub, logging, payments. */
   basePort?: number;
   ports?: Partial<PlatformPorts>;
   webDist?: string;
@@ -49,6 +50,8 @@ export interface PlatformPorts {
   hosting: number;
   hub: number;
   logging: number;
+  /** The payment sandbox standing in for Alipay's gateway (paymentSandbox.ts). */
+  payments: number;
 }
 
 export const projectId = 'demo-fupin';
@@ -57,7 +60,7 @@ export const bucket = `${projectId}.appspot.com`;
 
 export interface Platform {
   host: string;
-  urls: { web: string; functions: string; auth: string; firestore: string };
+  urls: { web: string; functions: string; auth: string; firestore: string; payments: string };
   ports: PlatformPorts;
   dispatcher: TriggerDispatcher;
   firestore: LocalFirestore;
@@ -75,6 +78,7 @@ export const defaultPorts: PlatformPorts = {
   hosting: 5000,
   hub: 4400,
   logging: 4500,
+  payments: 4600,
 };
 
 function portsOf(options: PlatformOptions): PlatformPorts {
@@ -87,6 +91,7 @@ function portsOf(options: PlatformOptions): PlatformPorts {
     hosting: base + 3,
     hub: base + 4,
     logging: base + 5,
+    payments: base + 6,
     ...options.ports,
   };
 }
@@ -175,6 +180,7 @@ export async function assertPortsFree(
     [ports.hosting, host],
     [ports.hub, '127.0.0.1'],
     [ports.logging, '127.0.0.1'],
+    [ports.payments, host],
   ];
   const deadline = Date.now() + waitMs;
   for (const [port, address] of wanted) {
@@ -235,6 +241,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     web: `http://${publicHost}:${ports.hosting}`,
     functions: `http://${publicHost}:${ports.functions}`,
     auth: `http://${publicHost}:${ports.auth}`,
+    payments: `http://${publicHost}:${ports.payments}`,
     firestore: `${host}:${ports.firestore}`,
   };
 
@@ -258,6 +265,26 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   bindFirestoreTo(firestore, bindHost);
   await firestore.start(ports.firestore);
   const seeded = options.seed !== 'never' && firestore.documentCount() === 0;
+
+  // Alipay, locally: the functions get the sandbox's gateway and keys as a deployment gets
+  // Alipay's (params ALIPAY_*), so the production adapter verifies what the sandbox signs.
+  const payments = await startPaymentSandbox({
+    dataDir,
+    port: ports.payments,
+    host: bindHost,
+    origin: urls.payments,
+    log,
+  }).catch(async (error: unknown) => {
+    await firestore.stop();
+    throw error;
+  });
+  Object.assign(process.env, {
+    ALIPAY_GATEWAY: payments.url,
+    ALIPAY_APP_ID: payments.keys.appId,
+    ALIPAY_SELLER_ID: payments.keys.sellerId,
+    ALIPAY_PUBLIC_KEY: payments.keys.alipayPublicKey,
+    ALIPAY_APP_PRIVATE_KEY: payments.keys.appPrivateKey,
+  });
 
   const store = new FolderObjectStore(bucket, join(dataDir, 'storage'), () => urls.functions);
   const { installObjectStore } = await import('../src/services/objectStore');
@@ -309,6 +336,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   } catch (error) {
     await emulators.stop();
     await firestore.stop();
+    await payments.stop();
     throw error;
   }
 
@@ -400,12 +428,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         await dispatcher.idle();
         await emulators.stop();
         await firestore.stop();
+        await payments.stop();
         await deleteApp(readinessApp).catch(() => undefined);
       },
     };
   } catch (error) {
     await emulators.stop();
     await firestore.stop();
+    await payments.stop();
     throw error;
   }
 }

@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   console.log(`web: ${platform.urls.web}`);
   console.log(`functions: ${platform.urls.functions}/demo-fupin/asia-east2/{name}`);
   console.log(`auth emulator: ${platform.urls.auth}   firestore: ${platform.urls.firestore}`);
+  console.log(`payment sandbox (stands in for Alipay): ${platform.urls.payments}`);
   if (!values.verbose)
     console.log(`function logs (structured, as in Cloud Logging): ${functionLog}`);
   if (empty) {

@@ -22,3 +22,27 @@ export const publicOrigin = defineString('PUBLIC_ORIGIN', {
 
 /** Key that signs certificate records (HMAC-SHA256). */
 export const certificateSigningKey = defineSecret('CERTIFICATE_SIGNING_KEY');
+
+/** The Alipay application (开放平台 APPID) that online donations are paid to. */
+export const alipayAppId = defineString('ALIPAY_APP_ID', {
+  description: 'Alipay Open Platform application id (APPID)',
+});
+
+/** The merchant's Alipay user id (2088…): notifications for another seller are refused. */
+export const alipaySellerId = defineString('ALIPAY_SELLER_ID', {
+  description: "The merchant's Alipay user id (2088…), checked on every payment notification",
+});
+
+/** Alipay's public key for the application ("支付宝公钥"): verifies notifications and answers. */
+export const alipayPublicKey = defineString('ALIPAY_PUBLIC_KEY', {
+  description: 'Alipay public key of the application (RSA2, base64 or PEM)',
+});
+
+/** Alipay's OpenAPI origin; the local platform points it at its payment sandbox. */
+export const alipayGateway = defineString('ALIPAY_GATEWAY', {
+  default: 'https://openapi.alipay.com',
+  description: 'Alipay OpenAPI origin',
+});
+
+/** The application's RSA2 private key: signs orders, queries and refunds. */
+export const alipayAppPrivateKey = defineSecret('ALIPAY_APP_PRIVATE_KEY');

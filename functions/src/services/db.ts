@@ -37,6 +37,8 @@ export const collections = {
   homeVisits: 'homeVisits',
   spotChecks: 'spotChecks',
   auditLog: 'auditLog',
+  /** `paymentReceipts/{providerTradeNo}`: a payment the provider proved, written once by alipayNotify. */
+  paymentReceipts: 'paymentReceipts',
   /** Read by the health check only, to prove Firestore answers; never written. */
   health: 'health',
 } as const;
