@@ -72,6 +72,11 @@ export const storedHouseholdSchema = z.looseObject({
   /** Null on a household set back to unregistered by hand (the console, a repair). */
   registeredAt: timestampField.nullable().optional(),
   registeredBy: z.string().nullable().optional(),
+  /**
+   * When a need of the household was last submitted: written with the need, on the condition
+   * that the household is as submitNeed read it (its helper, status and roster place).
+   */
+  lastNeedSubmittedAt: timestampField.optional(),
   importedBy: z.string().optional(),
   importedAt: timestampField.optional(),
 });
