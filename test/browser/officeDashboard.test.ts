@@ -53,6 +53,10 @@ it('opens a village from the township’s dashboard and exports its donor regist
   await signInAs('township@demo.fupin.cn');
   await page.getByTestId('dashboard-region').filter({ hasText: '石门乡' }).waitFor();
   await noWiderThanPhone();
+  await page.screenshot({
+    path: `${process.env.FUPIN_TEST_DATA_DIR}/township-dashboard.png`,
+    fullPage: true,
+  });
 
   // The township's table: every village's donors, phones in full for the township office.
   const [download] = await Promise.all([
@@ -130,6 +134,10 @@ it('lets ops refund a donation with a reason after saying what follows', async (
   expect(await page.getByTestId('refund-consequence').textContent()).toContain('荣誉证书作废');
   expect((await donation.get()).get('status')).toBe('accepted');
   await noWiderThanPhone();
+  await page.screenshot({
+    path: `${process.env.FUPIN_TEST_DATA_DIR}/refund-confirm.png`,
+    fullPage: true,
+  });
   await page.getByTestId('refund-confirm').click();
   const result = page.getByTestId('refund-result').filter({ hasText: '已退款' });
   await result.waitFor();

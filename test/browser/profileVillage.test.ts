@@ -86,6 +86,10 @@ it('keeps the village a donor registered through, and the village’s table list
   expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
     360,
   );
+  await page.screenshot({
+    path: `${process.env.FUPIN_TEST_DATA_DIR}/profile-village.png`,
+    fullPage: true,
+  });
 
   // Saving the profile again (a new unit) keeps the village: it used to be deleted.
   await page.getByTestId('profile-unit').fill('开阳村合作社');
