@@ -40,6 +40,7 @@ it('records a face-to-face hand-over confirmed by both sides and the donor gets 
   await page.locator('[data-testid="demo-account"][data-email="v06a@demo.fupin.cn"]').click();
   await page.getByTestId('village-name').waitFor();
   await page.getByTestId('tab-needs').click();
+  await page.getByTestId('needs-status-filter').selectOption({ label: '全部' });
   const row = page.locator(`[data-testid="need-row"][data-id="${need.id}"]`);
   await row.getByTestId('need-donations').locator('summary').click();
   const donation = row.locator(`[data-testid="need-donation"][data-id="${donationId}"]`);

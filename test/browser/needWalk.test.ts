@@ -49,9 +49,11 @@ it('walks a need from roster import to a public view without ID or bank digits',
   // 3. Capture the need with a photo taken on the phone.
   await page.getByTestId('tab-capture').click();
   const form = page.getByTestId('capture-form');
+  await form.getByTestId('capture-household-search').fill('韦淼');
   await form
-    .locator('select[aria-label="贫困户"]')
-    .selectOption({ label: `韦淼（尾号${idNumber.slice(-4)}）` });
+    .getByTestId('capture-household-option')
+    .filter({ hasText: `韦淼（尾号${idNumber.slice(-4)}）` })
+    .click();
   await form.locator('select[aria-label="类别"]').selectOption('medical');
   await form.getByPlaceholder('金额（元）').fill('3000');
   await form.getByPlaceholder('银行账户（资金需求必填）').fill(bank);

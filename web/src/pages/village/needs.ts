@@ -4,8 +4,9 @@ import type { NeedDonation, NeedRow } from '../../../../functions/src/contract/n
 import type { DonationStatus } from '../../../../functions/src/domain/donation';
 import type { KeptCallable, KeptInput } from '../../submit';
 import { h, toast } from '../../dom';
-import { navigationCheck, pageMount } from '../../navigation';
+import { pageMount } from '../../navigation';
 import { yuan } from '../../format';
+import { needStatusLabels, type NeedStatus } from '../../../../functions/src/domain/need/status';
 import {
   rejectionReasonLabels,
   rejectionReasons,
@@ -27,25 +28,101 @@ const rejectReasons = rejectionReasons.map(
 /** The staff actions that move a need; each answers where it left the need. */
 type NeedMove = Extract<
   KeptCallable,
-  'startNeedReview' | 'reviewNeed' | 'withdrawNeed' | 'confirmReceipt'
+  'startNeedReview' | 'reviewNeed' | 'withdrawNeed' | 'confirmReceipt' | 'closeNeed'
 >;
 
-export async function needsTab(session: Session, _villageCode?: string): Promise<void> {
+/**
+ * The queue's status filter: what waits for the administrator first (待审核), then the needs
+ * donors see, those covered, and those sent back or withdrawn (with the ones re-validation found
+ * wrong, which also wait for the data to be corrected).
+ */
+const statusFilters: ReadonlyArray<{
+  id: string;
+  label: string;
+  statuses?: NeedStatus[];
+}> = [
+  { id: 'waiting', label: '待审核', statuses: ['submitted', 'under_review'] },
+  { id: 'published', label: '已发布', statuses: ['published'] },
+  { id: 'covered', label: '已对接/已完成', statuses: ['matched', 'fulfilled', 'closed'] },
+  { id: 'returned', label: '已退回/已撤回', statuses: ['rejected', 'withdrawn', 'invalid'] },
+  { id: 'all', label: '全部' },
+];
+
+/** The filter last chosen, kept while the page is open so that coming back shows the same list. */
+let chosenFilter = 'waiting';
+
+/** Needs a page: the queue is worked from the oldest submission, a page at a time. */
+const pageSize = 30;
+
+/**
+ * 需求审核: the village's needs by status, oldest submission first. `villageCode` is an office's
+ * look at one of its villages: the list without any action.
+ */
+export async function needsTab(session: Session, villageCode?: string): Promise<void> {
   const mount = pageMount();
-  const [overview, { needs }] = await Promise.all([
-    call('getVillageOverview', { pageSize: 1 }),
-    call('listNeeds', { pageSize: 100 }),
-  ]);
+  const office = villageCode !== undefined;
+  const inVillage = villageCode ? { villageCode } : {};
+  const overview = await call('getVillageOverview', { ...inVillage, pageSize: 1 });
   const list = h('ul', { class: 'rows needs' });
-  for (const need of needs) list.append(needRow(session, need));
+  const more = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-testid': 'needs-more', hidden: true },
+    '加载更多',
+  );
+  const filter = h(
+    'select',
+    { 'aria-label': '需求状态', 'data-testid': 'needs-status-filter' },
+    statusFilters.map(({ id, label }) =>
+      h('option', { value: id, selected: id === chosenFilter }, label),
+    ),
+  );
+  // A filter changed again before the answer came: only the latest list is drawn.
+  let generation = 0;
+  let next: string | null = null;
+  const load = async (after?: string) => {
+    const mine = after ? generation : ++generation;
+    const statuses = statusFilters.find(({ id }) => id === filter.value)?.statuses;
+    more.disabled = true;
+    try {
+      const answer = await call('listNeeds', {
+        ...inVillage,
+        pageSize,
+        ...(statuses ? { statuses } : {}),
+        ...(after ? { after } : {}),
+      });
+      if (mine !== generation) return;
+      if (!after) list.replaceChildren();
+      for (const need of answer.needs) list.append(needRow(session, need, office));
+      if (!list.childElementCount) list.append(h('li', { class: 'muted' }, '暂无需求'));
+      next = answer.next;
+      more.hidden = next === null;
+    } finally {
+      more.disabled = false;
+    }
+  };
+  filter.addEventListener('change', () => {
+    chosenFilter = filter.value;
+    void load().catch((error) => showError(error));
+  });
+  more.addEventListener('click', () => {
+    if (next) void load(next).catch((error) => showError(error));
+  });
+  await load();
   mount(
     header(overview),
-    tabs('needs'),
-    h('section', { class: 'card' }, needs.length ? list : h('p', { class: 'muted' }, '暂无需求')),
+    tabs('needs', villageCode),
+    h(
+      'section',
+      { class: 'card' },
+      h('label', { class: 'filter' }, '状态 ', filter),
+      office ? h('p', { class: 'muted' }, '只读：审核和处理由村级信息管理员进行') : null,
+      list,
+      more,
+    ),
   );
 }
 
-function needRow(session: Session, need: NeedRow): HTMLElement {
+function needRow(session: Session, need: NeedRow, office: boolean): HTMLElement {
   const actions = h('div', { class: 'actions' });
   const status = h(
     'span',
@@ -75,12 +152,23 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
     ),
     actions,
   );
+  if (['published', 'matched', 'fulfilled', 'closed'].includes(need.status)) {
+    actions.append(h('a', { href: `#/need/${need.id}` }, '公开页面'));
+    if (!office) actions.append(donationsOf(need));
+  }
+  if (office) return row;
   const move = async <N extends NeedMove>(name: N, data: KeptInput<N>) => {
-    // The queue is drawn again only if the user is still on it when the answer comes.
-    const stillCurrent = navigationCheck();
-    await submitSafely(`${name}.${need.id}`, name, data, actions, () => {
+    await submitSafely(`${name}.${need.id}`, name, data, actions, (result) => {
       toast('已更新');
-      if (stillCurrent()) void needsTab(session);
+      // The row shows where the need now is and what may follow, in place: a need moved out of
+      // the chosen filter stays in sight until the list is loaded again.
+      row.replaceWith(
+        needRow(
+          session,
+          { ...need, status: result.status, statusLabel: needStatusLabels[result.status] },
+          office,
+        ),
+      );
     });
   };
   if (session.role === 'village_admin' && need.status === 'submitted') {
@@ -166,10 +254,6 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
       ),
     );
   }
-  if (['published', 'matched', 'fulfilled', 'closed'].includes(need.status)) {
-    actions.append(h('a', { href: `#/need/${need.id}` }, '公开页面'));
-    actions.append(donationsOf(need));
-  }
   if (need.status === 'matched') {
     const receivedOn = dateUpToToday('收到日期');
     actions.append(
@@ -190,7 +274,47 @@ function needRow(session: Session, need: NeedRow): HTMLElement {
       ),
     );
   }
+  if (session.role === 'village_admin' && need.status === 'fulfilled') {
+    actions.append(closeControl(() => move('closeNeed', { needId: need.id })));
+  }
   return row;
+}
+
+/**
+ * 结束需求 in two steps: the first tap says what closing means, the second sends it (a need once
+ * closed is not reopened from here).
+ */
+function closeControl(close: () => Promise<void>): HTMLElement {
+  const host = h('div', { class: 'stack close-need' });
+  const start = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-testid': 'close-need' },
+    '结束需求',
+  );
+  start.addEventListener('click', () => {
+    const confirm = h(
+      'button',
+      { type: 'button', class: 'danger', 'data-testid': 'close-need-confirm' },
+      '确定结束',
+    );
+    const cancel = h('button', { type: 'button', class: 'link' }, '取消');
+    confirm.addEventListener('click', () => {
+      confirm.disabled = true;
+      void close().finally(() => (confirm.disabled = false));
+    });
+    cancel.addEventListener('click', () => host.replaceChildren(start));
+    host.replaceChildren(
+      h(
+        'p',
+        { class: 'muted', 'data-testid': 'close-need-consequence' },
+        '受助户已确认收到。结束后该需求不再需要处理，仍计入已对接和已完成，结束后不能恢复。',
+      ),
+      confirm,
+      cancel,
+    );
+  });
+  host.append(start);
+  return host;
 }
 
 /** The staff's words for every status the server has (a status it adds fails to compile here). */
