@@ -1,7 +1,9 @@
 /**
- * The township administrator's 人员 page in Chromium on a 360 px phone: the village staff are
- * listed, a helper is appointed for a village (and listed), a third village administrator for a
- * village with two is refused in Chinese, and the helper is removed (停用).
+ * The 人员 page in Chromium on a 360 px phone. The township administrator: the village staff are
+ * listed (and filtered to one village), a helper is appointed for a village (and listed), a second
+ * post for the same number and a third village administrator for a village with two are refused in
+ * Chinese, and the helper is removed (停用). The county: a second township administrator takes
+ * seat 2 and is removed again, freeing it.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser, phonePage, webUrl } from '../support/browser';
@@ -87,6 +89,15 @@ it('lists the village staff, appoints a helper, is refused a third village admin
   ) as string;
   expect(full).toMatch(/^\d{12}$/);
 
+  // The list of one village holds that village's staff only.
+  await page.getByTestId('staff-filter').selectOption(full);
+  await listSettled();
+  const listed = await page
+    .getByTestId('staff-row')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-region')));
+  expect(listed.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(listed)).toEqual(new Set([full]));
+
   // A new helper for that village, the mobile number typed as people do.
   const digits = freshPhone();
   const typed = `${digits.slice(0, 3)} ${digits.slice(3, 7)}-${digits.slice(7)}`;
@@ -106,6 +117,12 @@ it('lists the village staff, appoints a helper, is refused a third village admin
   const helper = await rowOf(helperUid);
   await expect(helper.getAttribute('data-status')).resolves.toBe('active');
   expect(await helper.textContent()).toContain('在岗');
+
+  // The same person cannot hold a second post: the server's refusal, in Chinese.
+  const otherVillage = activeAdmins.find((code) => code !== full) as string;
+  await fillAppointment('helper', otherVillage, '新帮扶干部', digits);
+  await page.getByTestId('appoint-submit').click();
+  await page.getByTestId('appoint-error').filter({ hasText: '已有其他职务' }).waitFor();
 
   // A wrong number is refused before anything is sent.
   await fillAppointment('village_admin', full, '第三位信息员', '1391234');
@@ -131,4 +148,40 @@ it('lists the village staff, appoints a helper, is refused a third village admin
   expect(await removed.textContent()).toContain('已停用');
   expect(await removed.getByTestId('staff-remove').count()).toBe(0);
   await noHorizontalOverflow();
+});
+
+it('lets the county appoint a second township administrator (seat 2) and remove them again', async () => {
+  const county = await phonePage(browser);
+  await county.goto(webUrl());
+  await county.locator('[data-testid="demo-account"][data-email="county@demo.fupin.cn"]').click();
+  await county.getByTestId('nav-staff').click();
+  await county.locator('[data-testid="staff-list"][aria-busy="false"]').waitFor();
+
+  // The county appoints township administrators only, picking the township.
+  const roles = await county.getByTestId('appoint-role').locator('option').allTextContents();
+  expect(roles).toEqual(['镇级管理员']);
+  const picker = county.locator('[data-testid="appoint-region"][data-level="township"]');
+  await picker.locator('option[value="520526105"]').waitFor({ state: 'attached' });
+  expect(await county.getByTestId('appoint-region').count()).toBe(1);
+  await picker.selectOption('520526105');
+  await county.getByTestId('appoint-name').fill('副站长');
+  const digits = freshPhone();
+  await county.getByTestId('appoint-phone').fill(`+86 ${digits}`);
+  await county.getByTestId('appoint-submit').click();
+  const result = county.getByTestId('appoint-result');
+  await result.filter({ hasText: '副站长' }).waitFor();
+  expect(await result.textContent()).toContain('石门乡镇级管理员（第 2 席）');
+
+  await county.locator('[data-testid="staff-list"][aria-busy="false"]').waitFor();
+  const row = county
+    .locator('[data-testid="staff-row"][data-role="township_admin"]')
+    .filter({ hasText: digits.slice(-4) });
+  await row.getByTestId('staff-remove').click();
+  expect(await row.getByTestId('staff-remove-confirm').textContent()).toContain('第 2 席随即空出');
+  await row.getByTestId('staff-remove-confirm').click();
+  await county
+    .locator('[data-testid="staff-row"][data-status="removed"]')
+    .filter({ hasText: digits.slice(-4) })
+    .waitFor();
+  await county.close();
 });

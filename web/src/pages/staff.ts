@@ -184,6 +184,20 @@ export async function staffPage(session: Session): Promise<void> {
     return row;
   };
 
+  // One region below the office at a time: a township's helpers alone can run to hundreds.
+  const filter = h(
+    'select',
+    { 'data-testid': 'staff-filter', 'aria-label': '查看哪个地区的人员' },
+    h('option', { value: '' }, `全部（${ownName}及下级）`),
+  );
+  regionsUnder(session.region).then(
+    (regions) =>
+      filter.append(...regions.map((region) => h('option', { value: region.code }, region.name))),
+    // Without the list of regions the filter offers 全部 only; the staff list still loads.
+    () => undefined,
+  );
+  filter.addEventListener('change', () => void load(true));
+
   const load = async (fresh: boolean) => {
     const mine = fresh ? ++listing : listing;
     more.disabled = true;
@@ -192,6 +206,7 @@ export async function staffPage(session: Session): Promise<void> {
     try {
       const page = await call('listStaff', {
         pageSize,
+        ...(filter.value ? { regionCode: filter.value } : {}),
         ...(fresh || !next ? {} : { after: next }),
       });
       const names = await Promise.all(page.staff.map((item) => regionName(item.regionCode)));
@@ -364,7 +379,7 @@ export async function staffPage(session: Session): Promise<void> {
   const shown = mount(
     h('h1', { class: 'page-title' }, `${ownName} · 人员`),
     roles.length > 0 ? form : null,
-    h('section', { class: 'card' }, h('h2', {}, '本级及下级人员'), listStatus, list, more),
+    h('section', { class: 'card' }, h('h2', {}, '本级及下级人员'), filter, listStatus, list, more),
   );
   if (!shown) return;
   resetPickers();
