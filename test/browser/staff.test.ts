@@ -148,6 +148,18 @@ it('lists the village staff, appoints a helper, is refused a third village admin
   expect(await removed.textContent()).toContain('已停用');
   expect(await removed.getByTestId('staff-remove').count()).toBe(0);
   await noHorizontalOverflow();
+
+  // Reassigned: once removed, the same person is appointed again in another village.
+  await fillAppointment('helper', otherVillage, '新帮扶干部', digits);
+  await page.getByTestId('appoint-submit').click();
+  await result.filter({ hasText: '新帮扶干部' }).waitFor();
+  await page.getByTestId('staff-filter').selectOption(otherVillage);
+  await listSettled();
+  await page
+    .locator(
+      `[data-testid="staff-row"][data-uid="${helperUid}"][data-status="active"][data-region="${otherVillage}"]`,
+    )
+    .waitFor();
 });
 
 it('lets the county appoint a second township administrator (seat 2) and remove them again', async () => {
