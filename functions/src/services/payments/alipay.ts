@@ -57,6 +57,8 @@ const notificationSchema = z.looseObject({
   trade_status: tradeStatus,
   total_amount: yuanAmount,
   gmt_payment: alipayTime.optional(),
+  /** Alipay signs this application's notifications with RSA2 (SHA-256); nothing weaker is taken. */
+  sign_type: z.literal('RSA2'),
   sign: z.string().min(1),
 });
 
