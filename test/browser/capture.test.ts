@@ -163,7 +163,11 @@ it('closes a fulfilled need after a second tap', async () => {
   const needId = fulfilled.docs[0]?.id as string;
   expect(needId).toBeDefined();
   await page.getByTestId('tab-needs').click();
-  await page.getByTestId('needs-status-filter').selectOption({ label: '已对接/已完成' });
+  await page.getByTestId('needs-status-filter').waitFor();
+  await Promise.all([
+    page.waitForResponse((response) => response.url().endsWith('/listNeeds')),
+    page.getByTestId('needs-status-filter').selectOption({ label: '已对接/已完成' }),
+  ]);
   const row = page.locator(`[data-testid="need-row"][data-id="${needId}"]`);
   await row.getByTestId('close-need').click();
   // The first tap only says what closing means.
@@ -185,8 +189,31 @@ it("shows the township the village's queue without any action", async () => {
   await township.getByTestId('dashboard-region').waitFor();
   await township.goto(`${webUrl()}#/village/${village}/needs`);
   await township.getByTestId('village-name').filter({ hasText: '民主村' }).waitFor();
-  await township.getByTestId('needs-status-filter').selectOption({ label: '全部' });
-  await township.getByTestId('need-row').first().waitFor();
+  // Pages of three instead of thirty, so the village's few needs take several pages.
+  await township.route('**/listNeeds', async (route) => {
+    const body = route.request().postData() ?? '';
+    await route.continue({ postData: body.replace('"pageSize":30', '"pageSize":3') });
+  });
+  await Promise.all([
+    township.waitForResponse((response) => response.url().endsWith('/listNeeds')),
+    township.getByTestId('needs-status-filter').selectOption({ label: '全部' }),
+  ]);
+  const rows = township.getByTestId('need-row');
+  await township.getByTestId('needs-more').waitFor();
+  expect(await rows.count()).toBe(3);
+  const total = (
+    await adminDb().collection(collections.needs).where('villageCode', '==', village).get()
+  ).size;
+  expect(total).toBeGreaterThan(6);
+  while (await township.getByTestId('needs-more').isVisible()) {
+    const shown = await rows.count();
+    await township.getByTestId('needs-more').click();
+    await rows.nth(Math.min(shown + 3, total) - 1).waitFor();
+  }
+  const ids = await rows.evaluateAll((elements) =>
+    elements.map((element) => element.getAttribute('data-id')),
+  );
+  expect(new Set(ids).size).toBe(total);
   for (const action of [
     'start-review',
     'review-form',

@@ -83,6 +83,11 @@ export async function needsTab(session: Session, villageCode?: string): Promise<
     const mine = after ? generation : ++generation;
     const statuses = statusFilters.find(({ id }) => id === filter.value)?.statuses;
     more.disabled = true;
+    // The rows of the previous filter go at once: no tap lands on a row about to be replaced.
+    if (!after) {
+      list.replaceChildren(h('li', { class: 'muted' }, '加载中…'));
+      more.hidden = true;
+    }
     try {
       const answer = await call('listNeeds', {
         ...inVillage,
@@ -102,7 +107,7 @@ export async function needsTab(session: Session, villageCode?: string): Promise<
   };
   filter.addEventListener('change', () => {
     chosenFilter = filter.value;
-    void load().catch((error) => showError(error));
+    void load().catch((error) => list.replaceChildren(h('li', {}, showError(error))));
   });
   more.addEventListener('click', () => {
     if (next) void load(next).catch((error) => showError(error));
