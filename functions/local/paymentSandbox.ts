@@ -153,6 +153,8 @@ export async function startPaymentSandbox(options: {
   host: string;
   /** Origin clients reach the sandbox at (the gateway URL the functions are given). */
   origin: string;
+  /** Identifies this run in `/sandbox/health`, for the platform's readiness check. */
+  instance?: string;
   log?: (line: string) => void;
 }): Promise<PaymentSandbox> {
   const log = options.log ?? (() => undefined);
@@ -356,6 +358,10 @@ export async function startPaymentSandbox(options: {
     const order = orderOf(request);
     if (!order?.notification) return response.status(404).json({ error: 'no notification' });
     response.json({ delivery: await deliver(order) });
+  });
+
+  app.get('/sandbox/health', (_request, response) => {
+    response.json({ ok: true, instance: options.instance });
   });
 
   app.get('/sandbox/orders/:outTradeNo', (request, response) => {

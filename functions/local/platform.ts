@@ -273,6 +273,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     port: ports.payments,
     host: bindHost,
     origin: urls.payments,
+    instance,
     log,
   }).catch(async (error: unknown) => {
     await firestore.stop();
@@ -386,6 +387,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         failing.push(`Hosting (port ${ports.hosting})`);
       if ((await instanceAt(`http://${host}:${ports.functions}/__platform/health`)) !== instance)
         failing.push(`functions host (port ${ports.functions})`);
+      if ((await instanceAt(`http://${host}:${ports.payments}/sandbox/health`)) !== instance)
+        failing.push(`payment sandbox (port ${ports.payments})`);
       return failing;
     };
 
