@@ -56,6 +56,7 @@ async function tokenWithClaims(uid: string, role: string, region: string): Promi
 
 const tokens = {} as Record<Actor, string>;
 let needId: string;
+let unfinishedNeedId: string;
 let householdId: string;
 let photoId: string;
 
@@ -96,6 +97,17 @@ beforeAll(async () => {
       .get()
   ).docs[0];
   needId = need?.id as string;
+  // A need waiting for review (seeded as submitted): closing it is refused for its status.
+  const unfinished = (
+    await adminDb()
+      .collection('needs')
+      .where('villageCode', '==', village)
+      .where('submittedBy', '==', 'demo-v02a')
+      .where('status', '==', 'submitted')
+      .limit(1)
+      .get()
+  ).docs[0];
+  unfinishedNeedId = unfinished?.id as string;
   const household = (
     await adminDb()
       .collection('households')
@@ -147,6 +159,13 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     name: 'withdrawNeed',
     input: () => ({ needId: 'no-such-need', requestId: newRequestId() }),
     allowed: [],
+  },
+  {
+    // A need not yet fulfilled: the village administrator is let through and refused only for
+    // its status (failed-precondition), so nothing is closed.
+    name: 'closeNeed',
+    input: () => ({ needId: unfinishedNeedId, requestId: newRequestId() }),
+    allowed: ['villageAdmin'],
   },
   {
     name: 'revealSensitive',
@@ -380,6 +399,8 @@ describe.each(cells)('$name', ({ name, input, allowed }) => {
 
 it('aimed at real documents of the village', () => {
   expect(
-    [needId, householdId, photoId].every((id) => typeof id === 'string' && id.length > 0),
+    [needId, unfinishedNeedId, householdId, photoId].every(
+      (id) => typeof id === 'string' && id.length > 0,
+    ),
   ).toBe(true);
 });
