@@ -2,18 +2,29 @@
  * The web client: Chinese first, light (no framework), 360 px wide phones first.
  *
  * Test hooks (data-testid), stable for the browser tests:
- * - sign-in: empty-platform, demo-account (data-email), login-email, login-password, login-submit, demo-phone
- *   (data-phone), phone-input, phone-send, code-input, phone-sign-in, demo-code, sign-out,
- *   who-role, who-region
+ * - sign-in: empty-platform, demo-account (data-email), login-email, login-password,
+ *   login-submit, demo-phone (data-phone), phone-input, phone-send, code-input, phone-sign-in,
+ *   demo-code, sign-out, who-role, who-region
  * - village: village-name, roster-count, registered-count, registration-rate, figures-updating,
  *   household-row (data-id, data-registered), register-button, register-pending, retry-button,
  *   load-more, tab-households, tab-needs, tab-capture, tab-import, home-visit, visit-corrected,
  *   visit-household, visit-helper, visit-cadre, visit-submit, need-donations, need-donation,
  *   recipient-confirmed, donor-confirmed, record-handover, receipt-form, confirm-receipt,
  *   export-visit-progress
- * - needs: need-row (data-id), need-status, start-review, review-form, publish-button,
- *   reject-button, withdraw-button, capture-form, photo-input, photo-thumb, submit-need,
- *   import-file, import-report
+ * - households: household-search, household-search-submit, household-filter-registered,
+ *   household-filter-status, household-filter-helper, household-matched, households-empty,
+ *   household-helper, assign-helper, assign-helper-select, assign-helper-submit,
+ *   assign-helper-error, reveal-id, reveal-reason, reveal-submit, revealed-value, reveal-error,
+ *   export-donor-registry, export-donor-registry-csv; an office's view of a village:
+ *   back-dashboard, spot-check-form, spot-check-year, spot-check-sampled,
+ *   spot-check-households, spot-check-submit, spot-check-result
+ * - needs: need-row (data-id), need-status, needs-status-filter, needs-more, start-review,
+ *   review-form, publish-button, reject-button, withdraw-button, close-need,
+ *   close-need-consequence, close-need-confirm, import-file, import-report
+ * - capture: capture-form, capture-household-search, capture-household-option (data-id),
+ *   capture-household-more, capture-household-chosen, guarantee-select, goods-item, goods-name,
+ *   goods-quantity, goods-unit, add-goods-item, remove-goods-item, capture-error, photo-input,
+ *   photo-thumb, submit-need
  * - donor nav: nav-browse, nav-mine, nav-profile
  * - browse: region-select (data-level), category-select, search-input, search-submit, need-card
  *   (data-id, data-kind), need-progress (data-remaining: fen, money only), load-more-needs,
@@ -25,12 +36,20 @@
  * - 我的捐助: my-donation (data-id, data-status), donation-status, certificate-serial,
  *   certificate-open, certificate-pdf, certificate-preview, shipment-courier, shipment-tracking,
  *   shipment-submit
- * - 我的资料: profile-form, profile-kind, profile-name, profile-unit, profile-save, follow-region
- *   (data-code), follow-row (data-code), unfollow, news-need (data-id)
+ * - 我的资料: profile-form, profile-kind, profile-name, profile-unit, profile-save, profile-village,
+ *   profile-village-select (data-level), profile-village-name, profile-village-clear,
+ *   follow-region (data-code), follow-row (data-code), unfollow, news-need (data-id)
  * - /verify/{serial} (no sign-in): verify-status (data-status: genuine, revoked, tampered,
  *   not_found), verify-serial, verify-donor
- * - offices: nav-dashboard, nav-staff
- * - others: office-role, dashboard-region, dashboard-row (data-code), export-report, page-error
+ * - offices: nav-dashboard, nav-staff, office-role, dashboard-region, dashboard-row (data-code),
+ *   dashboard-village-link, export-report, export-donor-registry, refund-form,
+ *   refund-donation-id, refund-reason, refund-submit, refund-consequence, refund-confirm,
+ *   refund-cancel, refund-result
+ * - 人员: staff-list, staff-filter, staff-row (data-uid, data-role, data-region, data-status),
+ *   staff-status, staff-more, staff-remove, staff-remove-confirm, staff-remove-cancel,
+ *   appoint-form, appoint-role, appoint-region (data-level), appoint-name, appoint-phone,
+ *   appoint-submit, appoint-result, appoint-error
+ * - everywhere: page-error
  */
 import { onAuthStateChanged, signInWithEmailAndPassword, signOut, type User } from 'firebase/auth';
 import { auth, initFirebase, local } from './firebase';
