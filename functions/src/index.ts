@@ -34,6 +34,7 @@ export { onEvidenceUploaded } from './functions/onEvidenceUploaded';
 export { donate } from './functions/donate';
 export { listMyDonations } from './functions/listMyDonations';
 export { onDonationWritten } from './functions/onDonationWritten';
+export { startPayment } from './functions/startPayment';
 export { alipayNotify } from './functions/alipayNotify';
 export { onHouseholdWritten } from './functions/onHouseholdWritten';
 export { rollupRates } from './functions/rollupRates';

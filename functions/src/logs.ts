@@ -363,6 +363,55 @@ export const logs = {
       ...errorFields(error),
     });
   },
+  paymentStarted(provider: string, donationId: string, uid: string) {
+    logger.info('payment started', { event: 'payment_started', provider, donationId, uid });
+  },
+  /** A pledge's money arrived: the donation moved pledged → received, with the need's figures. */
+  donationReceived(donationId: string, needId: string, amountFen: number, via: string) {
+    logger.info('donation received', {
+      event: 'donation_received',
+      donationId,
+      needId,
+      amountFen,
+      via,
+    });
+  },
+  donationLapsed(donationId: string, needId: string, amountFen: number) {
+    logger.info('pledge lapsed', { event: 'donation_lapsed', donationId, needId, amountFen });
+  },
+  /**
+   * A proven payment that is not the receipt of a pledge (another amount, a pledge lapsed or
+   * refunded, an order we never opened): money is at the provider that no gift accounts for.
+   * ERROR: an ops alert, to refund or reconcile by hand.
+   */
+  paymentException(
+    provider: string,
+    kind: string,
+    providerTradeNo: string,
+    outTradeNo: string,
+    amountFen: number,
+  ) {
+    logger.error('payment exception', {
+      event: 'payment_exception',
+      provider,
+      kind,
+      providerTradeNo,
+      outTradeNo,
+      amountFen,
+    });
+  },
+  paymentRefunded(provider: string, donationId: string, refundedFen: number, moneyMoved: boolean) {
+    logger.info('payment refunded', {
+      event: 'payment_refunded',
+      provider,
+      donationId,
+      refundedFen,
+      moneyMoved,
+    });
+  },
+  pledgesLapsed(checked: number, lapsed: number, received: number, failed: number) {
+    logger.info('pledges lapsed', { event: 'pledges_lapsed', checked, lapsed, received, failed });
+  },
   health(ok: boolean, checks: Record<string, boolean>) {
     logger.info('health check', { event: 'health', ok, checks });
   },

@@ -46,3 +46,13 @@ export const alipayGateway = defineString('ALIPAY_GATEWAY', {
 
 /** The application's RSA2 private key: signs orders, queries and refunds. */
 export const alipayAppPrivateKey = defineSecret('ALIPAY_APP_PRIVATE_KEY');
+
+/**
+ * Where Alipay posts its payment notifications: the alipayNotify function's URL. Empty means
+ * the deployed function's own address (https://{region}-{project}.cloudfunctions.net/alipayNotify);
+ * the local platform points it at its functions host.
+ */
+export const paymentNotifyUrl = defineString('PAYMENT_NOTIFY_URL', {
+  default: '',
+  description: 'URL of the alipayNotify function (empty: the deployed function URL)',
+});

@@ -29,6 +29,8 @@ export const moneyInputs = {
     amountFen: amountFenSchema,
   }),
   listMyDonations: z.strictObject({}),
+  /** Opens (or opens again) the Alipay order of the donor's own pledged money gift. */
+  startPayment: z.strictObject({ donationId: docIdSchema }),
 
   listCouriers: z.strictObject({}),
   pledgeGoods: goodsPledgeInput,
@@ -89,9 +91,14 @@ export type PledgeDelivery = z.input<typeof goodsPledgeInput>['delivery'];
 export interface MyDonation extends GiftColumns {
   id: string;
   needId: string;
-  /** The stored status, or `expired` for a pledge past its time. */
+  /**
+   * The stored status, or `expired` for a goods pledge past its time. Money: pending (已提交),
+   * pledged (待支付), received (已到账), declined, lapsed (已失效), refunded (已退款).
+   */
   status: DonationStatus;
   madeAt: number;
+  /** Until when a pledged money gift may be paid (ms); null otherwise. */
+  payBy: number | null;
   /** Until when a goods pledge holds its quantities without a tracking number or hand-over. */
   expiresAt: number | null;
   delivery: 'express' | 'in_person' | null;
@@ -168,6 +175,11 @@ export type FollowedNews = PublicNeedView & { publishedAt: number; isNew: boolea
 export interface MoneyAnswers {
   donate: { donationId: string; needId: string; amountFen: number; status: 'pending' };
   listMyDonations: { donations: MyDonation[] };
+  /**
+   * The provider's cashier page for the pledge (outTradeNo = donationId: the same order again
+   * on every call), and until when it may be paid (ms).
+   */
+  startPayment: { donationId: string; payUrl: string; payBy: number };
 
   listCouriers: { couriers: Courier[] };
   pledgeGoods: { donationId: string; needId: string; status: 'pending'; expiresAt: number };

@@ -128,7 +128,10 @@ export interface NeedRow {
 export type PublicNeedItem = NonNullable<PublicNeedView['items']>[number];
 
 /** What a progress bar needs of a need. */
-export type NeedProgress = Pick<PublicNeedView, 'kind' | 'amountFen' | 'raisedFen' | 'items'>;
+export type NeedProgress = Pick<
+  PublicNeedView,
+  'kind' | 'amountFen' | 'raisedFen' | 'heldFen' | 'remainingFen' | 'items'
+>;
 
 /** A published need as donors list it: the public view and when it was published (ms). */
 export type PublicNeed = PublicNeedView & { publishedAt: number };
@@ -161,8 +164,13 @@ export interface UploadedEvidencePhoto {
 /** A gift to one of the village's needs, as the cadres who receive it see it (never a phone). */
 export type NeedDonation = GiftColumns & {
   id: string;
-  /** The stored status, or `expired` for a pledge past its time. */
+  /**
+   * The stored status, or `expired` for a goods pledge past its time. Money: pledged (待到账),
+   * received (已到账), lapsed (已失效), refunded (已退款), declined.
+   */
   status: DonationStatus | 'expired';
+  /** Until when a pledged money gift may be paid (ms); null otherwise. */
+  payBy: number | null;
   handover: { recipientConfirmed: boolean; donorConfirmed: boolean };
   donorName: string;
   donorUnit: string;

@@ -71,6 +71,25 @@ export const storedDonationSchema = z.looseObject({
   settledAt: timestampOrNull,
   /** Why settlement declined it. */
   reason: z.string().optional(),
+  /** Money pledged: until when it may be paid before it lapses and its hold is released. */
+  payBy: timestampOrNull,
+  /** When the donor first opened the provider's order (startPayment): the order may exist there. */
+  paymentStartedAt: timestampOrNull,
+  /** Money received: the provider's proof (a verified notification, or the order queried paid). */
+  payment: z
+    .looseObject({
+      provider: z.enum(['alipay']),
+      providerTradeNo: z.string(),
+      paidAt: timestampOrNull,
+      via: z.enum(['notification', 'query']),
+    })
+    .optional(),
+  receivedAt: timestampOrNull,
+  lapsedAt: timestampOrNull,
+  /** A refund the provider carried out (money back to the donor's account). */
+  providerRefund: z
+    .looseObject({ refundedFen: z.number(), providerTradeNo: z.string() })
+    .optional(),
   certificateSerial: z.string().optional(),
   refundReason: z.string().optional(),
   refundedBy: z.string().optional(),

@@ -51,8 +51,10 @@ const needDocumentBase = {
   submittedAt: timestampField.optional(),
   reviewedAt: timestampField.optional(),
   publishedAt: timestampField.optional(),
-  /** Money accepted so far (settlement). */
+  /** Money received so far (settlement, receipts, refunds). */
   raisedFen: z.number().optional(),
+  /** Money pledged and awaiting payment: held on the need until received or lapsed. */
+  heldFen: z.number().optional(),
   /** Per goods line, how many are pledged and delivered (settlement). */
   itemProgress: z
     .array(z.looseObject({ pledged: z.number().optional(), delivered: z.number().optional() }))
@@ -84,31 +86,44 @@ export const needPrivateDocumentSchema = z.looseObject({
   villageCode: z.string().optional(),
 });
 
-const publicNeedViewSchema = z.object({
-  id: z.string(),
-  maskedName: z.string(),
-  villageName: z.string(),
-  category: z.enum(needCategories),
-  categoryLabel: z.string(),
-  guaranteeLabel: z.string(),
-  reason: z.string(),
-  kind: z.enum(['money', 'goods']),
-  amountFen: z.number().nullable(),
-  raisedFen: z.number(),
-  items: z
-    .array(
-      z.object({
-        name: z.string(),
-        quantity: z.number(),
-        unit: z.string(),
-        pledged: z.number(),
-        delivered: z.number(),
-      }),
-    )
-    .nullable(),
-  evidencePhotoIds: z.array(z.string()),
-  status: z.enum(needStatuses),
-}) satisfies z.ZodType<PublicNeedView>;
+const publicNeedViewSchema = z
+  .object({
+    id: z.string(),
+    maskedName: z.string(),
+    villageName: z.string(),
+    category: z.enum(needCategories),
+    categoryLabel: z.string(),
+    guaranteeLabel: z.string(),
+    reason: z.string(),
+    kind: z.enum(['money', 'goods']),
+    amountFen: z.number().nullable(),
+    raisedFen: z.number(),
+    /** Absent from projections written before pledges held money; read as nothing held. */
+    heldFen: z.number().default(0),
+    remainingFen: z.number().optional(),
+    items: z
+      .array(
+        z.object({
+          name: z.string(),
+          quantity: z.number(),
+          unit: z.string(),
+          pledged: z.number(),
+          delivered: z.number(),
+        }),
+      )
+      .nullable(),
+    evidencePhotoIds: z.array(z.string()),
+    status: z.enum(needStatuses),
+  })
+  // An older projection lacks what remains: it is what the target leaves beside raised and held.
+  .transform((view) => ({
+    ...view,
+    remainingFen:
+      view.remainingFen ??
+      (view.kind === 'money'
+        ? Math.max(0, (view.amountFen ?? 0) - view.raisedFen - view.heldFen)
+        : 0),
+  })) satisfies z.ZodType<PublicNeedView>;
 
 /**
  * `publicNeeds/{id}`, kept by onNeedWritten: the donor-facing `view` (the only part a callable

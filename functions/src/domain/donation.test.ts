@@ -20,9 +20,11 @@ const actors: DonationActor[] = ['donor', 'village_admin', 'helper', 'ops', 'sys
 describe('the donation transition tables', () => {
   test.each<[DonationKind, DonationStatus | null, DonationStatus, DonationActor]>([
     ['money', null, 'pending', 'donor'],
-    ['money', 'pending', 'accepted', 'system'],
+    ['money', 'pending', 'pledged', 'system'],
     ['money', 'pending', 'declined', 'system'],
-    ['money', 'accepted', 'refunded', 'ops'],
+    ['money', 'pledged', 'received', 'system'],
+    ['money', 'pledged', 'lapsed', 'system'],
+    ['money', 'received', 'refunded', 'ops'],
     ['goods', null, 'pending', 'donor'],
     ['goods', 'pending', 'held', 'system'],
     ['goods', 'pending', 'shipped', 'system'],
@@ -45,13 +47,18 @@ describe('the donation transition tables', () => {
   });
 
   test.each<[DonationKind, DonationStatus | null, DonationStatus, DonationActor, string]>([
-    ['money', 'accepted', 'declined', 'system', 'a decision is never revisited'],
-    ['money', 'declined', 'accepted', 'system', 'a decision is never revisited'],
-    ['money', 'pending', 'accepted', 'donor', 'only settlement decides'],
-    ['money', 'pending', 'refunded', 'ops', 'only an accepted gift is refunded'],
-    ['money', 'refunded', 'accepted', 'ops', 'a refund is final'],
-    ['money', 'accepted', 'delivered', 'village_admin', 'money is not delivered'],
-    ['money', null, 'accepted', 'donor', 'a gift starts pending'],
+    ['money', 'pledged', 'declined', 'system', 'a decision is never revisited'],
+    ['money', 'declined', 'pledged', 'system', 'a decision is never revisited'],
+    ['money', 'pending', 'pledged', 'donor', 'only settlement decides'],
+    ['money', 'pending', 'received', 'system', 'money is pledged before it is received'],
+    ['money', 'pledged', 'received', 'donor', 'only the proven payment receives it'],
+    ['money', 'lapsed', 'received', 'system', 'a lapse is final'],
+    ['money', 'received', 'lapsed', 'system', 'money received stays received'],
+    ['money', 'pending', 'refunded', 'ops', 'only a received gift is refunded'],
+    ['money', 'pledged', 'refunded', 'ops', 'only a received gift is refunded'],
+    ['money', 'refunded', 'received', 'ops', 'a refund is final'],
+    ['money', 'received', 'delivered', 'village_admin', 'money is not delivered'],
+    ['money', null, 'received', 'donor', 'a gift starts pending'],
     ['goods', null, 'held', 'donor', 'a pledge starts pending'],
     ['goods', 'expired', 'held', 'system', 'a lapse is final'],
     ['goods', 'declined', 'held', 'system', 'a refusal is final'],
@@ -62,7 +69,7 @@ describe('the donation transition tables', () => {
     ['goods', 'expired', 'shipped', 'donor', 'a lapsed pledge is not shipped'],
     ['goods', 'pending', 'refunded', 'ops', 'nothing to refund yet'],
     ['goods', 'held', 'delivered', 'ops', 'ops records no hand-over'],
-    ['goods', 'pending', 'accepted', 'system', 'goods are never accepted'],
+    ['goods', 'pending', 'received', 'system', 'goods are never received as money'],
   ])('a %s donation does not move %s → %s by %s (%s)', (kind, from, to, actor) => {
     expect(canDonationMove(kind, from, to, actor)).toBe(false);
     expect(() => movedTo(kind, from, to, actor)).toThrow(DonationMoveRefused);
@@ -80,8 +87,9 @@ describe('the donation transition tables', () => {
   );
 
   test.each<[DonationKind, DonationStatus, DonationActor, DonationStatus[]]>([
-    ['money', 'pending', 'system', ['accepted', 'declined']],
-    ['money', 'accepted', 'ops', ['refunded']],
+    ['money', 'pending', 'system', ['pledged', 'declined']],
+    ['money', 'pledged', 'system', ['received', 'lapsed']],
+    ['money', 'received', 'ops', ['refunded']],
     ['goods', 'pending', 'donor', ['shipped']],
     ['goods', 'held', 'village_admin', ['shipped', 'delivered']],
     ['goods', 'shipped', 'donor', ['delivered']],
@@ -94,12 +102,12 @@ describe('the donation transition tables', () => {
 describe('the named sets of statuses', () => {
   it('settlement writes what the system rows reach: the follow-ups onDonationWritten skips', () => {
     expect([...settlementStatuses].sort()).toEqual(
-      ['accepted', 'declined', 'expired', 'held', 'shipped'].sort(),
+      ['pledged', 'received', 'lapsed', 'declined', 'expired', 'held', 'shipped'].sort(),
     );
   });
 
   test.each<[DonationKind, DonationStatus[]]>([
-    ['money', ['accepted']],
+    ['money', ['received']],
     ['goods', ['held', 'shipped', 'delivered']],
   ])('ops refunds a %s donation from %j', (kind, statuses) => {
     expect([...refundableStatuses[kind]].sort()).toEqual([...statuses].sort());
@@ -113,8 +121,10 @@ describe('the named sets of statuses', () => {
 
 describe('earnsCertificate', () => {
   test.each<[DonationKind, DonationStatus, boolean]>([
-    ['money', 'accepted', true],
+    ['money', 'received', true],
     ['money', 'pending', false],
+    ['money', 'pledged', false],
+    ['money', 'lapsed', false],
     ['money', 'declined', false],
     ['money', 'refunded', false],
     ['goods', 'delivered', true],

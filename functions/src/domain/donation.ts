@@ -10,7 +10,14 @@ import { goodsPledgeStatuses, goodsPledgeTransitions, type GoodsPledgeStatus } f
 export const donationKinds = ['money', 'goods'] as const;
 export type DonationKind = (typeof donationKinds)[number];
 
-export const moneyDonationStatuses = ['pending', 'accepted', 'declined', 'refunded'] as const;
+export const moneyDonationStatuses = [
+  'pending',
+  'pledged',
+  'received',
+  'declined',
+  'lapsed',
+  'refunded',
+] as const;
 export type MoneyDonationStatus = (typeof moneyDonationStatuses)[number];
 
 /** Every status a donation of either kind can have. */
@@ -32,16 +39,24 @@ export interface DonationTransition<S extends DonationStatus = DonationStatus> {
   by: readonly DonationActor[];
 }
 
+/** How long a pledged money gift holds its amount on the need, waiting to be paid. */
+export const pledgeHoldHours = 48;
+
 /**
- * A money gift's whole lifecycle. The donor makes it pending; settlement decides it once,
- * against the need as it is then (accepted while it fits in what the need lacks, declined
- * otherwise), and a decision is never revisited; ops records a refund of an accepted gift.
+ * A money gift's whole lifecycle: a promise until the money is there. The donor makes it
+ * pending; settlement decides it once, against the need as it is then — pledged while it fits
+ * in what the need lacks beside what other pledges hold (its amount is then held on the need),
+ * declined otherwise — and a decision is never revisited. A pledge is received when the
+ * provider proves the payment (a verified notification, or the order queried and found paid),
+ * or lapses when it is not paid by its time, releasing its hold. Ops refunds a received gift.
  */
 export const moneyDonationTransitions: readonly DonationTransition<MoneyDonationStatus>[] = [
   { from: null, to: 'pending', by: ['donor'] },
-  { from: 'pending', to: 'accepted', by: ['system'] },
+  { from: 'pending', to: 'pledged', by: ['system'] },
   { from: 'pending', to: 'declined', by: ['system'] },
-  { from: 'accepted', to: 'refunded', by: ['ops'] },
+  { from: 'pledged', to: 'received', by: ['system'] },
+  { from: 'pledged', to: 'lapsed', by: ['system'] },
+  { from: 'received', to: 'refunded', by: ['ops'] },
 ];
 
 export function transitionsOf(kind: DonationKind): readonly DonationTransition[] {
@@ -121,16 +136,19 @@ export const settlementStatuses: ReadonlySet<DonationStatus> = new Set(
     .map((t) => t.to),
 );
 
-/** What ops may refund, by kind: an accepted gift, goods promised, on their way or delivered. */
+/** What ops may refund, by kind: money received, goods promised, on their way or delivered. */
 export const refundableStatuses: Readonly<Record<DonationKind, readonly DonationStatus[]>> = {
   money: sourcesOf('money', 'refunded', 'ops'),
   goods: sourcesOf('goods', 'refunded', 'ops'),
 };
 
-/** A donation earns its honour certificate when money is accepted, or goods are delivered. */
+/**
+ * A donation earns its honour certificate when its money is received (never a mere pledge), or
+ * its goods are delivered.
+ */
 export function earnsCertificate(donation: { kind?: unknown; status?: unknown }): boolean {
   return (
-    (donation.kind === 'money' && donation.status === 'accepted') ||
+    (donation.kind === 'money' && donation.status === 'received') ||
     (donation.kind === 'goods' && donation.status === 'delivered')
   );
 }

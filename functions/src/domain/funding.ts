@@ -1,10 +1,12 @@
 /**
- * How a money need decides the gifts waiting for it (pending donations), incrementally: each is
- * decided once, against the need as it is now (its status and the money already accepted), and
- * the decision is final. Accepted and declined are never revisited: a refund frees room only for
- * gifts made after it, never for one already declined. The caller commits the decisions and the
- * need's new figures in one batch, conditional on the need and every gift being as read, so
- * `raisedFen == Σ accepted` at every moment, not only at rest.
+ * How a money need decides the gifts waiting for it (pending donations), and what a pledge's
+ * payment, lapse or refund does to its figures. Each pending gift is decided once, against the
+ * need as it is now: it is pledged while it fits in what the need lacks beside what other pledges
+ * already hold (`targetFen − raisedFen − heldFen`), and its amount is then held on the need, so
+ * donors cannot over-fund it; declined otherwise. A decision is final. Only money received
+ * counts in `raisedFen` and makes the need matched. The caller commits the moves and the need's
+ * new figures in one batch, conditional on the need and every gift being as read, so
+ * `raisedFen == Σ received` and `heldFen == Σ pledged` at every moment, not only at rest.
  */
 import { isNeedStatus, openStatuses, statusForCoverage, type NeedStatus } from './need/status';
 
@@ -18,14 +20,18 @@ export interface PendingGift {
 export interface NeedFunding {
   status: string;
   targetFen: number;
+  /** Money received. */
   raisedFen: number;
+  /** Money pledged, awaiting payment. */
+  heldFen: number;
+  /** How many gifts were received (the stored field keeps its older name). */
   acceptedDonations: number;
 }
 
 /** Why a gift was declined: the need was not open (withdrawn, taken down…) or is covered. */
 export type DeclineReason = 'need_closed' | 'need_covered';
 
-export type GiftDecision = { status: 'accepted' } | { status: 'declined'; reason: DeclineReason };
+export type GiftDecision = { status: 'pledged' } | { status: 'declined'; reason: DeclineReason };
 
 export interface Settled {
   decisions: Map<string, GiftDecision>;
@@ -35,15 +41,19 @@ export interface Settled {
 
 const asCount = (value: number) => (Number.isSafeInteger(value) && value > 0 ? value : 0);
 
-/** Whether a money need's accepted gifts reach its target (对接). */
+/** Whether a money need's received gifts reach its target (对接). */
 export const moneyCovered = (need: Pick<NeedFunding, 'targetFen' | 'raisedFen'>): boolean =>
   need.targetFen > 0 && need.raisedFen >= need.targetFen;
+
+/** What a new pledge may still take: the target less what arrived and what is held. */
+export const openFen = (need: Pick<NeedFunding, 'targetFen' | 'raisedFen' | 'heldFen'>): number =>
+  Math.max(0, need.targetFen - asCount(need.raisedFen) - asCount(need.heldFen));
 
 /**
  * Decides pending gifts in the order they were made (then by id, so ties fall the same way
  * everywhere): on a need that is not open, each is declined `need_closed`; otherwise one that fits
- * in what the need still lacks is accepted, any other declined `need_covered`. The need's status
- * follows its coverage (published ⇄ matched).
+ * in what is still open is pledged and held, any other declined `need_covered`. A pledge moves no
+ * status: only received money covers a need.
  */
 export function settleGifts(need: NeedFunding, gifts: readonly PendingGift[]): Settled {
   const ordered = [...gifts].sort(
@@ -51,36 +61,46 @@ export function settleGifts(need: NeedFunding, gifts: readonly PendingGift[]): S
   );
   const open = (openStatuses as readonly string[]).includes(need.status);
   const decisions = new Map<string, GiftDecision>();
-  let raisedFen = asCount(need.raisedFen);
-  let acceptedDonations = asCount(need.acceptedDonations);
+  let heldFen = asCount(need.heldFen);
   for (const gift of ordered) {
     if (!open) {
       decisions.set(gift.id, { status: 'declined', reason: 'need_closed' });
     } else if (
       Number.isSafeInteger(gift.amountFen) &&
       gift.amountFen > 0 &&
-      raisedFen + gift.amountFen <= need.targetFen
+      gift.amountFen <= openFen({ ...need, heldFen })
     ) {
-      raisedFen += gift.amountFen;
-      acceptedDonations++;
-      decisions.set(gift.id, { status: 'accepted' });
+      heldFen += gift.amountFen;
+      decisions.set(gift.id, { status: 'pledged' });
     } else {
       decisions.set(gift.id, { status: 'declined', reason: 'need_covered' });
     }
   }
-  const figures = { ...need, raisedFen, acceptedDonations };
-  // Only what this settlement accepted moves the status: a need's coverage is not re-judged here.
-  const moved = acceptedDonations !== asCount(need.acceptedDonations);
-  return {
-    decisions,
-    need: moved
-      ? { ...figures, status: coverageStatus(need.status, moneyCovered(figures)) }
-      : figures,
-  };
+  return { decisions, need: { ...need, heldFen } };
 }
 
 /**
- * The need's figures once an accepted gift is refunded: the money leaves `raisedFen`, and a need
+ * The need's figures once a pledge's money arrives: its hold becomes money raised, and the need
+ * is matched once the money received reaches the target.
+ */
+export function receiveGift(need: NeedFunding, amountFen: number): NeedFunding {
+  const amount = asCount(amountFen);
+  const figures = {
+    ...need,
+    heldFen: Math.max(0, asCount(need.heldFen) - amount),
+    raisedFen: asCount(need.raisedFen) + amount,
+    acceptedDonations: asCount(need.acceptedDonations) + 1,
+  };
+  return { ...figures, status: coverageStatus(need.status, moneyCovered(figures)) };
+}
+
+/** The need's figures once a pledge lapses unpaid: its hold is released for another donor. */
+export function lapseGift(need: NeedFunding, amountFen: number): NeedFunding {
+  return { ...need, heldFen: Math.max(0, asCount(need.heldFen) - asCount(amountFen)) };
+}
+
+/**
+ * The need's figures once a received gift is refunded: the money leaves `raisedFen`, and a need
  * that is no longer covered returns to published (findable, taking new gifts).
  */
 export function refundGift(need: NeedFunding, amountFen: number): NeedFunding {

@@ -11,7 +11,7 @@ import { needOpenForGift } from '../services/donations';
  * 帮助TA with money: the donor gives an amount in fen to a published money need. A retry with the
  * same request id returns the same donation, never a second one. A need already covered, or an
  * amount beyond what it still lacks, is refused with `failed-precondition`. The gift is made
- * `pending`: onDonationWritten decides it against the need as it is when it settles — donors
+ * `pending`: onDonationWritten decides it (pledged and held until paid, or declined) against the need as it is when it settles — donors
  * racing for the last of a need, or a withdrawal racing the gift, are settled there (declined
  * `need_covered` or `need_closed`), conditionally on the need being unchanged since its read.
  */
@@ -21,7 +21,8 @@ export const donate = callable({
   handler: async ({ requestId, needId, amountFen }, caller) => {
     const { result } = await runOnce('donate', caller.uid, requestId, async (batch) => {
       const { need, giver } = await needOpenForGift(needId, 'money', caller.uid);
-      const remainingFen = need.amountFen - (need.raisedFen ?? 0);
+      // What is raised and what other donors' pledges hold are both out of reach.
+      const remainingFen = need.amountFen - (need.raisedFen ?? 0) - (need.heldFen ?? 0);
       if (remainingFen <= 0)
         throw new HttpsError('failed-precondition', '该需求已筹满', { remainingFen: 0 });
       if (amountFen > remainingFen) {

@@ -21,6 +21,10 @@ export const listMyDonations = callable({
           // A goods pledge past its time reads as lapsed at once (domain/goods.ts effectiveStatus).
           status: effectiveStatus(pledgeClockOf(donation), nowMs),
           expiresAt: millisOrNull(donation.expiresAt),
+          payBy:
+            donation.kind === 'money' && donation.status === 'pledged'
+              ? millisOrNull(donation.payBy)
+              : null,
           delivery: donation.delivery?.method ?? null,
           handover:
             donation.kind === 'goods'

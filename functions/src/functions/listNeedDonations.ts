@@ -49,6 +49,10 @@ export const listNeedDonations = callable({
             : null,
           madeAt: donation.madeAt?.toMillis() ?? 0,
           expiresAt: millisOrNull(donation.expiresAt),
+          payBy:
+            donation.kind === 'money' && donation.status === 'pledged'
+              ? millisOrNull(donation.payBy)
+              : null,
           photoUrl: photo
             ? await objectStore().signedReadUrl(photo.thumbPath, photoLinkTtlMs)
             : null,

@@ -4,16 +4,17 @@
  * race reads again and decides again.
  *
  * Money is incremental: each pending gift is decided once, against the need as it is now
- * (domain/funding.ts), and the decision and the need's new figures go in one batch — so
- * `raisedFen == Σ accepted` at every moment, a decided gift is never revisited, and a gift costs
- * a few reads whatever the number of gifts the need already has. Goods are recomputed from every
+ * (domain/funding.ts) — pledged and held, or declined — and the decision and the need's new
+ * figures go in one batch, so `heldFen == Σ pledged` at every moment, a decided gift is never
+ * revisited, and a gift costs a few reads whatever the number of gifts the need already has. The
+ * money raised moves only when a pledge is received (services/payments/receive.ts). Goods are recomputed from every
  * pledge of the need (domain/goods.ts), under the same preconditions.
  */
-import { FieldValue } from 'firebase-admin/firestore';
+import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { donationDocs } from '../data/money';
 import { needDocs, needOf, type NeedDocument } from '../data/needs';
-import { canDonationMove, movedTo } from '../domain/donation';
+import { canDonationMove, movedTo, pledgeHoldHours } from '../domain/donation';
 import { refundGift, settleGifts, type NeedFunding } from '../domain/funding';
 import { goodsProgressOf } from '../domain/goods';
 import {
@@ -41,6 +42,7 @@ export function fundingOf(need: NeedDocument): NeedFunding {
     status: need.status,
     targetFen: need.kind === 'money' ? need.amountFen : 0,
     raisedFen: need.raisedFen ?? 0,
+    heldFen: need.heldFen ?? 0,
     // Kept by settlement alone, beside the fields the need's schema names.
     acceptedDonations: Number(need.acceptedDonations ?? 0),
   };
@@ -51,13 +53,14 @@ export function fundingOfNeed(snapshot: FirebaseFirestore.DocumentSnapshot): Nee
   const need = needOf(snapshot);
   return need
     ? fundingOf(need)
-    : { status: 'deleted', targetFen: 0, raisedFen: 0, acceptedDonations: 0 };
+    : { status: 'deleted', targetFen: 0, raisedFen: 0, heldFen: 0, acceptedDonations: 0 };
 }
 
 /** The need fields that change with its funding, for a batch update. */
 export function fundingPatch(before: NeedFunding, after: NeedFunding) {
   const patch: Record<string, unknown> = {
     raisedFen: after.raisedFen,
+    heldFen: after.heldFen,
     acceptedDonations: after.acceptedDonations,
     updatedAt: FieldValue.serverTimestamp(),
   };
@@ -101,7 +104,7 @@ async function settleMoneyOnce(needId: string, donationId?: string): Promise<boo
   const needData = need.data();
   const before: NeedFunding = needData
     ? fundingOf(needData)
-    : { status: 'deleted', targetFen: 0, raisedFen: 0, acceptedDonations: 0 };
+    : { status: 'deleted', targetFen: 0, raisedFen: 0, heldFen: 0, acceptedDonations: 0 };
   const settled = settleGifts(
     before,
     gifts.map(({ doc, madeAt }) => ({
@@ -111,23 +114,26 @@ async function settleMoneyOnce(needId: string, donationId?: string): Promise<boo
     })),
   );
   const batch = db().batch();
-  let accepted = 0;
-  for (const { doc } of gifts) {
+  let pledged = 0;
+  const nowMs = Date.now();
+  for (const { doc, madeAt } of gifts) {
     const decision = settled.decisions.get(doc.id);
     if (!decision) continue;
-    if (decision.status === 'accepted') accepted++;
+    if (decision.status === 'pledged') pledged++;
     batch.update(
       doc.ref,
       {
         status: movedTo('money', 'pending', decision.status, 'system'),
-        ...(decision.status === 'declined' ? { reason: decision.reason } : {}),
+        ...(decision.status === 'declined'
+          ? { reason: decision.reason }
+          : { payBy: Timestamp.fromMillis((madeAt || nowMs) + pledgeHoldHours * 3_600_000) }),
         settledAt: FieldValue.serverTimestamp(),
       },
       unchanged(doc),
     );
   }
-  // A decline leaves the need as it was, so only acceptances need it unchanged since the read.
-  if (accepted > 0) batch.update(needRef, fundingPatch(before, settled.need), unchanged(need));
+  // A decline leaves the need as it was, so only pledges need it unchanged since the read.
+  if (pledged > 0) batch.update(needRef, fundingPatch(before, settled.need), unchanged(need));
   await batch.commit();
   logs.needFunded(needId, settled.need.raisedFen, settled.need.acceptedDonations, gifts.length);
   // More were waiting than one batch holds: go on until this gift (or every gift) is decided.
@@ -228,7 +234,7 @@ export async function settleNeed(needId: string, kind: 'money' | 'goods'): Promi
  * conditional on the donation and the need being as read. A refunded money gift leaves the
  * need's figures at once — an uncovered need returns to published and takes new gifts, while
  * gifts declined earlier stay declined. A need found false is taken down (withdrawn) so nobody
- * gives to it again; its other gifts stay accepted until ops refunds each.
+ * gives to it again; its other gifts stay received until ops refunds each (its pledges lapse).
  */
 export async function refundIn(
   batch: FirebaseFirestore.WriteBatch,
@@ -260,7 +266,7 @@ export async function refundIn(
   if (!needData) return { donationId, status: 'refunded' };
   const needStatus = needData.status;
   const patch: Record<string, unknown> = {};
-  if (kind === 'money' && status === 'accepted') {
+  if (kind === 'money' && status === 'received') {
     const before = fundingOf(needData);
     Object.assign(patch, fundingPatch(before, refundGift(before, Number(donation.amountFen))));
   }

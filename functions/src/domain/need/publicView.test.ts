@@ -30,11 +30,13 @@ describe('publicNeedView', () => {
         expect(json).not.toContain(secret.slice(i, i + 4));
     }
     // Every digit left is accounted for by a public value: the amount, the photo ids and what
-    // has been raised (nothing yet).
-    const stripped = [String(500_000), '"raisedFen":0', ...need.evidencePhotoIds].reduce(
-      (text, value) => text.split(value).join(''),
-      json,
-    );
+    // has been raised or is held (nothing yet), and what remains (the whole amount).
+    const stripped = [
+      String(500_000),
+      '"raisedFen":0',
+      '"heldFen":0',
+      ...need.evidencePhotoIds,
+    ].reduce((text, value) => text.split(value).join(''), json);
     expect(stripped).not.toMatch(/\d/);
     expect(json).not.toContain('国');
     expect(json).not.toContain(need.address);

@@ -24,8 +24,12 @@ export interface PublicNeedView {
   reason: string;
   kind: 'money' | 'goods';
   amountFen: number | null;
-  /** Money accepted so far (0 for goods). */
+  /** Money received so far (0 for goods): only money that arrived counts. */
   raisedFen: number;
+  /** Money pledged and awaiting payment, held so nobody over-funds the need (0 for goods). */
+  heldFen: number;
+  /** What a new donor may still pledge: target − raised − held (0 for goods). */
+  remainingFen: number;
   /** Goods asked for, with how many are pledged (held, shipped or delivered) and delivered. */
   items: Array<{
     name: string;
@@ -40,6 +44,23 @@ export interface PublicNeedView {
 
 const countOf = (value: unknown): number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+
+/** A money need's received, held and still open amounts, as the public view shows them. */
+export function moneyFigures(need: {
+  kind: string;
+  amountFen?: unknown;
+  raisedFen?: unknown;
+  heldFen?: unknown;
+}): Pick<PublicNeedView, 'raisedFen' | 'heldFen' | 'remainingFen'> {
+  if (need.kind !== 'money') return { raisedFen: 0, heldFen: 0, remainingFen: 0 };
+  const raisedFen = countOf(need.raisedFen);
+  const heldFen = countOf(need.heldFen);
+  return {
+    raisedFen,
+    heldFen,
+    remainingFen: Math.max(0, countOf(need.amountFen) - raisedFen - heldFen),
+  };
+}
 
 /**
  * The donor-facing projection of a published need, built field by field (never by spreading a
@@ -66,7 +87,7 @@ export function publicNeedView(
     reason: maskReason(need.reason, household.headName),
     kind: need.kind,
     amountFen: need.kind === 'money' ? need.amountFen : null,
-    raisedFen: need.kind === 'money' ? countOf(need.raisedFen) : 0,
+    ...moneyFigures(need),
     items:
       need.kind === 'goods'
         ? need.items.map((item, index) => {

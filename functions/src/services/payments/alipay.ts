@@ -81,6 +81,11 @@ export function beijingTime(text: string): Date {
   return new Date(`${text.replace(' ', 'T')}+08:00`);
 }
 
+/** A moment as Alipay writes times: `yyyy-MM-dd HH:mm:ss`, Beijing time. */
+export function alipayTimeOf(moment: Date): string {
+  return new Date(moment.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** The SDK reads PKCS#1 unless told: which one a key is, from its PEM header or its DER. */
 export function keyTypeOf(privateKey: string): 'PKCS1' | 'PKCS8' {
   if (privateKey.includes('BEGIN PRIVATE KEY')) return 'PKCS8';
@@ -123,6 +128,7 @@ export class AlipayProvider implements PaymentProvider {
         total_amount: yuanOfFen(order.amountFen),
         subject: order.subject,
         product_code: 'FAST_INSTANT_TRADE_PAY',
+        ...(order.expiresAt ? { time_expire: alipayTimeOf(order.expiresAt) } : {}),
       },
       notifyUrl: order.notifyUrl,
       returnUrl: order.returnUrl,

@@ -15,6 +15,8 @@ export interface PaymentOrderRequest {
   notifyUrl: string;
   /** Where the donor's browser returns after paying. */
   returnUrl: string;
+  /** When the provider closes the order unpaid (the pledge's pay-by time). */
+  expiresAt?: Date;
 }
 
 /** The address the donor's browser opens to pay (a signed GET of the provider's gateway). */
