@@ -3,6 +3,14 @@ import { chinaDate, chinaDateTime } from './format';
 import {
   asksText,
   awaitingCertificate,
+  awaitingUpdate,
+  giftStatusLabel,
+  heldFen,
+  heldShare,
+  mayPay,
+  moneyNextStep,
+  moneyStatusNote,
+  returnedDonationId,
   checkAmount,
   deliveryOf,
   donationStatuses,
@@ -27,7 +35,10 @@ describe('labels for donors', () => {
     const labels = donationStatuses.map(donationStatusLabel);
     for (const label of labels) expect(hasChinese(label)).toBe(true);
     expect(new Set(labels).size).toBe(donationStatuses.length);
-    expect(donationStatusLabel('accepted')).toBe('捐助成功');
+    expect(donationStatusLabel('received')).toBe('已到账');
+    expect(donationStatusLabel('pledged')).toBe('待支付');
+    expect(donationStatusLabel('lapsed')).toBe('已失效');
+    expect(donationStatusLabel('accepted')).toBe('accepted');
     expect(donationStatusLabel('held')).toBe('已认捐，待寄出');
     expect(donationStatusLabel('brand_new')).toBe('brand_new');
   });
@@ -82,7 +93,7 @@ describe('progress of a need', () => {
     expect(remainingFen(money)).toBe(200_000);
     expect(remainingFen({ ...money, raisedFen: 400_000 })).toBe(0);
     expect(progressShare(money)).toBeCloseTo(1 / 3);
-    expect(progressLines(money)).toEqual(['已筹 1,000.00 元 / 目标 3,000.00 元']);
+    expect(progressLines(money)).toEqual(['已到账 1,000.00 元 / 目标 3,000.00 元']);
     expect(asksText(money)).toBe('需要资金 3,000.00 元');
   });
 
@@ -160,11 +171,13 @@ describe('waiting for certificates', () => {
     certificateSerial,
   });
 
-  it('waits while money is pending or accepted money and delivered goods lack a serial', () => {
+  it('waits while money is pending or received money and delivered goods lack a serial', () => {
     expect(awaitingCertificate([])).toBe(false);
     expect(awaitingCertificate([row('money', 'pending')])).toBe(true);
-    expect(awaitingCertificate([row('money', 'accepted')])).toBe(true);
-    expect(awaitingCertificate([row('money', 'accepted', 'FP-2026-AAAA-BBBB-CCCC')])).toBe(false);
+    expect(awaitingCertificate([row('money', 'received')])).toBe(true);
+    expect(awaitingCertificate([row('money', 'received', 'FP-2026-AAAA-BBBB-CCCC')])).toBe(false);
+    // A pledge waits for its payment (up to 48 h), not for a certificate.
+    expect(awaitingCertificate([row('money', 'pledged'), row('money', 'lapsed')])).toBe(false);
     expect(awaitingCertificate([row('goods', 'delivered')])).toBe(true);
     expect(awaitingCertificate([row('goods', 'held'), row('goods', 'shipped')])).toBe(false);
     expect(awaitingCertificate([row('money', 'declined'), row('money', 'refunded')])).toBe(false);
@@ -194,5 +207,74 @@ describe('a face-to-face hand-over', () => {
     expect(handoverText(pledge('held', false, true))).toContain('等待村里登记');
     expect(handoverText(pledge('delivered', true, true))).toBeNull();
     expect(hasChinese(handoverText(pledge('held', false, false)) ?? '')).toBe(true);
+  });
+});
+
+describe('money that is promised before it arrives', () => {
+  const hour = 3_600_000;
+  const now = Date.UTC(2026, 4, 10, 2, 0);
+  const money = { kind: 'money' as const, amountFen: 300_000, raisedFen: 100_000, items: null };
+
+  it('keeps what pledges hold apart from what arrived, and off what a donor may pledge', () => {
+    const held = { ...money, heldFen: 50_000 };
+    expect(heldFen(held)).toBe(50_000);
+    expect(remainingFen(held)).toBe(150_000);
+    expect(remainingFen({ ...held, heldFen: 250_000 })).toBe(0);
+    expect(progressShare(held)).toBeCloseTo(1 / 3);
+    expect(heldShare(held)).toBeCloseTo(1 / 6);
+    expect(heldShare(money)).toBe(0);
+    expect(heldShare({ ...money, raisedFen: 250_000, heldFen: 100_000 })).toBeCloseTo(1 / 6);
+    expect(progressLines(held)).toEqual([
+      '已到账 1,000.00 元 / 目标 3,000.00 元',
+      '待支付 500.00 元（爱心人士已承诺，等待付款）',
+    ]);
+    expect(heldFen({ kind: 'goods', amountFen: null, raisedFen: 0, items: [], heldFen: 5 })).toBe(
+      0,
+    );
+  });
+
+  it('names each money state with its next step in Chinese', () => {
+    expect(giftStatusLabel({ kind: 'money', status: 'refunded' })).toBe('已退款');
+    expect(giftStatusLabel({ kind: 'goods', status: 'refunded' })).toBe('已退回');
+    expect(giftStatusLabel({ kind: 'money', status: 'received' })).toBe('已到账');
+    expect(moneyStatusNote('lapsed')).toBe('（未在期限内支付，承诺的金额已释放）');
+    expect(moneyStatusNote('received')).toBeNull();
+    const payBy = Date.UTC(2026, 4, 11, 16, 30);
+    expect(moneyNextStep({ status: 'pledged', payBy, now })).toBe(
+      '请在 2026-05-12 00:30 前完成支付，逾期承诺的金额将释放给其他爱心人士。',
+    );
+    expect(moneyNextStep({ status: 'pledged', payBy: now - 1, now })).toContain('已过支付期限');
+    for (const status of ['pending', 'received', 'lapsed', 'declined', 'refunded'])
+      expect(hasChinese(moneyNextStep({ status, payBy: null, now }) ?? '')).toBe(true);
+    expect(moneyNextStep({ status: 'held', payBy: null, now })).toBeNull();
+  });
+
+  it('offers payment only for a pledge before its deadline', () => {
+    const pledge = { kind: 'money', status: 'pledged', payBy: now + hour };
+    expect(mayPay(pledge, now)).toBe(true);
+    expect(mayPay({ ...pledge, payBy: now }, now)).toBe(false);
+    expect(mayPay({ ...pledge, payBy: null }, now)).toBe(false);
+    expect(mayPay({ ...pledge, status: 'received' }, now)).toBe(false);
+    expect(mayPay({ ...pledge, status: 'lapsed' }, now)).toBe(false);
+    expect(mayPay({ ...pledge, kind: 'goods' }, now)).toBe(false);
+  });
+
+  it('finds the gift just paid in the provider return, and keeps looking until it arrives', () => {
+    expect(returnedDonationId('?charset=utf-8&out_trade_no=abcDEF123_-x&total_amount=1.00')).toBe(
+      'abcDEF123_-x',
+    );
+    expect(returnedDonationId('')).toBeNull();
+    expect(returnedDonationId('?out_trade_no=a%2Fb')).toBeNull();
+    const rows = [
+      { id: 'a', kind: 'money', status: 'pledged', certificateSerial: null },
+      { id: 'b', kind: 'money', status: 'lapsed', certificateSerial: null },
+    ];
+    expect(awaitingUpdate(rows, null)).toBe(false);
+    expect(awaitingUpdate(rows, 'a')).toBe(true);
+    expect(awaitingUpdate(rows, 'b')).toBe(false);
+    expect(awaitingUpdate([{ ...rows[0]!, status: 'received' }], 'a')).toBe(true);
+    expect(
+      awaitingUpdate([{ ...rows[0]!, status: 'received', certificateSerial: 'FP-1' }], 'a'),
+    ).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
  * What donors see, in words: labels for statuses, progress of a need, and the
  * checks of what a donor types before it is sent. Pure, so it is unit-tested in node.
  */
-import { fenFromYuanText, yuan } from './format';
+import { chinaDateTime, fenFromYuanText, yuan } from './format';
 import type { CourierId } from '../../functions/src/domain/goods';
 import type { NeedStatus } from '../../functions/src/domain/need/status';
 import type { RegionLevel } from '../../functions/src/domain/regions';
@@ -18,8 +18,10 @@ import type {
 /** The donor's words for every status the server has (a status it adds fails to compile here). */
 const donationStatusLabels: Record<DonationStatus, string> = {
   pending: '处理中',
-  accepted: '捐助成功',
+  pledged: '待支付',
+  received: '已到账',
   declined: '未被接受（需求已筹满）',
+  lapsed: '已失效',
   held: '已认捐，待寄出',
   shipped: '已寄出',
   delivered: '已送达',
@@ -27,11 +29,76 @@ const donationStatusLabels: Record<DonationStatus, string> = {
   refunded: '已退回',
 };
 
+/** Money given back is a refund (已退款); goods given back keep 已退回. */
+const moneyStatusLabels: Partial<Record<DonationStatus, string>> = { refunded: '已退款' };
+
 export const donationStatuses = Object.keys(donationStatusLabels) as DonationStatus[];
 
 /** A donation's status in Chinese; an unknown one as it is. */
 export function donationStatusLabel(status: string): string {
   return donationStatusLabels[status as DonationStatus] ?? status;
+}
+
+/** A donation's status in Chinese, in money's own words where they differ (已退款). */
+export function giftStatusLabel(donation: { kind: string; status: string }): string {
+  return (
+    (donation.kind === 'money'
+      ? moneyStatusLabels[donation.status as DonationStatus]
+      : undefined) ?? donationStatusLabel(donation.status)
+  );
+}
+
+/** What a money gift in this state means for the donor, and what to do next. */
+export function moneyNextStep(donation: {
+  status: string;
+  payBy?: number | null;
+  now: number;
+}): string | null {
+  switch (donation.status) {
+    case 'pending':
+      return '正在核对需求是否还差这笔钱，稍后即可支付。';
+    case 'pledged':
+      return donation.payBy && donation.payBy > donation.now
+        ? `请在 ${chinaDateTime(donation.payBy)} 前完成支付，逾期承诺的金额将释放给其他爱心人士。`
+        : '已过支付期限，承诺的金额即将释放；如仍想帮助，请回到需求页重新捐助。';
+    case 'received':
+      return '款项已到账，感谢您的爱心！荣誉证书随后生成。';
+    case 'lapsed':
+      return '如仍想帮助，可回到需求页重新捐助。';
+    case 'declined':
+      return '该需求已筹满，款项未被收取，可以看看其他需求。';
+    case 'refunded':
+      return '款项已原路退回，荣誉证书已作废。';
+    default:
+      return null;
+  }
+}
+
+/** Why a money gift's state is what it is, said right after its badge (lapsed only). */
+export function moneyStatusNote(status: string): string | null {
+  return status === 'lapsed' ? '（未在期限内支付，承诺的金额已释放）' : null;
+}
+
+/** A pledged money gift may still be paid: before its deadline (the server checks it again). */
+export function mayPay(
+  donation: { kind: string; status: string; payBy: number | null },
+  now: number,
+): boolean {
+  return (
+    donation.kind === 'money' &&
+    donation.status === 'pledged' &&
+    donation.payBy !== null &&
+    donation.payBy > now
+  );
+}
+
+/**
+ * The donation just paid, from the provider's return to the site (`?out_trade_no=…#/mine`; the
+ * order number is the donation id). Only a hint of what to look for: the notification decides.
+ */
+export function returnedDonationId(search: string): string | null {
+  const id = new URLSearchParams(search).get('out_trade_no');
+  return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : null;
 }
 
 /** The donor's words for the statuses a public need can have. */
@@ -85,9 +152,19 @@ export function waitedText(publishedAt: number, now: number): string {
 /** What the pledge checks read of a need's goods line. */
 type PledgeableItem = Pick<PublicNeedItem, 'name' | 'quantity' | 'unit' | 'pledged'>;
 
-/** What a money need still lacks, in fen (never below zero). */
-export function remainingFen(need: NeedProgress): number {
-  return Math.max(0, (need.amountFen ?? 0) - need.raisedFen);
+/** A need's progress: what arrived, and what pledges hold awaiting payment (none when not told). */
+export type Progress = Pick<NeedProgress, 'kind' | 'amountFen' | 'raisedFen' | 'items'> & {
+  heldFen?: number | null;
+};
+
+/** Money promised by pledges not yet paid, in fen. */
+export function heldFen(need: Progress): number {
+  return need.kind === 'money' ? Math.max(0, need.heldFen ?? 0) : 0;
+}
+
+/** What a money need still lacks beside what pledges hold: what a new donor may pledge. */
+export function remainingFen(need: Progress): number {
+  return Math.max(0, (need.amountFen ?? 0) - need.raisedFen - heldFen(need));
 }
 
 /** How many of an item are still to be pledged. */
@@ -95,8 +172,8 @@ export function remainingQuantity(item: PledgeableItem): number {
   return Math.max(0, item.quantity - item.pledged);
 }
 
-/** Share of the need covered, 0…1: money raised, or goods pledged over all items. */
-export function progressShare(need: NeedProgress): number {
+/** Share of the need covered, 0…1: money received, or goods pledged over all items. */
+export function progressShare(need: Progress): number {
   if (need.kind === 'money') {
     const target = need.amountFen ?? 0;
     return target > 0 ? Math.min(1, need.raisedFen / target) : 0;
@@ -107,10 +184,24 @@ export function progressShare(need: NeedProgress): number {
   return total > 0 ? pledged / total : 0;
 }
 
-/** "已筹 1,000.00 元 / 目标 3,000.00 元" or one line per item: "大米：已认捐 2/10 袋，已送达 0 袋". */
-export function progressLines(need: NeedProgress): string[] {
+/** Share of a money need that pledges hold, 0…1, beside what has arrived. */
+export function heldShare(need: Progress): number {
+  const target = need.amountFen ?? 0;
+  if (need.kind !== 'money' || target <= 0) return 0;
+  return Math.max(0, Math.min(1 - progressShare(need), heldFen(need) / target));
+}
+
+/**
+ * "已到账 1,000.00 元 / 目标 3,000.00 元" and, while pledges wait for payment, "待支付 500.00 元…";
+ * or one line per item: "大米：已认捐 2/10 袋，已送达 0 袋".
+ */
+export function progressLines(need: Progress): string[] {
   if (need.kind === 'money') {
-    return [`已筹 ${yuan(need.raisedFen)} / 目标 ${yuan(need.amountFen ?? 0)}`];
+    const held = heldFen(need);
+    return [
+      `已到账 ${yuan(need.raisedFen)} / 目标 ${yuan(need.amountFen ?? 0)}`,
+      ...(held > 0 ? [`待支付 ${yuan(held)}（爱心人士已承诺，等待付款）`] : []),
+    ];
   }
   return (need.items ?? []).map(
     (item) =>
@@ -119,7 +210,7 @@ export function progressLines(need: NeedProgress): string[] {
 }
 
 /** What a need asks for, in one line. */
-export function asksText(need: NeedProgress): string {
+export function asksText(need: Progress): string {
   return need.kind === 'money'
     ? `需要资金 ${yuan(need.amountFen ?? 0)}`
     : `需要 ${(need.items ?? []).map((item) => `${item.name}${item.quantity}${item.unit}`).join('、')}`;
@@ -184,8 +275,9 @@ export function deliveryOf(
 }
 
 /**
- * Is a certificate still to come for any of these donations? Money still pending may be
- * accepted; accepted money and delivered goods earn one, issued a moment later by a trigger.
+ * Is a certificate still to come for any of these donations? A gift still pending is being
+ * settled; received money and delivered goods earn one, issued a moment later by a trigger. A
+ * pledge waits for its payment (up to 48 h), not for this.
  */
 export function awaitingCertificate(
   donations: ReadonlyArray<{ kind: string; status: string; certificateSerial: string | null }>,
@@ -194,8 +286,27 @@ export function awaitingCertificate(
     (donation) =>
       !donation.certificateSerial &&
       (donation.status === 'pending' ||
-        (donation.kind === 'money' && donation.status === 'accepted') ||
+        (donation.kind === 'money' && donation.status === 'received') ||
         (donation.kind === 'goods' && donation.status === 'delivered')),
+  );
+}
+
+/**
+ * Should 我的捐助 look again in a moment? A gift still being settled or a certificate still to
+ * come, or the gift the donor has just paid while the provider's payment notice is on its way.
+ */
+export function awaitingUpdate(
+  donations: ReadonlyArray<{
+    id: string;
+    kind: string;
+    status: string;
+    certificateSerial: string | null;
+  }>,
+  justPaid: string | null,
+): boolean {
+  return (
+    awaitingCertificate(donations) ||
+    donations.some((donation) => donation.id === justPaid && donation.status === 'pledged')
   );
 }
 

@@ -9,8 +9,8 @@
  *   household-row (data-id, data-registered), register-button, register-pending, retry-button,
  *   load-more, tab-households, tab-needs, tab-capture, tab-import, home-visit, visit-corrected,
  *   visit-household, visit-helper, visit-cadre, visit-submit, need-donations, need-donation,
- *   recipient-confirmed, donor-confirmed, record-handover, receipt-form, confirm-receipt,
- *   export-visit-progress
+ *   need-donation-note, recipient-confirmed, donor-confirmed, record-handover, receipt-form,
+ *   confirm-receipt, export-visit-progress
  * - households: household-search, household-search-submit, household-filter-registered,
  *   household-filter-status, household-filter-helper, household-matched, households-empty,
  *   household-helper, assign-helper, assign-helper-select, assign-helper-submit,
@@ -27,13 +27,15 @@
  *   photo-thumb, submit-need
  * - donor nav: nav-browse, nav-mine, nav-profile
  * - browse: region-select (data-level), category-select, search-input, search-submit, need-card
- *   (data-id, data-kind), need-progress (data-remaining: fen, money only), load-more-needs,
- *   donor-phone
+ *   (data-id, data-kind), need-progress (money only, in fen: data-remaining — what a donor may
+ *   still pledge —, data-raised — received —, data-held — pledged, awaiting payment),
+ *   load-more-needs, donor-phone
  * - need page: public-need, masked-name, need-covered, donate-form, donate-amount, donate-submit,
- *   donate-result (data-status: unconfirmed, sending, pending, accepted, declined, held, refused;
- *   data-donation-id), pledge-form, pledge-quantity (data-index), delivery-method, courier-select,
+ *   donate-result (data-status: unconfirmed, sending, pending, pledged, received, declined, held,
+ *   refused; data-donation-id), pay-by (data-pay-by: ms), pay-button (data-donation-id), pay-error, pledge-form, pledge-quantity (data-index), delivery-method, courier-select,
  *   tracking-input, pledge-photo, pledge-submit, pledge-expires, retry-button
- * - 我的捐助: my-donation (data-id, data-status), donation-status, certificate-serial,
+ * - 我的捐助: my-donation (data-id, data-status), donation-status, donation-next, pay-by
+ *   (data-pay-by), pay-button, pay-error, certificate-serial,
  *   certificate-open, certificate-pdf, certificate-preview, shipment-courier, shipment-tracking,
  *   shipment-submit
  * - 我的资料: profile-form, profile-kind, profile-name, profile-unit, profile-save, profile-village,

@@ -2,8 +2,15 @@
 import { h } from '../../dom';
 import { browserStorage } from '../../pending';
 import type { RegionItem } from '../../../../functions/src/contract/households';
-import type { NeedProgress } from '../../../../functions/src/contract/needs';
-import { needStatusLabel, progressLines, progressShare, remainingFen } from '../../giving';
+import {
+  heldFen,
+  heldShare,
+  needStatusLabel,
+  progressLines,
+  progressShare,
+  remainingFen,
+  type Progress,
+} from '../../giving';
 
 /** 找需求 / 我的捐助 / 我的资料. */
 export function donorNav(active: 'browse' | 'mine' | 'profile'): HTMLElement {
@@ -22,15 +29,21 @@ export function donorNav(active: 'browse' | 'mine' | 'profile'): HTMLElement {
   );
 }
 
-/** The progress of a need: a bar and a line of text per money target or item. */
-export function progressView(need: NeedProgress): HTMLElement {
+/**
+ * The progress of a need: a bar and a line of text per money target or item. Money that has
+ * arrived fills the bar; money pledged and not yet paid shows beside it, lighter.
+ */
+export function progressView(need: Progress): HTMLElement {
   const share = progressShare(need);
+  const held = heldShare(need);
   return h(
     'div',
     {
       class: 'progress',
       'data-testid': 'need-progress',
       'data-remaining': need.kind === 'money' ? remainingFen(need) : null,
+      'data-raised': need.kind === 'money' ? need.raisedFen : null,
+      'data-held': need.kind === 'money' ? heldFen(need) : null,
     },
     h(
       'div',
@@ -42,6 +55,7 @@ export function progressView(need: NeedProgress): HTMLElement {
         'aria-valuenow': String(Math.round(share * 100)),
       },
       h('span', { style: `width:${(share * 100).toFixed(1)}%` }),
+      held > 0 ? h('span', { class: 'held', style: `width:${(held * 100).toFixed(1)}%` }) : null,
     ),
     progressLines(need).map((line) => h('div', { class: 'muted small-left' }, line)),
   );

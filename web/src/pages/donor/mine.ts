@@ -1,18 +1,24 @@
 /**
- * 我的捐助: the donor's gifts with their status; a held goods pledge takes its courier and
- * tracking number here; a gift with a certificate opens its PDF and a preview. Certificates are
- * issued by a trigger a moment after a gift is accepted, so the page looks again a few times.
+ * 我的捐助: the donor's gifts with their status and next step; a pledged money gift is paid from
+ * here (去支付宝支付), a held goods pledge takes its courier and tracking number here; a gift with
+ * a certificate opens its PDF and a preview. Money counts once the provider's payment notice has
+ * arrived, and certificates are issued by a trigger a moment after money is received or goods
+ * delivered, so the page looks again a few times (also right after the donor comes back from paying).
  */
 import { chinaDate, chinaDateTime } from '../../format';
 import { call } from '../../firebase';
 import { errorCard, h, toast } from '../../dom';
 import { navigationCheck, pageMount } from '../../navigation';
 import {
-  awaitingCertificate,
-  donationStatusLabel,
+  awaitingUpdate,
   donorMayConfirmHandover,
+  giftStatusLabel,
   giftText,
   handoverText,
+  mayPay,
+  moneyNextStep,
+  moneyStatusNote,
+  returnedDonationId,
 } from '../../giving';
 import { pollUntil } from '../../poll';
 import { pending, submitSafely } from '../../submit';
@@ -21,6 +27,7 @@ import { donorNav } from './common';
 import type { MyDonation } from '../../../../functions/src/contract/money';
 import type { CourierId } from '../../../../functions/src/domain/goods';
 import { courierList, courierSelect } from './need';
+import { payButton } from './pay';
 
 const certificatePoll = { attempts: 10, delayMs: 1500 };
 
@@ -207,17 +214,48 @@ function shipmentForm(donation: MyDonation, reload: () => void): HTMLElement {
   );
 }
 
+/**
+ * A money gift's state and next step: 待支付 with its deadline and the pay button, 已到账, 已失效,
+ * 已退款… The certificate belongs to money received only (a refunded gift's is revoked).
+ */
+function moneyBlock(donation: MyDonation, reload: () => void): HTMLElement[] {
+  const now = Date.now();
+  const next = moneyNextStep({ status: donation.status, payBy: donation.payBy, now });
+  return [
+    next
+      ? h(
+          'p',
+          {
+            class: 'muted',
+            'data-testid': donation.status === 'pledged' ? 'pay-by' : 'donation-next',
+            'data-pay-by': donation.status === 'pledged' ? donation.payBy : null,
+          },
+          next,
+        )
+      : null,
+    mayPay(donation, now) ? payButton(donation.id, reload) : null,
+    ['lapsed', 'declined'].includes(donation.status)
+      ? h('a', { href: `#/need/${encodeURIComponent(donation.needId)}` }, '回到需求页')
+      : null,
+    donation.status === 'received' && donation.certificateSerial
+      ? certificateBlock(donation.certificateSerial)
+      : null,
+    donation.status === 'received' && !donation.certificateSerial
+      ? h('p', { class: 'muted' }, '荣誉证书生成中…')
+      : null,
+  ].filter((node): node is HTMLElement => node !== null);
+}
+
 function donationRow(donation: MyDonation, reload: () => void): HTMLElement {
+  const money = donation.kind === 'money';
   const waiting =
     donation.kind === 'goods' && (donation.status === 'held' || donation.status === 'pending');
   const live =
     donation.kind === 'goods' && ['pending', 'held', 'shipped'].includes(donation.status);
   const handover = handoverText(donation);
   const recipientDone = donation.handover?.recipientConfirmed === true;
-  const earns =
-    !donation.certificateSerial &&
-    ((donation.kind === 'money' && donation.status === 'accepted') ||
-      (donation.kind === 'goods' && donation.status === 'delivered'));
+  const earns = !money && !donation.certificateSerial && donation.status === 'delivered';
+  const note = money ? moneyStatusNote(donation.status) : null;
   return h(
     'li',
     { 'data-testid': 'my-donation', 'data-id': donation.id, 'data-status': donation.status },
@@ -236,11 +274,13 @@ function donationRow(donation: MyDonation, reload: () => void): HTMLElement {
           class: `badge donation-${donation.status}`,
           'data-testid': 'donation-status',
         },
-        donationStatusLabel(donation.status),
+        giftStatusLabel(donation),
       ),
+      note ? h('span', { class: 'muted' }, note) : null,
       h('div', {}, giftText(donation)),
       h('div', { class: 'muted' }, chinaDate(donation.madeAt)),
     ),
+    money ? moneyBlock(donation, reload) : null,
     waiting && donation.expiresAt && !recipientDone
       ? h(
           'p',
@@ -254,7 +294,7 @@ function donationRow(donation: MyDonation, reload: () => void): HTMLElement {
     handover ? h('p', { class: 'muted', 'data-testid': 'handover-state' }, handover) : null,
     donorMayConfirmHandover(donation) ? confirmHandoverButton(donation, reload) : null,
     waiting && donation.delivery === 'express' ? shipmentForm(donation, reload) : null,
-    donation.certificateSerial ? certificateBlock(donation.certificateSerial) : null,
+    !money && donation.certificateSerial ? certificateBlock(donation.certificateSerial) : null,
     earns ? h('p', { class: 'muted' }, '荣誉证书生成中…') : null,
   );
 }
@@ -269,11 +309,15 @@ export async function minePage(session: Session): Promise<void> {
   const stillCurrent = navigationCheck();
   const reload = () => void (stillCurrent() && minePage(session));
   const rows = new Map<string, { key: string; row: HTMLElement }>();
+  // Back from the provider's cashier: the gift just paid, and the signed return's fields out of
+  // the address bar (the platform believes only the provider's notice, never this return).
+  const justPaid = returnedDonationId(location.search);
+  if (location.search) history.replaceState(null, '', `${location.pathname}${location.hash}`);
 
   /** Rows whose status or certificate changed are drawn again; the others keep what is open. */
   const render = (donations: MyDonation[]) => {
     for (const donation of donations) {
-      const key = `${donation.status}|${donation.certificateSerial ?? ''}|${donation.handover?.recipientConfirmed}|${donation.handover?.donorConfirmed}`;
+      const key = `${donation.status}|${donation.payBy}|${donation.certificateSerial ?? ''}|${donation.handover?.recipientConfirmed}|${donation.handover?.donorConfirmed}`;
       const shown = rows.get(donation.id);
       if (shown?.key === key) continue;
       const row = donationRow(donation, reload);
@@ -292,13 +336,15 @@ export async function minePage(session: Session): Promise<void> {
       },
       (donations) => {
         render(donations);
-        return !awaitingCertificate(donations);
+        return !awaitingUpdate(donations, justPaid);
       },
       certificatePoll,
     );
     render(value);
     if (settled) return void (note.textContent = '');
-    note.textContent = '荣誉证书仍在生成，稍后会自动刷新。';
+    note.textContent = value.some((row) => row.id === justPaid && row.status === 'pledged')
+      ? '支付结果确认中，到账后会自动刷新。'
+      : '荣誉证书仍在生成，稍后会自动刷新。';
     if (round < 3)
       window.setTimeout(() => void awaitCertificates(round + 1).catch(() => {}), 10_000);
   };
@@ -318,7 +364,7 @@ export async function minePage(session: Session): Promise<void> {
         note,
       ),
     );
-    if (awaitingCertificate(donations)) void awaitCertificates(1).catch(() => undefined);
+    if (awaitingUpdate(donations, justPaid)) void awaitCertificates(1).catch(() => undefined);
   } catch (error) {
     mount(nav, errorCard(showError(error), reload));
   }

@@ -11,7 +11,8 @@ import {
   asksText,
   checkAmount,
   deliveryOf,
-  donationStatusLabel,
+  giftStatusLabel,
+  moneyNextStep,
   pledgeItems,
   remainingFen,
   remainingQuantity,
@@ -20,7 +21,9 @@ import { pollUntil } from '../../poll';
 import { drafts, pending, submitSafely } from '../../submit';
 import { showError, type Session } from '../../app';
 import { donorNav, progressView, setReturnTo, statusBadge } from './common';
-import type { Courier } from '../../../../functions/src/contract/money';
+import { payButton } from './pay';
+import type { Courier, MyDonation } from '../../../../functions/src/contract/money';
+import { pledgeHoldHours } from '../../../../functions/src/domain/donation';
 import type { PublicNeed } from '../../../../functions/src/contract/needs';
 
 const fieldLabels = { amountFen: '金额', items: '物品', delivery: '交付方式', needId: '需求' };
@@ -44,12 +47,57 @@ export function courierSelect(testId: string, list: Courier[], chosen = ''): HTM
   );
 }
 
-/** The result line of a gift: `data-status` follows it (sending → pending → accepted …). */
-function showResult(host: HTMLElement, status: string, text: string, donationId?: string): void {
+/** The result line of a gift: `data-status` follows it (sending → pending → pledged …). */
+function showResult(
+  host: HTMLElement,
+  status: string,
+  text: string,
+  donationId?: string,
+  ...more: HTMLElement[]
+): void {
   host.dataset.status = status;
   if (donationId) host.dataset.donationId = donationId;
   const settled = status !== 'sending' && status !== 'unconfirmed';
-  host.replaceChildren(text, ...(settled ? [' ', h('a', { href: '#/mine' }, '查看我的捐助')] : []));
+  host.replaceChildren(
+    text,
+    ...(settled ? [' ', h('a', { href: '#/mine' }, '查看我的捐助')] : []),
+    ...more,
+  );
+}
+
+/**
+ * A money gift's line once settlement has spoken: 待支付 with its deadline and the pay button,
+ * 已到账, or why it was not taken. Only the provider's notice makes it 已到账, never this page.
+ */
+function showMoneyResult(host: HTMLElement, donation: MyDonation, onLapsed: () => void): void {
+  const amount = yuan(donation.amountFen ?? 0);
+  if (donation.status === 'pledged' && donation.payBy) {
+    const payBy = h(
+      'span',
+      { 'data-testid': 'pay-by', 'data-pay-by': String(donation.payBy) },
+      `请在 ${chinaDateTime(donation.payBy)} 前完成支付`,
+    );
+    showResult(
+      host,
+      'pledged',
+      `待支付：${amount}，已为您保留。`,
+      donation.id,
+      h('div', {}, payBy, '，逾期承诺的金额将释放给其他爱心人士。'),
+      payButton(donation.id, onLapsed),
+    );
+    return;
+  }
+  const texts: Record<string, string> = {
+    pending: '已提交，处理中。结果稍后可在“我的捐助”查看。',
+    received: `已到账 ${amount}，感谢您的爱心！荣誉证书生成后可在“我的捐助”查看。`,
+  };
+  showResult(
+    host,
+    donation.status,
+    texts[donation.status] ??
+      `${giftStatusLabel(donation)}。${moneyNextStep({ ...donation, now: Date.now() }) ?? ''}`,
+    donation.id,
+  );
 }
 
 /** After a refusal for a missing profile: to the profile form, and back here once it is saved. */
@@ -81,7 +129,12 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
   if (kept)
     showResult(result, 'unconfirmed', '上次提交未确认，可放心再点“确认捐助”，不会重复捐助。');
 
-  /** Money is accepted or declined by a trigger a moment after it is made: look a few times. */
+  const refreshRemaining = async () => {
+    const latest = await refresh();
+    if (latest) remaining = remainingFen(latest);
+  };
+
+  /** Money is pledged or declined by a trigger a moment after it is made: look a few times. */
   const settle = async (donationId: string) => {
     try {
       const { value } = await pollUntil(
@@ -90,24 +143,28 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
           donations.some((row) => row.id === donationId && row.status !== 'pending'),
         { attempts: 10, delayMs: 800 },
       );
-      const status = value.donations.find((row) => row.id === donationId)?.status ?? 'pending';
-      showResult(
-        result,
-        status,
-        status === 'accepted'
-          ? '捐助成功，感谢您的爱心！荣誉证书生成后可在“我的捐助”查看。'
-          : status === 'pending'
-            ? '已提交，处理中。结果稍后可在“我的捐助”查看。'
-            : `${donationStatusLabel(status)}。`,
-        donationId,
-      );
-      const latest = await refresh();
-      if (latest) remaining = remainingFen(latest);
+      const donation = value.donations.find((row) => row.id === donationId);
+      if (donation) showMoneyResult(result, donation, () => void settle(donationId));
+      else
+        showResult(result, 'pending', '已提交，处理中。结果稍后可在“我的捐助”查看。', donationId);
+      await refreshRemaining();
     } catch {
       // The gift is made; only the follow-up look failed.
       showResult(result, 'pending', '已提交，处理中。结果稍后可在“我的捐助”查看。', donationId);
     }
   };
+
+  // Back on this page with a gift still to pay (or paid since): its line again, with the button.
+  if (!kept)
+    void call('listMyDonations', {})
+      .then(({ donations }) => {
+        const mine = donations
+          .filter((row) => row.needId === need.id && row.kind === 'money')
+          .find((row) => row.status === 'pledged' || row.status === 'pending');
+        if (mine && !result.dataset.status)
+          showMoneyResult(result, mine, () => void settle(mine.id));
+      })
+      .catch(() => undefined);
 
   const send = async (event: Event) => {
     event.preventDefault();
@@ -146,7 +203,11 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     'form',
     { class: 'card stack', 'data-testid': 'donate-form', onsubmit: send },
     h('h2', {}, '帮助TA'),
-    h('p', { class: 'muted' }, `还差 ${yuan(remaining)}，款项直接用于该户所需。`),
+    h(
+      'p',
+      { class: 'muted' },
+      `还可捐助 ${yuan(remaining)}。确认后为您保留 ${pledgeHoldHours} 小时，请在此期间通过支付宝付款；款项到账后才计入已到账并生成荣誉证书。`,
+    ),
     amount,
     submit,
     result,

@@ -5,7 +5,7 @@ import type { DonationStatus } from '../../../../functions/src/domain/donation';
 import type { KeptCallable, KeptInput } from '../../submit';
 import { h, toast } from '../../dom';
 import { pageMount } from '../../navigation';
-import { yuan } from '../../format';
+import { chinaDateTime, yuan } from '../../format';
 import { needStatusLabels, type NeedStatus } from '../../../../functions/src/domain/need/status';
 import {
   rejectionReasonLabels,
@@ -325,14 +325,30 @@ function closeControl(close: () => Promise<void>): HTMLElement {
 /** The staff's words for every status the server has (a status it adds fails to compile here). */
 const donationLabels: Record<DonationStatus, string> = {
   pending: '处理中',
-  accepted: '已到账',
+  pledged: '待到账',
+  received: '已到账',
   declined: '未采纳（已筹满）',
+  lapsed: '已失效',
   held: '已认捐，待交付',
   shipped: '已寄出',
   delivered: '已送达',
   expired: '认捐已过期',
   refunded: '已退回',
 };
+
+/** Money's own words where they differ: money given back is 已退款. */
+const moneyDonationLabels: Partial<Record<DonationStatus, string>> = { refunded: '已退款' };
+
+/** What a money row means for the village: promised is not arrived. */
+function moneyNote(donation: NeedDonation): string | null {
+  if (donation.status === 'pledged')
+    return donation.payBy
+      ? `捐助人已承诺，尚未付款；${chinaDateTime(donation.payBy)} 前未付款将自动失效`
+      : '捐助人已承诺，尚未付款';
+  if (donation.status === 'lapsed') return '未在期限内支付，承诺的金额已释放';
+  if (donation.status === 'refunded') return '款项已退回捐助人，荣誉证书已作废';
+  return null;
+}
 
 /** 捐助情况: what donors gave, loaded when opened; goods on their way get a hand-over form. */
 function donationsOf(need: NeedRow): HTMLElement {
@@ -383,8 +399,17 @@ function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLE
         : donation.donorName,
     ),
     ' ',
-    h('span', { class: 'badge' }, donationLabels[donation.status] ?? donation.status),
+    h(
+      'span',
+      { class: `badge donation-${donation.status}` },
+      (donation.kind === 'money' ? moneyDonationLabels[donation.status as DonationStatus] : null) ??
+        donationLabels[donation.status] ??
+        donation.status,
+    ),
     h('div', {}, what),
+    donation.kind === 'money' && moneyNote(donation)
+      ? h('div', { class: 'muted', 'data-testid': 'need-donation-note' }, moneyNote(donation))
+      : null,
     how ? h('div', { class: 'muted' }, how) : null,
     donation.photoUrl
       ? h('img', { src: donation.photoUrl, alt: '物品照片', class: 'thumb' })
