@@ -1,11 +1,12 @@
 /**
  * A donor's way in Debian's Chromium on a 360 px phone: sign up with a new mobile number (the
  * local platform shows the SMS code), fill the profile, pick 贵州省 → 毕节市 → 威宁县 → 石门乡,
- * narrow to 新龙村, give money to a need, wait in 我的捐助 for the honour certificate, download its PDF, and check
- * it at `/verify/{serial}` in a fresh browser that never signed in.
+ * narrow to 新龙村, pledge money to a need, pay it in the local payment sandbox, wait in 我的捐助 for
+ * the honour certificate, download its PDF, and check it at `/verify/{serial}` in a fresh browser
+ * that never signed in.
  */
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, phonePage, webUrl } from '../support/browser';
+import { launchBrowser, payInSandbox, phonePage, webUrl } from '../support/browser';
 
 const shimen = '520526105'; // 石门乡
 // A number no other test uses: the first sign-in registers it.
@@ -41,7 +42,7 @@ async function pickRegion(level: string, name: string): Promise<void> {
     .selectOption({ label: name });
 }
 
-it('gives to a need, gets the honour certificate and verifies it without signing in', async () => {
+it('gives to a need, pays in the sandbox, gets the honour certificate and verifies it without signing in', async () => {
   // 1. Sign up by phone.
   await signUpByPhone();
   expect(await page.getByTestId('donor-phone').textContent()).toContain(phone.slice(-4));
@@ -82,22 +83,24 @@ it('gives to a need, gets the honour certificate and verifies it without signing
   const amountFen = Math.min(remaining, 2_000);
   await page.getByTestId('donate-amount').fill((amountFen / 100).toFixed(2));
   await page.getByTestId('donate-submit').click();
-  // 已提交，处理中 → 捐助成功 (the donation is settled by a trigger; the page looks a few times).
+  // 已提交，处理中 → 待支付 (the donation is settled by a trigger; the page looks a few times).
   const result = page.locator('[data-testid="donate-result"][data-donation-id]');
   await result.waitFor({ timeout: 30_000 });
   await page
-    .locator('[data-testid="donate-result"]:is([data-status="accepted"], [data-status="pending"])')
-    .waitFor({ timeout: 30_000 });
+    .locator('[data-testid="donate-result"][data-status="pledged"]')
+    .waitFor({ timeout: 60_000 });
+  expect(await result.textContent()).toContain('待支付');
   const donationId = await result.getAttribute('data-donation-id');
   expect(donationId).toBeTruthy();
 
-  // 5. 我的捐助: the certificate comes a moment later.
-  await page.getByTestId('nav-mine').click();
+  // 5. Pay in the local payment sandbox; its return lands on 我的捐助, where the money shows as
+  // arrived and the certificate comes a moment later.
+  await payInSandbox(page, donationId as string);
   const row = page.locator(`[data-testid="my-donation"][data-id="${donationId}"]`);
   await page
-    .locator(`[data-testid="my-donation"][data-id="${donationId}"][data-status="accepted"]`)
+    .locator(`[data-testid="my-donation"][data-id="${donationId}"][data-status="received"]`)
     .waitFor({ timeout: 30_000 });
-  expect(await row.textContent()).toContain('捐助成功');
+  expect(await row.textContent()).toContain('已到账');
   await row.getByTestId('certificate-serial').waitFor({ timeout: 60_000 });
   const serial = ((await row.getByTestId('certificate-serial').textContent()) ?? '').trim();
   expect(serial).toMatch(/^FP-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);

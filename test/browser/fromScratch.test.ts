@@ -5,15 +5,15 @@
  * township administrator; the township appoints two village administrators and a helper; a
  * village administrator imports a roster naming that helper as 帮扶责任人; the helper sees exactly
  * those households, registers one and submits a need; the village administrator reviews and
- * publishes it; a donor registered through the village gives; the township sees the village's
- * rates move, opens the village, exports the donor registration table and records the city
- * sample. Everyone signs in by phone and SMS code, as on a real deployment.
+ * publishes it; a donor registered through the village gives and pays in the payment sandbox;
+ * the township sees the village's rates move, opens the village, exports the donor registration
+ * table and records the city sample. Everyone signs in by phone and SMS code, as on a real deployment.
  */
 import ExcelJS from 'exceljs';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { checkCharOf } from '../../functions/src/domain/idNumber';
-import { launchBrowser, phonePage } from '../support/browser';
+import { launchBrowser, payInSandbox, phonePage } from '../support/browser';
 import { header as rosterHeader } from '../support/rosterFiles';
 import { startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
 
@@ -211,8 +211,8 @@ it('runs a township from an empty platform through the web client alone', async 
   await need.getByTestId('publish-button').click();
   await need.getByTestId('need-status').filter({ hasText: '已发布' }).waitFor();
 
-  // 7. A donor signs up, names 新街村 as the village they registered through, and gives the
-  // whole amount.
+  // 7. A donor signs up, names 新街村 as the village they registered through, pledges the
+  // whole amount and pays it.
   await signIn(phones.donor, 'nav-browse');
   await page.getByTestId('nav-profile').click();
   await page.getByTestId('profile-kind').selectOption('person');
@@ -235,8 +235,13 @@ it('runs a township from an empty platform through the web client alone', async 
   await card.first().locator('a').click();
   await page.getByTestId('donate-amount').fill('3000.00');
   await page.getByTestId('donate-submit').click();
+  const pledged = page.locator('[data-testid="donate-result"][data-status="pledged"]');
+  await pledged.waitFor({ timeout: 60_000 });
+  // Only money that arrived covers the need: the donor pays in the platform's payment sandbox.
+  const donationId = (await pledged.getAttribute('data-donation-id')) as string;
+  await payInSandbox(page, donationId);
   await page
-    .locator('[data-testid="donate-result"]:is([data-status="accepted"], [data-status="pending"])')
+    .locator(`[data-testid="my-donation"][data-id="${donationId}"][data-status="received"]`)
     .waitFor({ timeout: 30_000 });
 
   // 8. The township sees 新街村's rates move (one of four registered; its one need matched).

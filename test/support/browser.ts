@@ -35,3 +35,15 @@ export async function phonePage(browser: Browser): Promise<Page> {
 }
 
 export const webUrl = (): string => process.env.FUPIN_WEB_URL as string;
+
+/**
+ * Pays a pledged money gift in the local payment sandbox as a donor does: 去支付宝支付 on the
+ * page, 确认支付 on the sandbox's cashier page, and back to 我的捐助 by the order's return URL.
+ */
+export async function payInSandbox(page: Page, donationId: string): Promise<void> {
+  await page.locator(`[data-testid="pay-button"][data-donation-id="${donationId}"]`).click();
+  const pay = page.locator('[data-testid="sandbox-pay"]');
+  await pay.waitFor({ timeout: 30_000 });
+  await pay.click();
+  await page.waitForURL(/#\/mine$/, { timeout: 30_000 });
+}

@@ -135,19 +135,24 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
   };
 
   /** Money is pledged or declined by a trigger a moment after it is made: look a few times. */
-  const settle = async (donationId: string) => {
+  const settle = async (donationId: string, patient = false): Promise<void> => {
     try {
-      const { value } = await pollUntil(
-        () => call('listMyDonations', {}),
+      const { value, settled } = await pollUntil(
+        () => {
+          if (!result.isConnected) throw new Error('page left');
+          return call('listMyDonations', {});
+        },
         ({ donations }) =>
           donations.some((row) => row.id === donationId && row.status !== 'pending'),
-        { attempts: 10, delayMs: 800 },
+        patient ? { attempts: 10, delayMs: 3000 } : { attempts: 10, delayMs: 800 },
       );
       const donation = value.donations.find((row) => row.id === donationId);
       if (donation) showMoneyResult(result, donation, () => void settle(donationId));
       else
         showResult(result, 'pending', '已提交，处理中。结果稍后可在“我的捐助”查看。', donationId);
       await refreshRemaining();
+      // A busy moment: keep looking, slower, so the pay button comes without a reload.
+      if (!settled && !patient) await settle(donationId, true);
     } catch {
       // The gift is made; only the follow-up look failed.
       showResult(result, 'pending', '已提交，处理中。结果稍后可在“我的捐助”查看。', donationId);

@@ -1,0 +1,199 @@
+/**
+ * Money is a promise until it arrives, in Debian's Chromium on a 360 px phone: a donor pledges to
+ * a money need and sees 待支付 with the deadline; the need's progress shows the pledge as held,
+ * not as arrived; the donor pays in the local payment sandbox (Alipay's protocol, the production
+ * verification code) and comes back to 我的捐助 to see 已到账 and download the honour certificate.
+ * A second pledge left unpaid stays 待支付 with its pay button, and earns no certificate.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { collections } from '../../functions/src/services/db';
+import { pledgeHoldHours } from '../../functions/src/domain/donation';
+import { adminDb } from '../support/platform';
+import { launchBrowser, payInSandbox, phonePage, webUrl } from '../support/browser';
+
+// Villages whose money needs no other test gives to: 团结村 (v03), 营盘村 (v02), 民主村 (v04).
+const villages = ['520526105203', '520526105202', '520526105204'];
+// A number no other test uses: the first sign-in registers it.
+const phone = `+86139000027${String(Date.now() % 100).padStart(2, '0')}`;
+const donorName = '付款测试者';
+const paidFen = 1_000;
+const unpaidFen = 500;
+
+let browser: Browser;
+let page: Page;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = await phonePage(browser);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const noWiderThanPhone = async () =>
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+    360,
+  );
+
+/** A published money need with room for both gifts and no pledge held on it. */
+async function openMoneyNeed(): Promise<string> {
+  for (const village of villages) {
+    const needs = await adminDb()
+      .collection(collections.needs)
+      .where('villageCode', '==', village)
+      .where('status', '==', 'published')
+      .get();
+    const need = needs.docs.find(
+      (doc) =>
+        doc.get('kind') === 'money' &&
+        !doc.get('heldFen') &&
+        Number(doc.get('amountFen')) - Number(doc.get('raisedFen') ?? 0) >= paidFen + unpaidFen,
+    );
+    if (need) return need.id;
+  }
+  throw new Error('no open money need in 团结村, 营盘村 or 民主村');
+}
+
+async function signUpByPhone(): Promise<void> {
+  await page.goto(webUrl());
+  await page.getByTestId('phone-input').fill(phone.replace('+86', ''));
+  await page.getByTestId('phone-send').click();
+  const hint = page.getByTestId('demo-code').filter({ hasText: '本地演示验证码：' });
+  await hint.waitFor();
+  const code = /(\d{6})/.exec((await hint.textContent()) ?? '')?.[1];
+  expect(code).toBeDefined();
+  await page.getByTestId('code-input').fill(code as string);
+  await page.getByTestId('phone-sign-in').click();
+  await page.getByTestId('nav-browse').waitFor();
+  await page.getByTestId('nav-profile').click();
+  await page.getByTestId('profile-kind').selectOption('person');
+  await page.getByTestId('profile-name').fill(donorName);
+  await page.getByTestId('profile-save').click();
+  await page.locator('#toast', { hasText: '资料已保存' }).waitFor();
+}
+
+/** The need page's figures, in fen: received, held by pledges, and what may still be pledged. */
+async function figures(): Promise<{ raised: number; held: number; remaining: number }> {
+  const progress = page.getByTestId('public-need').getByTestId('need-progress');
+  await progress.waitFor();
+  return {
+    raised: Number(await progress.getAttribute('data-raised')),
+    held: Number(await progress.getAttribute('data-held')),
+    remaining: Number(await progress.getAttribute('data-remaining')),
+  };
+}
+
+/** Pledges an amount on the need page and waits for 待支付: the donation's id. */
+async function pledge(needId: string, amountFen: number): Promise<string> {
+  await page.goto(`${webUrl()}/#/need/${needId}`);
+  await page.getByTestId('donate-amount').fill((amountFen / 100).toFixed(2));
+  await page.getByTestId('donate-submit').click();
+  const result = page.locator('[data-testid="donate-result"][data-status="pledged"]');
+  await result.waitFor({ timeout: 60_000 });
+  return (await result.getAttribute('data-donation-id')) as string;
+}
+
+it('shows a pledge as 待支付 until it is paid in the sandbox, and only then 已到账 with a certificate', async () => {
+  const needId = await openMoneyNeed();
+  await signUpByPhone();
+
+  // 1. The need before: nothing held.
+  await page.goto(`${webUrl()}/#/need/${needId}`);
+  const before = await figures();
+  expect(before.held).toBe(0);
+
+  // 2. A pledge: 待支付, the amount, the deadline 48 hours on, and the pay button.
+  const madeAt = Date.now();
+  const paidId = await pledge(needId, paidFen);
+  const result = page.getByTestId('donate-result');
+  const text = (await result.textContent()) ?? '';
+  expect(text).toContain('待支付');
+  expect(text).toContain('10.00 元');
+  expect(text).toMatch(/请在 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 前完成支付/);
+  const payBy = Number(await result.getByTestId('pay-by').getAttribute('data-pay-by'));
+  expect(payBy).toBeGreaterThan(madeAt + (pledgeHoldHours - 1) * 3_600_000);
+  expect(payBy).toBeLessThan(Date.now() + (pledgeHoldHours + 1) * 3_600_000);
+  await result.getByTestId('pay-button').waitFor();
+
+  // 3. The progress shows the pledge as held, apart from the money that arrived, and a new donor
+  // may pledge only what is left beside it.
+  const progress = page.getByTestId('public-need').getByTestId('need-progress');
+  await page
+    .getByTestId('public-need')
+    .locator(`[data-testid="need-progress"][data-held="${before.held + paidFen}"]`)
+    .waitFor({ timeout: 30_000 });
+  const held = await figures();
+  expect(held.raised).toBe(before.raised);
+  expect(held.remaining).toBe(before.remaining - paidFen);
+  expect(await progress.textContent()).toContain('待支付 10.00 元');
+  await noWiderThanPhone();
+  await page.screenshot({
+    path: `${process.env.FUPIN_TEST_DATA_DIR}/payment-pledged.png`,
+    fullPage: true,
+  });
+
+  // 4. Pay in the sandbox: its cashier page, 确认支付, and back to 我的捐助.
+  await payInSandbox(page, paidId);
+  // The signed return's fields do not stay in the address bar.
+  expect(page.url()).not.toContain('out_trade_no');
+  const paidRow = page.locator(`[data-testid="my-donation"][data-id="${paidId}"]`);
+  await page
+    .locator(`[data-testid="my-donation"][data-id="${paidId}"][data-status="received"]`)
+    .waitFor({ timeout: 30_000 });
+  expect(await paidRow.getByTestId('donation-status').textContent()).toBe('已到账');
+  expect(await paidRow.getByTestId('pay-button').count()).toBe(0);
+  await paidRow.getByTestId('certificate-serial').waitFor({ timeout: 60_000 });
+  expect(((await paidRow.getByTestId('certificate-serial').textContent()) ?? '').trim()).toMatch(
+    /^FP-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/,
+  );
+  await paidRow.getByTestId('certificate-open').click();
+  const pdfUrl = await paidRow.getByTestId('certificate-pdf').getAttribute('href');
+  const pdf = await page.request.get(pdfUrl as string);
+  expect(pdf.ok()).toBe(true);
+  expect((await pdf.body()).subarray(0, 4).toString('latin1')).toBe('%PDF');
+
+  // 5. The need now counts the paid money as arrived and holds nothing for it.
+  await page.goto(`${webUrl()}/#/need/${needId}`);
+  await page
+    .getByTestId('public-need')
+    .locator(`[data-testid="need-progress"][data-raised="${before.raised + paidFen}"]`)
+    .waitFor({ timeout: 30_000 });
+  expect((await figures()).held).toBe(before.held);
+
+  // 6. A second pledge, not paid: 待支付 in 我的捐助 with its deadline and pay button, no
+  // certificate; the need holds its amount.
+  const unpaidId = await pledge(needId, unpaidFen);
+  await page
+    .getByTestId('public-need')
+    .locator(`[data-testid="need-progress"][data-held="${before.held + unpaidFen}"]`)
+    .waitFor({ timeout: 30_000 });
+  await page.getByTestId('nav-mine').click();
+  const unpaidRow = page.locator(
+    `[data-testid="my-donation"][data-id="${unpaidId}"][data-status="pledged"]`,
+  );
+  await unpaidRow.waitFor({ timeout: 30_000 });
+  expect(await unpaidRow.getByTestId('donation-status').textContent()).toBe('待支付');
+  expect(await unpaidRow.getByTestId('pay-by').textContent()).toMatch(
+    /^请在 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 前完成支付/,
+  );
+  await unpaidRow.getByTestId('pay-button').waitFor();
+  expect(await unpaidRow.getByTestId('certificate-serial').count()).toBe(0);
+  expect(await unpaidRow.getByTestId('certificate-open').count()).toBe(0);
+  expect(await unpaidRow.textContent()).not.toContain('荣誉证书');
+  // The paid gift keeps its certificate beside it.
+  await page
+    .locator(`[data-testid="my-donation"][data-id="${paidId}"]`)
+    .getByTestId('certificate-serial')
+    .waitFor();
+  await noWiderThanPhone();
+  await page.screenshot({
+    path: `${process.env.FUPIN_TEST_DATA_DIR}/payment-mine.png`,
+    fullPage: true,
+  });
+
+  // No certificate was issued for the unpaid pledge.
+  const certificates = await adminDb()
+    .collection(collections.certificates)
+    .where('donationId', '==', unpaidId)
+    .get();
+  expect(certificates.size).toBe(0);
+});
