@@ -435,11 +435,12 @@ export interface DemoGift {
   donorUid: string;
   kind: 'money' | 'goods';
   /**
-   * Money on a matched need is written `pending` (the need seeded published): the real
-   * settlement accepts it and matches the need. Gifts of fulfilled and closed needs are written
-   * as the callables leave them: accepted money, delivered goods.
+   * Money is written `received`, as a paid pledge is left (with its receipt: the seed writes a
+   * payment receipt for it), on matched, fulfilled and closed needs alike: only money received
+   * covers a need. Goods on a matched need are shipped (the real settlement matches it); gifts of
+   * fulfilled and closed needs are written as the callables leave them: delivered goods.
    */
-  status: 'pending' | 'accepted' | 'shipped' | 'delivered';
+  status: 'received' | 'shipped' | 'delivered';
   amountFen?: number;
   items?: Array<{ itemIndex: number; name: string; unit: string; quantity: number }>;
   trackingNumber?: string;
@@ -456,11 +457,11 @@ export const demoReceivedOn = '2026-11-20';
 
 /**
  * Gifts that cover every matched, fulfilled and closed need (对接 means covered): money split
- * among one to three demo donors, goods one pledge per item (a single item of several units
- * from two donors). Matched needs are seeded published with their gifts pending (money) or
- * shipped with a tracking number (goods, the first item of several already delivered), so the
- * real settlement decides them and moves the need to matched. Fulfilled and closed needs carry
- * the figures their accepted money or delivered goods give, and the household's receipt.
+ * among one to three demo donors, received (paid), goods one pledge per item (a single item of
+ * several units from two donors). Money needs carry the figures their received money gives;
+ * matched goods needs are seeded published with their gifts shipped with a tracking number (the
+ * first item of several already delivered), so the real settlement moves the need to matched.
+ * Fulfilled and closed needs carry the household's receipt.
  */
 export function demoGifts(needs: DemoNeed[], donorUids: readonly string[]): DemoGiftPlan {
   const gifts: DemoGift[] = [];
@@ -489,16 +490,11 @@ export function demoGifts(needs: DemoNeed[], donorUids: readonly string[]): Demo
       for (let part = 0; part < parts; part++) {
         gift({
           kind: 'money',
-          status: settles ? 'pending' : 'accepted',
+          status: 'received',
           amountFen: part < parts - 1 ? share : amountFen - share * (parts - 1),
         });
       }
-      needFields.set(
-        need.id,
-        settles
-          ? { status: 'published' }
-          : { raisedFen: amountFen, acceptedDonations: parts, ...receipt },
-      );
+      needFields.set(need.id, { raisedFen: amountFen, acceptedDonations: parts, ...receipt });
       return;
     }
     const items = need.need.items as Array<{ name: string; quantity: number; unit: string }>;

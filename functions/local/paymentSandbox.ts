@@ -17,8 +17,8 @@
  * - `POST /v3/alipay/trade/query` and `/v3/alipay/trade/refund`: OpenAPI v3 calls, the request's
  *   signature checked, the answer signed in the alipay-signature headers the SDK verifies.
  *
- * It is not Alipay: no buyer accounts, no balance, no money, no timeouts that close unpaid trades,
- * no retries on its own, no notification for refunds, no certificate mode. Loopback only, like the
+ * An order's `time_expire` (the pledge's pay-by time) closes it unpaid once passed, as Alipay does.
+ * It is not Alipay: no buyer accounts, no balance, no money, no other timeouts, no retries on its own, no notification for refunds, no certificate mode. Loopback only, like the
  * rest of the local platform.
  */
 import { createSign, generateKeyPairSync, randomInt, randomUUID } from 'node:crypto';
@@ -58,6 +58,8 @@ export interface SandboxOrder {
   returnUrl?: string;
   status: 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED';
   gmtCreate: string;
+  /** `yyyy-MM-dd HH:mm:ss` Beijing time: unpaid past it, the trade closes. */
+  timeExpire?: string;
   gmtPayment?: string;
   refunds: Array<{ outRequestNo: string; refundAmount: string; gmtRefund: string }>;
   /** The signed notification, once paid: re-sent as it is. */
@@ -213,6 +215,7 @@ export async function startPaymentSandbox(options: {
     if (!tradeNumber.test(outTradeNo) || fen === undefined || fen < 1)
       return errorPage(response, 400, 'INVALID_PARAMETER', '订单号或金额无效');
     let order = orders.get(outTradeNo);
+    if (order) closeIfExpired(order);
     if (order && fenOfYuan(order.totalAmount) !== fen)
       return errorPage(response, 400, 'TRADE_DATA_MATCH_ERROR', '交易信息被篡改：金额与原订单不符');
     if (order && order.status !== 'WAIT_BUYER_PAY')
@@ -232,6 +235,7 @@ export async function startPaymentSandbox(options: {
       gmtCreate: alipayTimeOf(now),
       refunds: [],
       deliveries: [],
+      ...(typeof biz.time_expire === 'string' ? { timeExpire: biz.time_expire } : {}),
     };
     order.notifyUrl = fields.notify_url || undefined;
     order.returnUrl = fields.return_url || undefined;
@@ -246,8 +250,8 @@ export async function startPaymentSandbox(options: {
           `<h1>支付宝收银台</h1><p>${escapeHtml(order.subject)}</p>` +
             `<p class="amount">¥${escapeHtml(order.totalAmount)}</p>` +
             `<p>订单号 ${escapeHtml(outTradeNo)}</p>` +
-            `<form method="post" action="${action}/pay"><button type="submit">确认支付</button></form>` +
-            `<form method="post" action="${action}/cancel"><button type="submit">取消</button></form>`,
+            `<form method="post" action="${action}/pay"><button type="submit" data-testid="sandbox-pay">确认支付</button></form>` +
+            `<form method="post" action="${action}/cancel"><button type="submit" data-testid="sandbox-cancel">取消</button></form>`,
         ),
       );
   });
@@ -277,11 +281,23 @@ export async function startPaymentSandbox(options: {
     return delivery;
   };
 
+  const closeIfExpired = (order: SandboxOrder) => {
+    if (
+      order.status === 'WAIT_BUYER_PAY' &&
+      order.timeExpire &&
+      Date.now() > new Date(`${order.timeExpire.replace(' ', 'T')}+08:00`).getTime()
+    ) {
+      order.status = 'TRADE_CLOSED';
+      save();
+    }
+  };
+
   const orderOf = (request: Request) => orders.get(String(request.params.outTradeNo ?? ''));
 
   app.post('/sandbox/orders/:outTradeNo/pay', async (request, response) => {
     const order = orderOf(request);
     if (!order) return errorPage(response, 404, 'TRADE_NOT_EXIST', '交易不存在');
+    closeIfExpired(order);
     if (order.status !== 'WAIT_BUYER_PAY')
       return errorPage(response, 409, 'TRADE_STATUS_ERROR', '该订单已支付或已关闭');
     const now = alipayTimeOf(new Date());
@@ -419,6 +435,7 @@ export async function startPaymentSandbox(options: {
     }
     const order = orders.get(String(input.out_trade_no ?? ''));
     if (!order) return refusal(response, 400, 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+    closeIfExpired(order);
     const refundedFen = () =>
       order.refunds.reduce((sum, refund) => sum + (fenOfYuan(refund.refundAmount) ?? 0), 0);
 

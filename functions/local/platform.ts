@@ -285,6 +285,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ALIPAY_SELLER_ID: payments.keys.sellerId,
     ALIPAY_PUBLIC_KEY: payments.keys.alipayPublicKey,
     ALIPAY_APP_PRIVATE_KEY: payments.keys.appPrivateKey,
+    // Alipay posts to the deployed function's URL; the sandbox, to this host's.
+    PAYMENT_NOTIFY_URL: `${urls.functions}/${projectId}/${region}/alipayNotify`,
   });
 
   const store = new FolderObjectStore(bucket, join(dataDir, 'storage'), () => urls.functions);

@@ -10,6 +10,7 @@ import { incomingPath } from '../src/domain/photos/plan';
 import { objectStore } from '../src/services/objectStore';
 import { maskName } from '../src/domain/need/names';
 import { pledgeHoldMs } from '../src/domain/goods';
+import { pledgeHoldHours } from '../src/domain/donation';
 import { ancestorsOf } from '../src/domain/regions';
 import { seatsPerRegion } from '../src/domain/roles';
 import {
@@ -140,6 +141,10 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
         ...(['published', 'matched', 'fulfilled', 'closed'].includes(status)
           ? { publishedAt: FieldValue.serverTimestamp() }
           : {}),
+        // Money needs are covered by their received gifts as seeded (goods ones by settlement).
+        ...(status === 'matched' && need.need.kind === 'money'
+          ? { matchedAt: FieldValue.serverTimestamp() }
+          : {}),
         // Covered and received: as settlement and confirmReceipt leave them.
         ...(['fulfilled', 'closed'].includes(status)
           ? {
@@ -184,14 +189,20 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
         townshipCode: need.need.townshipCode,
         madeAt: now,
         ...(gift.kind === 'money'
-          ? { amountFen: gift.amountFen }
+          ? {
+              amountFen: gift.amountFen,
+              // Pledged, then paid: a demo gift never met the provider, so it carries no
+              // `payment` (a refund of it moves no money anywhere) but has its receipt below.
+              payBy: Timestamp.fromMillis(Date.now() + pledgeHoldHours * 3_600_000),
+              receivedAt: now,
+            }
           : {
               items: gift.items,
               delivery: { method: 'express', courier: 'sf', trackingNumber: gift.trackingNumber },
               tracking: true,
               expiresAt: Timestamp.fromMillis(Date.now() + pledgeHoldMs),
             }),
-        ...(gift.status === 'pending' ? {} : { settledAt: now }),
+        settledAt: now,
         // As recordHandover leaves an express pledge the household received.
         ...(delivered
           ? {
@@ -206,6 +217,21 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
           : {}),
       }),
     );
+    if (gift.kind === 'money') {
+      const providerTradeNo = `DEMO${gift.id.replace(/[^0-9A-Za-z]/g, '')}`;
+      writes.push((batch) =>
+        batch.set(db.collection(collections.paymentReceipts).doc(providerTradeNo), {
+          provider: 'alipay',
+          outTradeNo: gift.id,
+          providerTradeNo,
+          amountFen: gift.amountFen,
+          paidAt: now,
+          receivedAt: now,
+          via: 'seed',
+          donationId: gift.id,
+        }),
+      );
+    }
   }
   for (let i = 0; i < writes.length; i += 200) {
     const batch = db.batch();

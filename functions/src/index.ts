@@ -36,6 +36,7 @@ export { listMyDonations } from './functions/listMyDonations';
 export { onDonationWritten } from './functions/onDonationWritten';
 export { startPayment } from './functions/startPayment';
 export { alipayNotify } from './functions/alipayNotify';
+export { lapsePledges } from './functions/lapsePledges';
 export { onHouseholdWritten } from './functions/onHouseholdWritten';
 export { rollupRates } from './functions/rollupRates';
 export { repairRates } from './functions/repairRates';

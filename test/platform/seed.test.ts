@@ -37,7 +37,7 @@ describe('the seeded demo township', () => {
         expect(shown).toContain(`${kind}:${status}`);
   });
 
-  it('covers every matched, fulfilled and closed money need with accepted, certified gifts', () => {
+  it('covers every matched, fulfilled and closed money need with received, certified gifts', () => {
     const covered = needs.filter(
       (doc) =>
         doc.get('kind') === 'money' &&
@@ -45,17 +45,17 @@ describe('the seeded demo township', () => {
     );
     const wrong = covered.flatMap((doc) => {
       const accepted = (giftsOf.get(doc.id) ?? []).filter(
-        (gift) => gift.get('status') === 'accepted',
+        (gift) => gift.get('status') === 'received',
       );
       const sum = accepted.reduce((total, gift) => total + Number(gift.get('amountFen')), 0);
       const amountFen = Number(doc.get('amountFen'));
       const problems = [
         doc.get('raisedFen') !== amountFen && `raisedFen ${doc.get('raisedFen')} of ${amountFen}`,
-        sum !== amountFen && `accepted gifts sum to ${sum} of ${amountFen}`,
+        sum !== amountFen && `received gifts sum to ${sum} of ${amountFen}`,
         doc.get('acceptedDonations') !== accepted.length &&
-          `acceptedDonations ${doc.get('acceptedDonations')}, ${accepted.length} accepted`,
+          `acceptedDonations ${doc.get('acceptedDonations')}, ${accepted.length} received`,
         accepted.some((gift) => !/^FP-/.test(String(gift.get('certificateSerial')))) &&
-          'an accepted gift without its certificate',
+          'a received gift without its certificate',
         doc.get('status') !== 'matched' && !doc.get('receipt') && 'no receipt recorded',
       ].filter(Boolean);
       return problems.map((problem) => `${doc.id} (${doc.get('status')}): ${problem}`);

@@ -1,6 +1,8 @@
 /**
  * The stored documents of online payments: `paymentReceipts/{providerTradeNo}`, one per payment
- * the provider has proven by a signed notification. Keyed by the provider's transaction id and
+ * the provider has proven (a signed notification, or the order queried and found paid) that is
+ * the receipt of a pledge, and `paymentExceptions/{providerTradeNo}` for a proven payment that is
+ * not. Keyed by the provider's transaction id and
  * written with `create()`, so however often the provider delivers the notification there is one.
  */
 import { z } from 'zod';
@@ -19,11 +21,41 @@ export const storedPaymentReceiptSchema = z.looseObject({
   /** When the notification was first accepted here. */
   receivedAt: timestampField,
   /** The provider's id of the notification first accepted, to find it in the provider's console. */
-  notificationId: z.string(),
+  notificationId: z.string().optional(),
+  /** How the payment was proven: its notification, or a query of the order (`seed`: demo data). */
+  via: z.enum(['notification', 'query', 'seed']).optional(),
+  /** The money donation it is the receipt of (the order number is the donation's id). */
+  donationId: z.string().optional(),
 });
 export type StoredPaymentReceipt = z.output<typeof storedPaymentReceiptSchema>;
 
 export const paymentReceipts = typedCollection(
   collections.paymentReceipts,
   storedPaymentReceiptSchema,
+);
+
+/** Why a proven payment is not the receipt of a pledge. */
+export const paymentExceptionKinds = ['amount_mismatch', 'not_pledged', 'unknown_order'] as const;
+export type PaymentExceptionKind = (typeof paymentExceptionKinds)[number];
+
+export const storedPaymentExceptionSchema = z.looseObject({
+  provider: z.enum(['alipay']),
+  kind: z.enum(paymentExceptionKinds),
+  outTradeNo: z.string(),
+  providerTradeNo: z.string(),
+  amountFen: z.number().int().nonnegative(),
+  /** The donation's amount and status when the payment came, if the order is a donation. */
+  donationAmountFen: z.number().optional(),
+  donationStatus: z.string().optional(),
+  paidAt: timestampField,
+  recordedAt: timestampField,
+  via: z.enum(['notification', 'query']),
+  /** Set by ops once refunded or reconciled by hand. */
+  resolvedAt: timestampField.optional(),
+});
+export type StoredPaymentException = z.output<typeof storedPaymentExceptionSchema>;
+
+export const paymentExceptions = typedCollection(
+  collections.paymentExceptions,
+  storedPaymentExceptionSchema,
 );

@@ -1,10 +1,8 @@
-import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { onRequest } from 'firebase-functions/v2/https';
-import { paymentReceipts } from '../data/payments';
 import { logs } from '../logs';
 import { alipayAppPrivateKey } from '../params';
-import { isAlreadyExists } from '../services/db';
 import { paymentProvider } from '../services/payments';
+import { receivePayment } from '../services/payments/receive';
 
 /**
  * Alipay's asynchronous payment notification (异步通知), posted as form fields to the notify_url
@@ -16,9 +14,10 @@ import { paymentProvider } from '../services/payments';
  * with `create()`, so five deliveries make one receipt; a failure to write answers 500 and Alipay
  * delivers again.
  *
- * This first increment only records the receipt. The next one moves the donation whose order
- * this is from pledged to received (and checks the amount against the order), in the same
- * transaction as the receipt.
+ * A proven payment is taken by services/payments/receive.ts: the pledge whose order it is moves
+ * to received with the need's figures and the receipt, in one conditional batch; a payment of
+ * another amount, or for a pledge no longer waiting or an order never opened, is recorded as an
+ * exception (ERROR log) and moves nothing.
  */
 export const alipayNotify = onRequest(
   { cors: false, secrets: [alipayAppPrivateKey] },
@@ -55,30 +54,19 @@ export const alipayNotify = onRequest(
         response.status(200).type('text/plain').send('success');
         return;
       }
-      try {
-        await paymentReceipts()
-          .doc(notification.providerTradeNo)
-          .create({
-            provider: provider.name,
-            outTradeNo: notification.outTradeNo,
-            providerTradeNo: notification.providerTradeNo,
-            amountFen: notification.amountFen,
-            paidAt: notification.paidAt
-              ? Timestamp.fromDate(notification.paidAt)
-              : FieldValue.serverTimestamp(),
-            receivedAt: FieldValue.serverTimestamp(),
-            notificationId: notification.notificationId,
-          });
-        logs.paymentReceived(
-          provider.name,
-          notification.providerTradeNo,
-          notification.outTradeNo,
-          notification.amountFen,
-        );
-      } catch (error) {
-        if (!isAlreadyExists(error)) throw error;
+      const taken = await receivePayment({
+        provider: provider.name,
+        outTradeNo: notification.outTradeNo,
+        providerTradeNo: notification.providerTradeNo,
+        amountFen: notification.amountFen,
+        ...(notification.paidAt ? { paidAt: notification.paidAt } : {}),
+        via: 'notification',
+        notificationId: notification.notificationId,
+      });
+      if (taken.outcome === 'repeated')
         logs.paymentNotificationRepeated(provider.name, notification.providerTradeNo);
-      }
+      // An exception was proven by Alipay all the same: it is recorded (and alerted), and Alipay
+      // is told it was heard so that it stops re-sending.
       response.status(200).type('text/plain').send('success');
     } catch (error) {
       logs.paymentNotificationFailed('alipay', error);

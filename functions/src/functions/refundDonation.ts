@@ -1,4 +1,5 @@
 import { callable } from '../lib/callable';
+import { alipayAppPrivateKey } from '../params';
 import { retryOnConflict } from '../services/needs';
 import { runOnce } from '../services/requests';
 import { refundIn } from '../services/settlement';
@@ -11,6 +12,8 @@ import { refundIn } from '../services/settlement';
 export const refundDonation = callable({
   name: 'refundDonation',
   roles: ['ops'],
+  // An Alipay-paid gift is refunded through Alipay (services/settlement.ts refundIn).
+  secrets: [alipayAppPrivateKey],
   handler: async ({ requestId, donationId, reason }, caller) => {
     // The need's money and status move in the refund's own batch (services/settlement.ts).
     const { result } = await retryOnConflict(() =>

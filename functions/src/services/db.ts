@@ -39,6 +39,11 @@ export const collections = {
   auditLog: 'auditLog',
   /** `paymentReceipts/{providerTradeNo}`: a payment the provider proved, written once by alipayNotify. */
   paymentReceipts: 'paymentReceipts',
+  /**
+   * `paymentExceptions/{providerTradeNo}`: a payment the provider proved that is not the receipt of
+   * a pledge (another amount, a pledge no longer waiting, an order never opened here).
+   */
+  paymentExceptions: 'paymentExceptions',
   /** Read by the health check only, to prove Firestore answers; never written. */
   health: 'health',
 } as const;

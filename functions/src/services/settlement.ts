@@ -229,6 +229,25 @@ export async function settleNeed(needId: string, kind: 'money' | 'goods'): Promi
   });
 }
 
+async function refundAtProvider(
+  donationId: string,
+  donation: { amountFen?: number | undefined },
+): Promise<{ refundedFen: number; providerTradeNo: string }> {
+  const { paymentProvider, PaymentProviderError } = await import('./payments');
+  const provider = await paymentProvider();
+  try {
+    const refunded = await provider.refund(donationId, Number(donation.amountFen), donationId);
+    logs.paymentRefunded(provider.name, donationId, refunded.refundedFen, refunded.moneyMoved);
+    return { refundedFen: refunded.refundedFen, providerTradeNo: refunded.providerTradeNo };
+  } catch (error) {
+    if (!(error instanceof PaymentProviderError)) throw error;
+    throw new HttpsError('unavailable', '支付宝退款未成功，捐助未改动，请稍后重试', {
+      provider: provider.name,
+      code: error.code,
+    });
+  }
+}
+
 /**
  * Ops records a refund (the money returned to its donor, or the need found false) in `batch`,
  * conditional on the donation and the need being as read. A refunded money gift leaves the
@@ -250,10 +269,15 @@ export async function refundIn(
   if (!canDonationMove(kind, status, 'refunded', 'ops')) {
     throw new HttpsError('failed-precondition', '这笔捐助不能退回', { status });
   }
+  // Money paid through Alipay goes back through Alipay first: the refund request number is the
+  // donation's id, so a retry of this refund moves no more money there.
+  const providerRefund =
+    kind === 'money' && donation.payment ? await refundAtProvider(donationId, donation) : undefined;
   batch.update(
     ref,
     {
       status: movedTo(kind, status, 'refunded', 'ops'),
+      ...(providerRefund ? { providerRefund } : {}),
       refundReason: reason,
       refundedBy: uid,
       refundedAt: FieldValue.serverTimestamp(),

@@ -87,9 +87,17 @@ export function validateStoredNeed(doc: unknown, context: StoredNeedContext = {}
   return [...problems].sort();
 }
 
-/** A need holding an accepted gift or a kept pledge: donations rest on its status. */
-export function isTakenUp(doc: { raisedFen?: unknown; itemProgress?: unknown }): boolean {
-  const raised = typeof doc.raisedFen === 'number' && doc.raisedFen > 0;
+/**
+ * A need holding money received or pledged, or a kept goods pledge: donations rest on its status.
+ */
+export function isTakenUp(doc: {
+  raisedFen?: unknown;
+  heldFen?: unknown;
+  itemProgress?: unknown;
+}): boolean {
+  const raised =
+    (typeof doc.raisedFen === 'number' && doc.raisedFen > 0) ||
+    (typeof doc.heldFen === 'number' && doc.heldFen > 0);
   const pledged =
     Array.isArray(doc.itemProgress) &&
     doc.itemProgress.some((line) => typeof line?.pledged === 'number' && line.pledged > 0);
