@@ -11,8 +11,9 @@ import { pledgeHoldHours } from '../../functions/src/domain/donation';
 import { adminDb } from '../support/platform';
 import { launchBrowser, payInSandbox, phonePage, webUrl } from '../support/browser';
 
-// Villages whose money needs no other test gives to: 团结村 (v03), 营盘村 (v02), 民主村 (v04).
-const villages = ['520526105203', '520526105202', '520526105204'];
+// 新龙村 (v08): its published money need asks 20,000 yuan and only donor.test also gives to it
+// (20 yuan at most, maybe at the same time), so its figures are checked as "at least".
+const village = '520526105208';
 // A number no other test uses: the first sign-in registers it.
 const phone = `+86139000027${String(Date.now() % 100).padStart(2, '0')}`;
 const donorName = '付款测试者';
@@ -34,23 +35,23 @@ const noWiderThanPhone = async () =>
     360,
   );
 
-/** A published money need with room for both gifts and no pledge held on it. */
+/** A published money need with room for both gifts. */
 async function openMoneyNeed(): Promise<string> {
-  for (const village of villages) {
-    const needs = await adminDb()
-      .collection(collections.needs)
-      .where('villageCode', '==', village)
-      .where('status', '==', 'published')
-      .get();
-    const need = needs.docs.find(
-      (doc) =>
-        doc.get('kind') === 'money' &&
-        !doc.get('heldFen') &&
-        Number(doc.get('amountFen')) - Number(doc.get('raisedFen') ?? 0) >= paidFen + unpaidFen,
-    );
-    if (need) return need.id;
-  }
-  throw new Error('no open money need in 团结村, 营盘村 or 民主村');
+  const needs = await adminDb()
+    .collection(collections.needs)
+    .where('villageCode', '==', village)
+    .where('status', '==', 'published')
+    .get();
+  const need = needs.docs.find(
+    (doc) =>
+      doc.get('kind') === 'money' &&
+      Number(doc.get('amountFen')) -
+        Number(doc.get('raisedFen') ?? 0) -
+        Number(doc.get('heldFen') ?? 0) >=
+        100_000,
+  );
+  if (!need) throw new Error('no open money need in 新龙村');
+  return need.id;
 }
 
 async function signUpByPhone(): Promise<void> {
@@ -82,6 +83,21 @@ async function figures(): Promise<{ raised: number; held: number; remaining: num
   };
 }
 
+/** The need page's figures once they satisfy `done` (the page draws them again after a gift). */
+async function figuresWhen(
+  done: (shown: Awaited<ReturnType<typeof figures>>) => boolean,
+): Promise<Awaited<ReturnType<typeof figures>>> {
+  for (let attempt = 0; ; attempt++) {
+    const shown = await figures();
+    if (done(shown)) return shown;
+    if (attempt === 30)
+      throw new Error(`the need's figures did not move: ${JSON.stringify(shown)}`);
+    await page.waitForTimeout(1_000);
+    // After a few looks, the page itself again (its figures are read when it is drawn).
+    if (attempt % 5 === 4) await page.reload();
+  }
+}
+
 /** Pledges an amount on the need page and waits for 待支付: the donation's id. */
 async function pledge(needId: string, amountFen: number): Promise<string> {
   await page.goto(`${webUrl()}/#/need/${needId}`);
@@ -96,10 +112,10 @@ it('shows a pledge as 待支付 until it is paid in the sandbox, and only then �
   const needId = await openMoneyNeed();
   await signUpByPhone();
 
-  // 1. The need before: nothing held.
+  // 1. The need before.
   await page.goto(`${webUrl()}/#/need/${needId}`);
   const before = await figures();
-  expect(before.held).toBe(0);
+  expect(before.remaining).toBeGreaterThanOrEqual(paidFen + unpaidFen);
 
   // 2. A pledge: 待支付, the amount, the deadline 48 hours on, and the pay button.
   const madeAt = Date.now();
@@ -116,15 +132,16 @@ it('shows a pledge as 待支付 until it is paid in the sandbox, and only then �
 
   // 3. The progress shows the pledge as held, apart from the money that arrived, and a new donor
   // may pledge only what is left beside it.
+  // (Held money of another donor may arrive meanwhile: it moves from held to received.)
+  const held = await figuresWhen(
+    (shown) =>
+      shown.held >= paidFen && shown.raised + shown.held >= before.raised + before.held + paidFen,
+  );
+  expect(held.raised + held.held + held.remaining).toBe(
+    before.raised + before.held + before.remaining,
+  );
   const progress = page.getByTestId('public-need').getByTestId('need-progress');
-  await page
-    .getByTestId('public-need')
-    .locator(`[data-testid="need-progress"][data-held="${before.held + paidFen}"]`)
-    .waitFor({ timeout: 30_000 });
-  const held = await figures();
-  expect(held.raised).toBe(before.raised);
-  expect(held.remaining).toBe(before.remaining - paidFen);
-  expect(await progress.textContent()).toContain('待支付 10.00 元');
+  expect(await progress.textContent()).toMatch(/待支付 [\d,]+\.\d{2} 元/);
   await noWiderThanPhone();
   await page.screenshot({
     path: `${process.env.FUPIN_TEST_DATA_DIR}/payment-pledged.png`,
@@ -133,13 +150,13 @@ it('shows a pledge as 待支付 until it is paid in the sandbox, and only then �
 
   // 4. Pay in the sandbox: its cashier page, 确认支付, and back to 我的捐助.
   await payInSandbox(page, paidId);
-  // The signed return's fields do not stay in the address bar.
-  expect(page.url()).not.toContain('out_trade_no');
   const paidRow = page.locator(`[data-testid="my-donation"][data-id="${paidId}"]`);
   await page
     .locator(`[data-testid="my-donation"][data-id="${paidId}"][data-status="received"]`)
     .waitFor({ timeout: 30_000 });
   expect(await paidRow.getByTestId('donation-status').textContent()).toBe('已到账');
+  // The signed return's fields do not stay in the address bar.
+  expect(page.url()).not.toContain('out_trade_no');
   expect(await paidRow.getByTestId('pay-button').count()).toBe(0);
   await paidRow.getByTestId('certificate-serial').waitFor({ timeout: 60_000 });
   expect(((await paidRow.getByTestId('certificate-serial').textContent()) ?? '').trim()).toMatch(
@@ -151,21 +168,14 @@ it('shows a pledge as 待支付 until it is paid in the sandbox, and only then �
   expect(pdf.ok()).toBe(true);
   expect((await pdf.body()).subarray(0, 4).toString('latin1')).toBe('%PDF');
 
-  // 5. The need now counts the paid money as arrived and holds nothing for it.
+  // 5. The need now counts the paid money as arrived.
   await page.goto(`${webUrl()}/#/need/${needId}`);
-  await page
-    .getByTestId('public-need')
-    .locator(`[data-testid="need-progress"][data-raised="${before.raised + paidFen}"]`)
-    .waitFor({ timeout: 30_000 });
-  expect((await figures()).held).toBe(before.held);
+  await figuresWhen((shown) => shown.raised >= before.raised + paidFen);
 
   // 6. A second pledge, not paid: 待支付 in 我的捐助 with its deadline and pay button, no
   // certificate; the need holds its amount.
   const unpaidId = await pledge(needId, unpaidFen);
-  await page
-    .getByTestId('public-need')
-    .locator(`[data-testid="need-progress"][data-held="${before.held + unpaidFen}"]`)
-    .waitFor({ timeout: 30_000 });
+  await figuresWhen((shown) => shown.held >= unpaidFen);
   await page.getByTestId('nav-mine').click();
   const unpaidRow = page.locator(
     `[data-testid="my-donation"][data-id="${unpaidId}"][data-status="pledged"]`,

@@ -62,7 +62,7 @@ export function moneyNextStep(donation: {
         ? `请在 ${chinaDateTime(donation.payBy)} 前完成支付，逾期承诺的金额将释放给其他爱心人士。`
         : '已过支付期限，承诺的金额即将释放；如仍想帮助，请回到需求页重新捐助。';
     case 'received':
-      return '款项已到账，感谢您的爱心！荣誉证书随后生成。';
+      return '款项已到账，感谢您的爱心！';
     case 'lapsed':
       return '如仍想帮助，可回到需求页重新捐助。';
     case 'declined':
