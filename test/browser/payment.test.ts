@@ -3,7 +3,8 @@
  * a money need and sees 待支付 with the deadline; the need's progress shows the pledge as held,
  * not as arrived; the donor pays in the local payment sandbox (Alipay's protocol, the production
  * verification code) and comes back to 我的捐助 to see 已到账 and download the honour certificate.
- * A second pledge left unpaid stays 待支付 with its pay button, and earns no certificate.
+ * A second pledge left unpaid stays 待支付 with its pay button, and earns no certificate; the
+ * village administrator's 捐助情况 shows the one 已到账 and the other 待到账.
  */
 import type { Browser, Page } from 'playwright-core';
 import { collections } from '../../functions/src/services/db';
@@ -199,6 +200,31 @@ it('shows a pledge as 待支付 until it is paid in the sandbox, and only then �
     path: `${process.env.FUPIN_TEST_DATA_DIR}/payment-mine.png`,
     fullPage: true,
   });
+
+  // 7. The village administrator's 捐助情况 tells what arrived from what is only promised.
+  const cadre = await phonePage(browser);
+  await cadre.goto(webUrl());
+  await cadre.locator('[data-testid="demo-account"][data-email="v08a@demo.fupin.cn"]').click();
+  await cadre.getByTestId('village-name').waitFor();
+  await cadre.getByTestId('tab-needs').click();
+  await cadre.getByTestId('needs-status-filter').selectOption({ label: '全部' });
+  const needRow = cadre.locator(`[data-testid="need-row"][data-id="${needId}"]`);
+  await needRow.getByTestId('need-donations').locator('summary').click();
+  const arrived = needRow.locator(
+    `[data-testid="need-donation"][data-id="${paidId}"][data-status="received"]`,
+  );
+  await arrived.waitFor();
+  expect(await arrived.textContent()).toContain('已到账');
+  expect(await arrived.textContent()).toContain(donorName);
+  const promised = needRow.locator(
+    `[data-testid="need-donation"][data-id="${unpaidId}"][data-status="pledged"]`,
+  );
+  expect(await promised.textContent()).toContain('待到账');
+  expect(await promised.getByTestId('need-donation-note').textContent()).toContain('尚未付款');
+  expect(Number(await cadre.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+    360,
+  );
+  await cadre.context().close();
 
   // No certificate was issued for the unpaid pledge.
   const certificates = await adminDb()
