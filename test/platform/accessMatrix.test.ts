@@ -216,6 +216,8 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     allowed: ['donor'],
   },
   { name: 'listMyDonations', input: () => ({}), allowed: ['donor'] },
+  // Only a donor, and only for their own pledge (another's, or none, is not found).
+  { name: 'startPayment', input: () => ({ donationId: 'no-such-donation' }), allowed: ['donor'] },
   {
     name: 'appointStaff',
     input: () => ({

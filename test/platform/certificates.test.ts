@@ -1,5 +1,5 @@
 /**
- * Honour certificates as donors and the public meet them: an accepted donation gets exactly one
+ * Honour certificates as donors and the public meet them: a received donation gets exactly one
  * certificate (PDF + PNG in Storage, a signed record), the donor downloads it, anyone verifies
  * its serial without signing in, and a tampered or refunded one says so.
  */
@@ -14,6 +14,7 @@ import {
   functionLogs,
   idle,
   newRequestId,
+  payPledge,
   publishedNeedIn,
   redeliver,
   signIn,
@@ -69,6 +70,7 @@ describe('honour certificates', () => {
     );
     donationId = given.result?.donationId as string;
     await idle();
+    expect(await payPledge(donor, donationId)).toBe('received');
     serial = await myCertificate(donor, donationId);
   });
 
@@ -140,7 +142,7 @@ describe('honour certificates', () => {
     const accepted = await adminDb()
       .collection('donations')
       .where('needId', '==', needId)
-      .where('status', '==', 'accepted')
+      .where('status', '==', 'received')
       .get();
     expect(need.get('raisedFen')).toBe(
       accepted.docs.reduce((sum, doc) => sum + Number(doc.get('amountFen')), 0),
@@ -161,6 +163,7 @@ describe('honour certificates', () => {
       tamperDonor,
     );
     await idle();
+    expect(await payPledge(tamperDonor, given.result?.donationId as string)).toBe('received');
     const tampered = await myCertificate(tamperDonor, given.result?.donationId as string);
     // Someone with database access adds a zero to the amount.
     await adminDb()
@@ -184,6 +187,7 @@ describe('honour certificates', () => {
       refundDonor,
     );
     await idle();
+    expect(await payPledge(refundDonor, given.result?.donationId as string)).toBe('received');
     const refundedSerial = await myCertificate(refundDonor, given.result?.donationId as string);
     const ops = await signIn('ops@demo.fupin.cn');
     const refund = {
@@ -344,6 +348,10 @@ describe('honour certificates', () => {
       ),
     );
     await idle();
+    for (const [index, gift] of gifts.entries())
+      expect(await payPledge(donors[index] as string, gift.result?.donationId as string)).toBe(
+        'received',
+      );
     const masked = maskName(String(household.get('headName')));
     for (const [index, gift] of gifts.entries()) {
       const giftId = gift.result?.donationId as string;
@@ -388,7 +396,7 @@ describe('honour certificates', () => {
       donorUid: 'demo-donor1',
       kind: 'money',
       amountFen: 1_000,
-      status: 'accepted',
+      status: 'received',
       donorName: '李爱心',
       donorUnit: '',
       maskedName: '',
@@ -413,7 +421,7 @@ describe('honour certificates', () => {
     const seeded = await signInByPhone('+8613800000001');
     const { result } = await call<{ donations: MyDonation[] }>('listMyDonations', {}, seeded);
     const gift = result?.donations.find((donation) => donation.id === 'demo-gift-1');
-    expect(gift?.status).toBe('accepted');
+    expect(gift?.status).toBe('received');
     const verified = await call<{ status: string; record: { donorName: string } }>(
       'verifyCertificate',
       { serial: gift?.certificateSerial },

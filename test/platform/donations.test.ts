@@ -1,6 +1,7 @@
 /**
  * Money donations: retried requests, many donors at once on one need, and the need's policy
- * (refuse past the target) holding at rest with raised == Σ accepted donations.
+ * (refuse past the target) holding at rest with raised == Σ received donations. Each gift is
+ * pledged, then paid through the local payment sandbox (test/support payPledge).
  */
 import {
   adminDb,
@@ -8,6 +9,7 @@ import {
   deliveredEvents,
   idle,
   newRequestId,
+  payPledge,
   publishedNeedIn,
   redeliver,
   signIn,
@@ -35,11 +37,13 @@ describe('money donations', () => {
     ]);
     expect(second.result).toEqual(first.result);
     await idle();
+    const donationId = (first.result as { donationId: string }).donationId;
+    expect(await payPledge(donor, donationId)).toBe('received');
     expect(await donationsOf(need.id)).toEqual([
       {
-        id: (first.result as { donationId: string }).donationId,
+        id: donationId,
         amountFen: 10_000,
-        status: 'accepted',
+        status: 'received',
       },
     ]);
     const after = await adminDb().collection('needs').doc(need.id).get();
@@ -65,7 +69,7 @@ describe('money donations', () => {
     ).toBe(true);
   });
 
-  it('keeps raised == Σ accepted donations and never passes the target with 50 donors at once', async () => {
+  it('keeps raised == Σ received donations and never passes the target with 50 donors at once', async () => {
     const need = await publishedNeedIn('520526105207', 'money');
     const donors = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
@@ -80,15 +84,22 @@ describe('money donations', () => {
     );
     for (const answer of answers) expect(answer.result ?? answer.error?.status).toBeDefined();
     await idle();
+    await Promise.all(
+      answers.map((answer, i) => {
+        const donationId = (answer.result as { donationId?: string } | undefined)?.donationId;
+        return donationId ? payPledge(donors[i] as string, donationId) : undefined;
+      }),
+    );
+    await idle();
     const donations = await donationsOf(need.id);
-    const accepted = donations.filter((donation) => donation.status === 'accepted');
+    const accepted = donations.filter((donation) => donation.status === 'received');
     const raised = Number(
       (await adminDb().collection('needs').doc(need.id).get()).get('raisedFen'),
     );
     expect(raised).toBe(accepted.reduce((sum, donation) => sum + donation.amountFen, 0));
     expect(raised).toBeLessThanOrEqual(need.targetFen);
     expect(raised).toBeGreaterThan(need.targetFen - share);
-    expect(donations.every((donation) => ['accepted', 'declined'].includes(donation.status))).toBe(
+    expect(donations.every((donation) => ['received', 'declined'].includes(donation.status))).toBe(
       true,
     );
     expect(donations.some((donation) => donation.status === 'declined')).toBe(true);
@@ -115,16 +126,25 @@ describe('money donations', () => {
     const confirm = { needId: need.id, receivedOn: '2026-11-20' };
     const admin = await signIn('v10a@demo.fupin.cn');
     // A partial gift neither matches the need nor lets its receipt be confirmed.
-    await call('donate', { requestId: newRequestId(), needId: need.id, amountFen: 5_000 }, donor);
+    const part = await call<{ donationId: string }>(
+      'donate',
+      { requestId: newRequestId(), needId: need.id, amountFen: 5_000 },
+      donor,
+    );
+    expect(await payPledge(donor, part.result?.donationId as string)).toBe('received');
     await idle();
     expect(await stats()).toEqual(before);
     const early = await call('confirmReceipt', { ...confirm, requestId: newRequestId() }, admin);
     expect(early.error?.status).toBe('FAILED_PRECONDITION');
-    await call(
+    const rest = await call<{ donationId: string }>(
       'donate',
       { requestId: newRequestId(), needId: need.id, amountFen: need.targetFen - 5_000 },
       donor,
     );
+    // Pledged is not matched: only the money received covers the need.
+    await idle();
+    expect(await stats()).toEqual(before);
+    expect(await payPledge(donor, rest.result?.donationId as string)).toBe('received');
     await idle();
     expect(await stats()).toEqual({ matched: before.matched + 1, fulfilled: before.fulfilled });
     // A village administrator of another village cannot record it.

@@ -12,6 +12,7 @@ import {
   call,
   idle,
   newRequestId,
+  payPledge,
   signIn,
   signInAsDonor,
   type CallError,
@@ -43,6 +44,7 @@ async function needOf(
   const data = { ...template.data() };
   for (const key of [
     'raisedFen',
+    'heldFen',
     'acceptedDonations',
     'matchedAt',
     'receipt',
@@ -96,6 +98,18 @@ async function verdictOf(serial: string | undefined): Promise<string | undefined
 
 const sum = (donations: Array<{ amountFen: number }>) =>
   donations.reduce((total, donation) => total + donation.amountFen, 0);
+
+/** Pays every pledge of the need, each by its donor (donors[i] gave with token i). */
+async function payPledgesOf(needId: string, tokenOf: (donationId: string) => string | undefined) {
+  await idle();
+  const pledged = (await donationsOf(needId)).filter((donation) => donation.status === 'pledged');
+  await Promise.all(
+    pledged.map(async (donation) => {
+      const token = tokenOf(donation.id);
+      if (token) await payPledge(token, donation.id);
+    }),
+  );
+}
 
 function donate(token: string, needId: string, amountFen: number) {
   return call<{ donationId: string }>(
@@ -202,7 +216,14 @@ describe('races', () => {
         await (i % 2 === 0 ? Promise.resolve() : Promise.race(gifts));
         const withdrawal = await call('withdrawNeed', { requestId: newRequestId(), needId }, admin);
         const late = await donate(donors[5] as string, needId, 10_000);
-        await Promise.all(gifts);
+        const made = await Promise.all(gifts);
+        // Whatever was pledged is paid: only then is it money the need holds.
+        const payer = new Map<string, string>();
+        made.forEach((gift, d) => {
+          if (gift.result) payer.set(gift.result.donationId, donors[d] as string);
+        });
+        if (late.result) payer.set(late.result.donationId, donors[5] as string);
+        await payPledgesOf(needId, (id) => payer.get(id));
         if (withdrawal.result && late.result) violations.push(`${i}: gift taken after withdrawal`);
         if (withdrawal.error && withdrawal.error.status !== 'FAILED_PRECONDITION')
           violations.push(`${i}: withdrawal told ${withdrawal.error.status}`);
@@ -213,29 +234,32 @@ describe('races', () => {
     for (const { needId, withdrawnOk } of needs) {
       const need = await adminDb().collection('needs').doc(needId).get();
       const donations = await donationsOf(needId);
-      const accepted = donations.filter((donation) => donation.status === 'accepted');
+      const accepted = donations.filter((donation) => donation.status === 'received');
       if (withdrawnOk && accepted.length > 0)
-        violations.push(`${needId}: ${accepted.length} accepted on a withdrawn need`);
+        violations.push(`${needId}: ${accepted.length} received on a withdrawn need`);
       if (withdrawnOk !== (need.get('status') === 'withdrawn'))
         violations.push(
           `${needId}: withdrawal answered ${withdrawnOk}, need ${need.get('status')}`,
         );
       if (Number(need.get('raisedFen') ?? 0) !== sum(accepted))
-        violations.push(`${needId}: raised ${need.get('raisedFen')} ≠ Σ accepted ${sum(accepted)}`);
+        violations.push(`${needId}: raised ${need.get('raisedFen')} ≠ Σ received ${sum(accepted)}`);
+      if (Number(need.get('heldFen') ?? 0) !== 0)
+        violations.push(`${needId}: ${need.get('heldFen')} still held with every pledge paid`);
       for (const donation of donations) {
-        if (donation.status === 'pending') violations.push(`${donation.id}: still pending`);
+        if (donation.status === 'pending' || donation.status === 'pledged')
+          violations.push(`${donation.id}: still ${donation.status}`);
         if (donation.status === 'declined' && donation.reason !== 'need_closed')
           violations.push(`${donation.id}: declined ${donation.reason}`);
-        if (donation.status !== 'accepted' && donation.serial)
+        if (donation.status !== 'received' && donation.serial)
           violations.push(`${donation.id}: ${donation.status} with a certificate`);
       }
     }
     expect(violations).toEqual([]);
-    // Both outcomes happen: a gift accepted first blocks the withdrawal, or it comes first.
+    // Both outcomes happen: a gift pledged first blocks the withdrawal, or it comes first.
     expect(needs.some((need) => need.withdrawnOk)).toBe(true);
   });
 
-  it('keeps decided gifts decided through a refund, and certificates only on accepted gifts (12.10, 20.3)', async () => {
+  it('keeps decided gifts decided through a refund, and certificates only on received gifts (12.10, 20.3)', async () => {
     const violations: string[] = [];
     await Promise.all(
       Array.from({ length: repetitions }, async (_, i) => {
@@ -244,9 +268,15 @@ describe('races', () => {
           donate(donors[0] as string, needId, 15_000),
           donate(donors[1] as string, needId, 25_000),
         ]);
-        await idle();
+        const payerOf = (id: string) =>
+          id === a.result?.donationId
+            ? donors[0]
+            : id === b.result?.donationId
+              ? donors[1]
+              : undefined;
+        await payPledgesOf(needId, payerOf);
         const first = await donationsOf(needId);
-        const accepted = first.filter((donation) => donation.status === 'accepted');
+        const accepted = first.filter((donation) => donation.status === 'received');
         const declined = first.filter((donation) => donation.status === 'declined');
         // Both gifts usually arrive before either is settled, and the one that no longer fits is
         // declined; on a loaded machine the first can be accepted before the second is even asked
@@ -263,7 +293,7 @@ describe('races', () => {
         }
         const refunded = accepted[0] as (typeof accepted)[number];
         const c = await donate(donors[2] as string, needId, 30_000 - refunded.amountFen);
-        await idle();
+        await payPledgesOf(needId, (id) => (id === c.result?.donationId ? donors[2] : undefined));
         // Every fourth need is found false: it is taken down, the rest stands (20.6).
         const foundFalse = i % 4 === 3;
         const refund = await call(
@@ -283,7 +313,7 @@ describe('races', () => {
         const declinedId = declined[0]?.id;
         if (declinedId && after.get(declinedId)?.status !== 'declined')
           violations.push(`${i}: declined gift became ${after.get(declinedId)?.status}`);
-        if (after.get(cId)?.status !== 'accepted')
+        if (after.get(cId)?.status !== 'received')
           violations.push(`${i}: C became ${after.get(cId)?.status}`);
         if (after.get(refunded.id)?.status !== 'refunded')
           violations.push(`${i}: refunded gift is ${after.get(refunded.id)?.status}`);
@@ -293,21 +323,21 @@ describe('races', () => {
           violations.push(`${i}: uncovered need is ${need.get('status')}`);
         for (const donation of after.values()) {
           const verdict = await verdictOf(donation.serial);
-          if (donation.status !== 'accepted' && verdict === 'genuine')
+          if (donation.status !== 'received' && verdict === 'genuine')
             violations.push(`${i}: ${donation.status} gift with a genuine certificate`);
-          if (donation.status === 'accepted' && verdict !== 'genuine')
-            violations.push(`${i}: accepted gift certificate ${verdict}`);
+          if (donation.status === 'received' && verdict !== 'genuine')
+            violations.push(`${i}: received gift certificate ${verdict}`);
         }
         // The refund freed room for a new gift; a need found false takes none.
         const d = await donate(donors[3] as string, needId, refunded.amountFen);
-        await idle();
+        await payPledgesOf(needId, (id) => (id === d.result?.donationId ? donors[3] : undefined));
         if (foundFalse) {
           if (d.error?.status !== 'NOT_FOUND') violations.push(`${i}: gift to a false need`);
           return;
         }
         const last = await donationsOf(needId);
-        if (last.find((donation) => donation.id === d.result?.donationId)?.status !== 'accepted')
-          violations.push(`${i}: a gift after the refund was not accepted`);
+        if (last.find((donation) => donation.id === d.result?.donationId)?.status !== 'received')
+          violations.push(`${i}: a gift after the refund was not received`);
         const covered = await adminDb().collection('needs').doc(needId).get();
         if (covered.get('status') !== 'matched' || covered.get('raisedFen') !== 30_000)
           violations.push(`${i}: covered again, need ${covered.get('status')}`);
@@ -316,10 +346,15 @@ describe('races', () => {
     expect(violations).toEqual([]);
   });
 
-  it('keeps raised == Σ accepted at every moment with many donors on one need', async () => {
+  it('keeps raised == Σ received and held == Σ pledged at every moment with many donors on one need', async () => {
     const violations: string[] = [];
     const perNeed = 6;
     const needIds: string[] = [];
+    const figures = async (needId: string) => {
+      const need = await adminDb().collection('needs').doc(needId).get();
+      const raised = Number(need.get('raisedFen') ?? 0);
+      return { raised, promised: raised + Number(need.get('heldFen') ?? 0) };
+    };
     await Promise.all(
       Array.from({ length: repetitions }, async (_, i) => {
         // Room for 4 of the 6 gifts: the rest are declined, whoever settles first.
@@ -328,20 +363,36 @@ describe('races', () => {
         let settled = false;
         const gifts = Promise.all(
           donors.slice(0, perNeed).map((token) => donate(token, needId, 1_000)),
-        ).finally(() => (settled = true));
-        // Sampled while the gifts settle: the need's total is never behind or ahead of its gifts.
+        )
+          // Each pledge is paid as soon as all are made: payments race the sampling too.
+          .then((made) => {
+            const payer = new Map(
+              made.flatMap((gift, d) =>
+                gift.result ? [[gift.result.donationId, donors[d] as string] as const] : [],
+              ),
+            );
+            return payPledgesOf(needId, (id) => payer.get(id));
+          })
+          .finally(() => (settled = true));
+        // Sampled while the gifts settle and are paid: the need's totals are never behind or
+        // ahead of its gifts — money received against raised, received and pledged against
+        // raised + held.
         while (!settled) {
-          const before = Number(
-            (await adminDb().collection('needs').doc(needId).get()).get('raisedFen') ?? 0,
+          const before = await figures(needId);
+          const donations = await donationsOf(needId);
+          const after = await figures(needId);
+          const received = sum(donations.filter((donation) => donation.status === 'received'));
+          const promised = sum(
+            donations.filter((donation) => ['pledged', 'received'].includes(donation.status)),
           );
-          const accepted = sum(
-            (await donationsOf(needId)).filter((donation) => donation.status === 'accepted'),
-          );
-          const after = Number(
-            (await adminDb().collection('needs').doc(needId).get()).get('raisedFen') ?? 0,
-          );
-          if (accepted < before || accepted > after)
-            violations.push(`${i}: Σ accepted ${accepted} outside raised ${before}…${after}`);
+          if (received < before.raised || received > after.raised)
+            violations.push(
+              `${i}: Σ received ${received} outside raised ${before.raised}…${after.raised}`,
+            );
+          if (promised < before.promised || promised > after.promised)
+            violations.push(
+              `${i}: Σ pledged+received ${promised} outside ${before.promised}…${after.promised}`,
+            );
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
         await gifts;
@@ -352,14 +403,16 @@ describe('races', () => {
       ...needIds.map((id) => adminDb().collection('needs').doc(id)),
     )) {
       const donations = await donationsOf(need.id);
-      const accepted = donations.filter((donation) => donation.status === 'accepted');
+      const accepted = donations.filter((donation) => donation.status === 'received');
       if (need.get('raisedFen') !== sum(accepted))
         violations.push(
-          `${need.id}: raised ${need.get('raisedFen')} ≠ Σ accepted ${sum(accepted)}`,
+          `${need.id}: raised ${need.get('raisedFen')} ≠ Σ received ${sum(accepted)}`,
         );
+      if (Number(need.get('heldFen') ?? 0) !== 0)
+        violations.push(`${need.id}: ${need.get('heldFen')} still held`);
       if (sum(accepted) > 4_000) violations.push(`${need.id}: past its target`);
-      if (donations.some((donation) => donation.status === 'pending'))
-        violations.push(`${need.id}: gifts left pending`);
+      if (donations.some((donation) => ['pending', 'pledged'].includes(donation.status)))
+        violations.push(`${need.id}: gifts left pending or unpaid`);
       if (need.get('acceptedDonations') !== accepted.length)
         violations.push(`${need.id}: acceptedDonations ${need.get('acceptedDonations')}`);
       const covered = sum(accepted) === 4_000;
