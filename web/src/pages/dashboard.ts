@@ -19,7 +19,7 @@ const refundReasons: Record<RevocationReason, { label: string; consequence: stri
   donation_refunded: {
     label: '捐款已退回捐助人',
     consequence:
-      '这笔捐助将标记为已退款：金额从需求的已筹款中扣除，已筹满的需求重新开放接受捐助；荣誉证书作废，核验页显示“已撤销（捐助已退回）”。此操作不能撤回。',
+      '这笔捐助将标记为已退款：通过支付宝付款的将原路退回捐助人；金额从需求的已到账款中扣除，已筹满的需求重新开放接受捐助；荣誉证书作废，核验页显示“已撤销（捐助已退回）”。此操作不能撤回。',
   },
   need_found_false: {
     label: '经核查需求信息不实',
@@ -78,7 +78,7 @@ function refundCard(): HTMLElement {
           error.code === 'functions/not-found'
             ? `没有编号为 ${id} 的捐助，请核对编号。`
             : error.code === 'functions/failed-precondition'
-              ? `捐助 ${id} 当前状态不能退款（可能已退款或尚未成功）。`
+              ? `捐助 ${id} 当前状态不能退款（可能已退款，或款项尚未到账）。`
               : `退款未完成：${errorText(error)}`;
         reset();
       },
