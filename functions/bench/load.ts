@@ -178,6 +178,8 @@ interface ListedNeed {
   kind?: string;
   amountFen?: number;
   raisedFen?: number;
+  /** What a new pledge may still take (target − raised − held). */
+  remainingFen?: number;
 }
 
 async function heapMb(target: Target): Promise<number> {
@@ -239,7 +241,9 @@ async function run(target: Target, web: string): Promise<void> {
     after = listed.result.next;
   }
   const moneyNeeds = needs.filter(
-    (need) => need.kind === 'money' && (need.amountFen ?? 0) - (need.raisedFen ?? 0) >= 10_000,
+    (need) =>
+      need.kind === 'money' &&
+      (need.remainingFen ?? (need.amountFen ?? 0) - (need.raisedFen ?? 0)) >= 10_000,
   );
   if (needs.length === 0 || moneyNeeds.length === 0)
     throw new Error('no published needs to browse or give to');
