@@ -238,7 +238,12 @@ it('runs a township from an empty platform through the web client alone', async 
   const pledged = page.locator('[data-testid="donate-result"][data-status="pledged"]');
   await pledged.waitFor({ timeout: 60_000 });
   // Only money that arrived covers the need: the donor pays in the platform's payment sandbox.
+  // Back on the need, now wholly held by the pledge, the donor still finds the pay button.
   const donationId = (await pledged.getAttribute('data-donation-id')) as string;
+  await page.reload();
+  const covered = page.getByTestId('need-covered');
+  await covered.getByText('正在等待付款').waitFor();
+  await covered.locator('[data-testid="donate-result"][data-status="pledged"]').waitFor();
   await payInSandbox(page, donationId);
   await page
     .locator(`[data-testid="my-donation"][data-id="${donationId}"][data-status="received"]`)

@@ -109,6 +109,25 @@ function toProfileIfMissing(error: CallError, needId: string): boolean {
   return true;
 }
 
+/**
+ * Back on a need with a gift still to pay: its line again, with the button (the pay button lives
+ * on the pledge, not on the form, so it stays even when pledges now hold all the need lacks).
+ */
+function showOwnPledge(
+  host: HTMLElement,
+  needId: string,
+  lookAgain: (donationId: string) => void,
+): void {
+  void call('listMyDonations', {})
+    .then(({ donations }) => {
+      const mine = donations
+        .filter((row) => row.needId === needId && row.kind === 'money')
+        .find((row) => row.status === 'pledged' || row.status === 'pending');
+      if (mine && !host.dataset.status) showMoneyResult(host, mine, () => lookAgain(mine.id));
+    })
+    .catch(() => undefined);
+}
+
 function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefined>): HTMLElement {
   const key = `donate.${need.id}`;
   const kept = pending.get<{ needId: string; amountFen: number }>(key);
@@ -159,17 +178,7 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     }
   };
 
-  // Back on this page with a gift still to pay (or paid since): its line again, with the button.
-  if (!kept)
-    void call('listMyDonations', {})
-      .then(({ donations }) => {
-        const mine = donations
-          .filter((row) => row.needId === need.id && row.kind === 'money')
-          .find((row) => row.status === 'pledged' || row.status === 'pending');
-        if (mine && !result.dataset.status)
-          showMoneyResult(result, mine, () => void settle(mine.id));
-      })
-      .catch(() => undefined);
+  if (!kept) showOwnPledge(result, need.id, (donationId) => void settle(donationId));
 
   const send = async (event: Event) => {
     event.preventDefault();
@@ -384,10 +393,32 @@ function helpSection(
       ? remainingFen(need) > 0
       : (need.items ?? []).some((item) => remainingQuantity(item) > 0));
   if (!open) {
+    // All it lacks may be held by pledges awaiting payment, one of them perhaps this donor's.
+    const promised = need.kind === 'money' && need.status !== 'fulfilled' && need.heldFen > 0;
+    const result = h('p', {
+      class: 'result',
+      'data-testid': 'donate-result',
+      'aria-live': 'polite',
+    });
+    // Refused (the time ran out): the line again, as it is now, and the figures with it.
+    const lookAgain = () => {
+      delete result.dataset.status;
+      result.replaceChildren();
+      showOwnPledge(result, need.id, lookAgain);
+      void refresh();
+    };
+    if (need.kind === 'money') showOwnPledge(result, need.id, lookAgain);
     return h(
       'section',
-      { class: 'card', 'data-testid': 'need-covered' },
-      h('p', {}, '该需求已有爱心人士帮助，感谢您的关注！'),
+      { class: 'card stack', 'data-testid': 'need-covered' },
+      h(
+        'p',
+        {},
+        promised
+          ? '该需求还差的金额已有爱心人士认捐，正在等待付款；如逾期未付，金额将重新开放。'
+          : '该需求已有爱心人士帮助，感谢您的关注！',
+      ),
+      result,
       h('a', { href: '#/' }, '看看其他需求'),
     );
   }
