@@ -23,7 +23,6 @@ import { showError, type Session } from '../../app';
 import { donorNav, progressView, setReturnTo, statusBadge } from './common';
 import { payButton } from './pay';
 import type { Courier, MyDonation } from '../../../../functions/src/contract/money';
-import { pledgeHoldHours } from '../../../../functions/src/domain/donation';
 import type { PublicNeed } from '../../../../functions/src/contract/needs';
 
 const fieldLabels = { amountFen: '金额', items: '物品', delivery: '交付方式', needId: '需求' };
@@ -220,7 +219,7 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     h(
       'p',
       { class: 'muted' },
-      `还可捐助 ${yuan(remaining)}。确认后为您保留 ${pledgeHoldHours} 小时，请在此期间通过支付宝付款；款项到账后才计入已到账并生成荣誉证书。`,
+      `还可捐助 ${yuan(remaining)}。确认后金额为您保留，请在显示的期限内通过支付宝付款；款项到账后才计入已到账并生成荣誉证书。`,
     ),
     amount,
     submit,
