@@ -4,12 +4,13 @@
  * not as arrived; the donor pays in the local payment sandbox (Alipay's protocol, the production
  * verification code) and comes back to 我的捐助 to see 已到账 and download the honour certificate.
  * A second pledge left unpaid stays 待支付 with its pay button, and earns no certificate; the
- * village administrator's 捐助情况 shows the one 已到账 and the other 待到账.
+ * village administrator's 捐助情况 shows the one 已到账 and the other 待到账. Past its deadline the
+ * unpaid pledge can no longer be paid, and once released it shows 已失效 with the reason.
  */
 import type { Browser, Page } from 'playwright-core';
 import { collections } from '../../functions/src/services/db';
 import { pledgeHoldHours } from '../../functions/src/domain/donation';
-import { adminDb } from '../support/platform';
+import { adminDb, idle, runSchedule } from '../support/platform';
 import { launchBrowser, payInSandbox, phonePage, webUrl } from '../support/browser';
 
 // 新龙村 (v08): its published money need asks 20,000 yuan and only donor.test also gives to it
@@ -225,6 +226,30 @@ it('shows a pledge as 待支付 until it is paid in the sandbox, and only then �
     360,
   );
   await cadre.context().close();
+
+  // 8. The deadline passes with 我的捐助 open: 去支付宝支付 is refused in Chinese and the row
+  // says the time is up, without the button; once the lapse job has run, 已失效 with the reason.
+  await adminDb()
+    .collection(collections.donations)
+    .doc(unpaidId)
+    .update({ payBy: new Date(Date.now() - 1000) });
+  await unpaidRow.getByTestId('pay-button').click();
+  await page.locator('#toast', { hasText: '失效' }).waitFor();
+  const lateRow = page.locator(`[data-testid="my-donation"][data-id="${unpaidId}"]`);
+  await lateRow.getByTestId('pay-by').filter({ hasText: '已过支付期限' }).waitFor();
+  expect(await lateRow.getByTestId('pay-button').count()).toBe(0);
+  await runSchedule('lapsePledges');
+  await idle();
+  await page.reload();
+  const lapsedRow = page.locator(
+    `[data-testid="my-donation"][data-id="${unpaidId}"][data-status="lapsed"]`,
+  );
+  await lapsedRow.waitFor({ timeout: 30_000 });
+  expect(await lapsedRow.textContent()).toContain('已失效（未在期限内支付，承诺的金额已释放）');
+  expect(await lapsedRow.getByTestId('donation-next').textContent()).toContain('重新捐助');
+  expect(await lapsedRow.getByTestId('pay-button').count()).toBe(0);
+  expect(await lapsedRow.getByTestId('certificate-serial').count()).toBe(0);
+  await noWiderThanPhone();
 
   // No certificate was issued for the unpaid pledge.
   const certificates = await adminDb()
