@@ -37,6 +37,7 @@ export { onDonationWritten } from './functions/onDonationWritten';
 export { startPayment } from './functions/startPayment';
 export { alipayNotify } from './functions/alipayNotify';
 export { lapsePledges } from './functions/lapsePledges';
+export { reconcilePayments } from './functions/reconcilePayments';
 export { onHouseholdWritten } from './functions/onHouseholdWritten';
 export { rollupRates } from './functions/rollupRates';
 export { repairRates } from './functions/repairRates';

@@ -409,6 +409,9 @@ export const logs = {
       moneyMoved,
     });
   },
+  paymentsReconciled(checked: number, received: number, failed: number) {
+    logger.info('payments reconciled', { event: 'payments_reconciled', checked, received, failed });
+  },
   pledgesLapsed(checked: number, lapsed: number, received: number, failed: number) {
     logger.info('pledges lapsed', { event: 'pledges_lapsed', checked, lapsed, received, failed });
   },

@@ -15,7 +15,7 @@ import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { testBasePort } from '../support/globalSetup';
 import { untilReady } from '../../functions/local/untilReady';
-import { call, payPledge, projectId, signInAsDonor } from '../support/platform';
+import { call, payPledge, projectId, signInAsDonor, signInByPhone } from '../support/platform';
 
 const root = resolve(__dirname, '../..');
 const base = testBasePort + 20;
@@ -144,7 +144,9 @@ it('loses no acknowledged donation on kill -9, and delivers every owed event aft
   // A few of the pledges are paid on the restarted platform: their receipt and certificate too.
   const paid = found.filter((doc) => doc.get('status') === 'pledged').slice(0, 3);
   expect(paid.length).toBeGreaterThan(0);
-  for (const doc of paid) expect(await payPledge(donor, doc.id)).toBe('received');
+  // Signed in again: the restarted Auth emulator has its own session state.
+  const again = await signInByPhone('+8613800000003');
+  for (const doc of paid) expect(await payPledge(again, doc.id)).toBe('received');
   const mine = (await db.collection('donations').where('donorUid', '==', donorUid).get()).docs;
   const unsettled = mine.filter((doc) => doc.get('status') === 'pending').map((doc) => doc.id);
   const withoutCertificate = mine

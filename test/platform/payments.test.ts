@@ -161,6 +161,11 @@ async function freshNeed(amountFen: number): Promise<string> {
       submittedAt: now,
       updatedAt: now,
       publishedAt: now,
+      review: {
+        date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+        reviewerName: String(data.adminName),
+        opinion: 'publish',
+      },
     });
   return id;
 }
@@ -595,6 +600,24 @@ describe('money that counts only once it arrives', () => {
     expect(await receiptsFor(donationId)).toHaveLength(1);
     expect(await needFigures(needId)).toMatchObject({ raisedFen: 2500, acceptedDonations: 1 });
     expect(await exceptionFor(order.tradeNo)).toBeUndefined();
+  });
+
+  it('finds by the reconciliation query a payment whose notification never came, before the pledge falls due', async () => {
+    const donor = await newDonor();
+    const needId = await freshNeed(10_000);
+    const { donationId } = await pledge(donor, needId, 1800);
+    expect(await payPledge(donor, donationId, { notify: false })).toBe('pledged');
+    // Asked about only once Alipay has had time to notify.
+    await runSchedule('reconcilePayments');
+    expect(await donationStatus(donationId)).toBe('pledged');
+    await adminDb()
+      .collection(collections.donations)
+      .doc(donationId)
+      .update({ paymentStartedAt: new Date(Date.now() - 11 * 60_000) });
+    await runSchedule('reconcilePayments');
+    expect(await donationStatus(donationId)).toBe('received');
+    expect(await receiptsFor(donationId)).toMatchObject([{ via: 'query', amountFen: 1800 }]);
+    expect(await needFigures(needId)).toMatchObject({ raisedFen: 1800, heldFen: 0 });
   });
 
   it('never pushes received or held past the target with 50 donors pledging and paying at once', async () => {

@@ -14,7 +14,8 @@ const functionsUrl = () => process.env.FUPIN_FUNCTIONS_URL as string;
 const authHost = () => process.env.FIREBASE_AUTH_EMULATOR_HOST as string;
 
 export function adminDb(): Firestore {
-  if (getApps().length === 0) initializeApp({ projectId });
+  // A test may hold a named app of its own (crash.test.ts): the default one is made here.
+  if (!getApps().some((app) => app.name === '[DEFAULT]')) initializeApp({ projectId });
   return getFirestore();
 }
 
