@@ -1,6 +1,8 @@
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { donationDocs } from '../data/money';
+import { needDocs } from '../data/needs';
+import { openStatuses } from '../domain/need/status';
 import { callable } from '../lib/callable';
 import { logs } from '../logs';
 import { alipayAppPrivateKey } from '../params';
@@ -49,6 +51,13 @@ export const startPayment = callable({
           status: 'lapsed',
         },
       );
+    }
+    // A need taken down meanwhile (found false) takes no more money, pledged or not.
+    const need = (await needDocs().doc(donation.needId).get()).data();
+    if (!need || !(openStatuses as readonly string[]).includes(need.status)) {
+      throw new HttpsError('failed-precondition', '该需求已结束，这笔捐助无需再支付', {
+        status: donation.status,
+      });
     }
     const provider = await paymentProvider();
     const origin = request.rawRequest.headers.origin;
