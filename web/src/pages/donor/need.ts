@@ -111,18 +111,23 @@ function toProfileIfMissing(error: CallError, needId: string): boolean {
 /**
  * Back on a need with a gift still to pay: its line again, with the button (the pay button lives
  * on the pledge, not on the form, so it stays even when pledges now hold all the need lacks).
+ * `lookAgain` when the pay button is refused; `whilePending` for a gift settlement has not
+ * decided yet (the form keeps looking until it has).
  */
 function showOwnPledge(
   host: HTMLElement,
   needId: string,
   lookAgain: (donationId: string) => void,
+  whilePending?: (donationId: string) => void,
 ): void {
   void call('listMyDonations', {})
     .then(({ donations }) => {
       const mine = donations
         .filter((row) => row.needId === needId && row.kind === 'money')
         .find((row) => row.status === 'pledged' || row.status === 'pending');
-      if (mine && !host.dataset.status) showMoneyResult(host, mine, () => lookAgain(mine.id));
+      if (!mine || host.dataset.status) return;
+      showMoneyResult(host, mine, () => lookAgain(mine.id));
+      if (mine.status === 'pending') whilePending?.(mine.id);
     })
     .catch(() => undefined);
 }
@@ -177,7 +182,10 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     }
   };
 
-  if (!kept) showOwnPledge(result, need.id, (donationId) => void settle(donationId));
+  if (!kept) {
+    const lookAgain = (donationId: string) => void settle(donationId);
+    showOwnPledge(result, need.id, lookAgain, lookAgain);
+  }
 
   const send = async (event: Event) => {
     event.preventDefault();
