@@ -66,7 +66,7 @@ export function moneyNextStep(donation: {
     case 'lapsed':
       return '如仍想帮助，可回到需求页重新捐助。';
     case 'declined':
-      return '该需求已筹满，款项未被收取，可以看看其他需求。';
+      return '未收取任何款项，可以看看其他需求。';
     case 'refunded':
       return '款项已原路退回，荣誉证书已作废。';
     default:
