@@ -11,6 +11,8 @@
  *   asynchronous notification is signed with the sandbox's "Alipay" private key and posted to the
  *   order's notify_url, and the browser is sent back to return_url. `notify=skip` (a form field or
  *   query parameter) pays without notifying: the lost notification a reconciliation must find.
+ * - `POST /sandbox/orders/{outTradeNo}/cancel`: 取消, the buyer leaving the cashier; the trade stays
+ *   open, as at Alipay. `POST /sandbox/orders/{outTradeNo}/close` (tests): closed unpaid.
  * - `POST /sandbox/orders/{outTradeNo}/notify`: delivers the stored notification again, as Alipay
  *   does until it hears `success`. `GET /sandbox/orders/{outTradeNo}`: the order as the sandbox
  *   holds it, with the notification it signed and every delivery's answer (for tests).
@@ -357,17 +359,33 @@ export async function startPaymentSandbox(options: {
     response.redirect(303, back.toString());
   });
 
+  // 取消 is the buyer leaving the cashier: as at Alipay, the trade stays open until its
+  // time_expire, so the donor can come back and pay the same pledge (the same out_trade_no).
   app.post('/sandbox/orders/:outTradeNo/cancel', (request, response) => {
     const order = orderOf(request);
     if (!order) return errorPage(response, 404, 'TRADE_NOT_EXIST', '交易不存在');
+    const back = order.returnUrl
+      ? `<p><a href="${escapeHtml(order.returnUrl)}">返回商户页面</a></p>`
+      : '';
+    response
+      .type('html')
+      .send(
+        page(
+          '未支付',
+          `<h1>未支付</h1><p>订单仍然有效，可在期限前回到“我的捐助”继续支付。</p>${back}`,
+        ),
+      );
+  });
+
+  // For tests: the trade closed unpaid, as alipay.trade.close or the expiry closes it.
+  app.post('/sandbox/orders/:outTradeNo/close', (request, response) => {
+    const order = orderOf(request);
+    if (!order) return response.status(404).json({ error: 'no such order' });
     if (order.status === 'WAIT_BUYER_PAY') {
       order.status = 'TRADE_CLOSED';
       save();
     }
-    const back = order.returnUrl
-      ? `<p><a href="${escapeHtml(order.returnUrl)}">返回商户页面</a></p>`
-      : '';
-    response.type('html').send(page('已取消', `<h1>已取消支付</h1>${back}`));
+    response.json({ status: order.status });
   });
 
   app.post('/sandbox/orders/:outTradeNo/notify', async (request, response) => {

@@ -413,9 +413,13 @@ describe('Alipay payment through the local sandbox', () => {
 
     const waiting = await openOrder(100);
     expect(await alipay.queryOrder(waiting)).toMatchObject({ found: true, status: 'waiting' });
-    const cancelled = await openOrder(100);
-    await fetch(`${gateway}/sandbox/orders/${cancelled}/cancel`, { method: 'POST' });
-    expect(await alipay.queryOrder(cancelled)).toMatchObject({ found: true, status: 'closed' });
+    // 取消 at the cashier leaves the trade open (the donor may come back and pay it) ...
+    const left = await openOrder(100);
+    await fetch(`${gateway}/sandbox/orders/${left}/cancel`, { method: 'POST' });
+    expect(await alipay.queryOrder(left)).toMatchObject({ found: true, status: 'waiting' });
+    // ... until it is closed unpaid.
+    await fetch(`${gateway}/sandbox/orders/${left}/close`, { method: 'POST' });
+    expect(await alipay.queryOrder(left)).toMatchObject({ found: true, status: 'closed' });
     expect(await alipay.queryOrder('T-never-made')).toEqual({ found: false });
   });
 
