@@ -7,6 +7,7 @@ import type { CertificateGift } from '../domain/certificate/record';
 import { serialSchema, typedSerialSchema } from '../domain/certificate/record';
 import { revocationReasons, type Revocation } from '../domain/certificate/signing';
 import type { DonationStatus, GiftColumns } from '../domain/donation';
+import { donationMethods } from '../domain/donation';
 import { donorProfileInput, regionCodeSchema, type DonorKind } from '../domain/donor';
 import {
   goodsPledgeInput,
@@ -15,6 +16,11 @@ import {
   type CourierId,
 } from '../domain/goods';
 import type { PublicNeedView } from '../domain/need/publicView';
+import type {
+  Invariants,
+  ReconciliationFigures,
+  ReconciliationRow,
+} from '../domain/reconciliation';
 import { acceptedContentTypes, maxUploadBytes } from '../domain/photos/plan';
 import { docIdSchema, pastDateSchema, requestIdSchema } from '../domain/validation/common';
 import { amountFenSchema } from '../domain/validation/money';
@@ -27,10 +33,28 @@ export const moneyInputs = {
     requestId: requestIdSchema,
     needId: docIdSchema,
     amountFen: amountFenSchema,
+    /** How the donor will pay: Alipay online, or a bank transfer straight to the household. */
+    method: z.enum(donationMethods).default('alipay'),
   }),
   listMyDonations: z.strictObject({}),
   /** Opens (or opens again) the Alipay order of the donor's own pledged money gift. */
   startPayment: z.strictObject({ donationId: docIdSchema }),
+  /** The household's payee and account for the donor's own pledged transfer (audited). */
+  getTransferAccount: z.strictObject({ donationId: docIdSchema }),
+  /** The village administrator records a transfer's arrival from the passbook or bank SMS. */
+  recordTransferArrival: z.strictObject({
+    requestId: requestIdSchema,
+    donationId: docIdSchema,
+    arrivedOn: pastDateSchema,
+    /** As the passbook or SMS shows it, not rounded to the pledge. */
+    amountFen: amountFenSchema,
+    /** The last four digits of the bank's reference (流水号). */
+    referenceLast4: z.string().regex(/^\d{4}$/),
+    /** A processed evidence photo (uploadEvidencePhoto) of the passbook or SMS. */
+    evidencePhotoId: docIdSchema,
+    /** The household confirmed the money arrived. */
+    householdConfirmed: z.literal(true),
+  }),
 
   listCouriers: z.strictObject({}),
   pledgeGoods: goodsPledgeInput,
@@ -71,6 +95,12 @@ export const moneyInputs = {
   setFollow: z.strictObject({ regionCode: regionCodeSchema, follow: z.boolean() }),
   exportDonorRegistry: z.strictObject({
     /** A village, or a township or higher (their villages' donors together). */
+    regionCode: regionCodeSchema,
+    format: z.enum(['csv', 'xlsx']),
+  }),
+  /** A village's or a wider region's money: per village figures, exceptions, invariants. */
+  getReconciliation: z.strictObject({ regionCode: regionCodeSchema }),
+  exportReconciliation: z.strictObject({
     regionCode: regionCodeSchema,
     format: z.enum(['csv', 'xlsx']),
   }),
@@ -180,6 +210,24 @@ export interface MoneyAnswers {
    * on every call), and until when it may be paid (ms).
    */
   startPayment: { donationId: string; payUrl: string; payBy: number };
+  /** Whom to transfer to: the household head's full name and account, the amount, the deadline (ms). */
+  getTransferAccount: {
+    donationId: string;
+    payeeName: string;
+    bankAccount: string;
+    amountFen: number;
+    payBy: number;
+  };
+  /**
+   * `received`: the pledge is 已到账; `repeated`: this arrival was recorded before; `exception`:
+   * recorded but not taken as the pledge's money (`amount_mismatch`: another amount arrived;
+   * `not_pledged`: the pledge had lapsed or was paid otherwise).
+   */
+  recordTransferArrival: {
+    donationId: string;
+    outcome: 'received' | 'repeated' | 'exception';
+    kind?: 'amount_mismatch' | 'not_pledged';
+  };
 
   listCouriers: { couriers: Courier[] };
   pledgeGoods: { donationId: string; needId: string; status: 'pending'; expiresAt: number };
@@ -214,4 +262,31 @@ export interface MoneyAnswers {
   };
   setFollow: { follows: FollowedRegion[] };
   exportDonorRegistry: ExportedTable;
+  getReconciliation: RegionReconciliation;
+  exportReconciliation: ExportedTable;
+}
+
+/** A proven payment that is not the receipt of a pledge, as reconciliation lists it. */
+export interface ReconciliationException {
+  providerTradeNo: string;
+  provider: string;
+  kind: string;
+  amountFen: number;
+  /** The order's donation (null: an order never opened here), its amount and status then. */
+  donationId: string | null;
+  donationAmountFen: number | null;
+  donationStatus: string | null;
+  villageCode: string | null;
+  recordedAt: number;
+  resolved: boolean;
+}
+
+/** getReconciliation's answer: per village rows (with names) and the region's total. */
+export interface RegionReconciliation {
+  regionCode: string;
+  regionName: string;
+  rows: Array<ReconciliationRow & { villageName: string }>;
+  total: ReconciliationFigures;
+  exceptions: ReconciliationException[];
+  invariants: Invariants;
 }

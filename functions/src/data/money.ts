@@ -5,7 +5,7 @@
  */
 import type { DocumentSnapshot, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { z } from 'zod';
-import { donationKinds, donationStatuses } from '../domain/donation';
+import { donationKinds, donationMethods, donationStatuses } from '../domain/donation';
 import { donorKinds } from '../domain/donor';
 import { collections } from '../services/db';
 import { DocumentConverter, timestampField, typedCollection } from './converter';
@@ -73,15 +73,17 @@ export const storedDonationSchema = z.looseObject({
   reason: z.string().optional(),
   /** Money pledged: until when it may be paid before it lapses and its hold is released. */
   payBy: timestampOrNull,
+  /** Money: how the donor pays (absent: alipay, as before transfers existed). */
+  method: z.enum(donationMethods).optional(),
   /** When the donor first opened the provider's order (startPayment): the order may exist there. */
   paymentStartedAt: timestampOrNull,
   /** Money received: the provider's proof (a verified notification, or the order queried paid). */
   payment: z
     .looseObject({
-      provider: z.enum(['alipay']),
+      provider: z.enum(['alipay', 'transfer']),
       providerTradeNo: z.string(),
       paidAt: timestampOrNull,
-      via: z.enum(['notification', 'query']),
+      via: z.enum(['notification', 'query', 'record']),
     })
     .optional(),
   receivedAt: timestampOrNull,

@@ -39,6 +39,10 @@ export interface DonationTransition<S extends DonationStatus = DonationStatus> {
   by: readonly DonationActor[];
 }
 
+/** How a money gift is paid: Alipay online, or a bank transfer straight to the household. */
+export const donationMethods = ['alipay', 'transfer'] as const;
+export type DonationMethod = (typeof donationMethods)[number];
+
 /** How long a pledged money gift holds its amount on the need, waiting to be paid. */
 export const pledgeHoldHours = 48;
 
@@ -54,7 +58,8 @@ export const moneyDonationTransitions: readonly DonationTransition<MoneyDonation
   { from: null, to: 'pending', by: ['donor'] },
   { from: 'pending', to: 'pledged', by: ['system'] },
   { from: 'pending', to: 'declined', by: ['system'] },
-  { from: 'pledged', to: 'received', by: ['system'] },
+  // village_admin: a direct transfer recorded from the household's passbook or bank SMS.
+  { from: 'pledged', to: 'received', by: ['system', 'village_admin'] },
   { from: 'pledged', to: 'lapsed', by: ['system'] },
   { from: 'received', to: 'refunded', by: ['ops'] },
 ];

@@ -13,23 +13,35 @@
 import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { donationDocs } from '../../data/money';
 import { needDocs } from '../../data/needs';
-import { paymentExceptions, paymentReceipts, type PaymentExceptionKind } from '../../data/payments';
+import {
+  paymentExceptions,
+  paymentReceipts,
+  type PaymentExceptionKind,
+  type PaymentProvider,
+  type TransferArrival,
+} from '../../data/payments';
 import { movedTo } from '../../domain/donation';
 import { lapseGift, receiveGift } from '../../domain/funding';
+import { regionFieldsOf } from '../../domain/regions';
 import { logs } from '../../logs';
 import { db, isAlreadyExists } from '../db';
 import { retryOnConflict, unchanged } from '../needs';
 import { fundingOf, fundingPatch } from '../settlement';
 
-/** A payment the provider has proven: its signed notification, or its answer to a query. */
+/**
+ * A payment the provider has proven: its signed notification, or its answer to a query; or a
+ * direct transfer a village administrator recorded from the household's passbook (`transfer`,
+ * via `record`, with what was entered).
+ */
 export interface ProvenPayment {
-  provider: 'alipay';
+  provider: PaymentProvider;
   outTradeNo: string;
   providerTradeNo: string;
   amountFen: number;
   paidAt?: Date;
-  via: 'notification' | 'query';
+  via: 'notification' | 'query' | 'record';
   notificationId?: string;
+  transfer?: TransferArrival;
 }
 
 export type PaymentOutcome =
@@ -69,11 +81,18 @@ async function receiveOnce(payment: ProvenPayment): Promise<PaymentOutcome> {
       providerTradeNo: payment.providerTradeNo,
       amountFen: payment.amountFen,
       ...(donation
-        ? { donationAmountFen: Number(donation.amountFen), donationStatus: donation.status }
+        ? {
+            donationId: donationRef.id,
+            donationAmountFen: Number(donation.amountFen),
+            donationStatus: donation.status,
+            // Reconciliation lists a region's exceptions by these.
+            ...(donation.villageCode ? regionFieldsOf(donation.villageCode) : {}),
+          }
         : {}),
       paidAt,
       recordedAt: FieldValue.serverTimestamp(),
       via: payment.via,
+      ...(payment.transfer ? { transfer: payment.transfer } : {}),
     });
     await batch.commit();
     logs.paymentException(
@@ -98,11 +117,17 @@ async function receiveOnce(payment: ProvenPayment): Promise<PaymentOutcome> {
     ...(payment.notificationId ? { notificationId: payment.notificationId } : {}),
     via: payment.via,
     donationId: donationRef.id,
+    ...(payment.transfer ? { transfer: payment.transfer } : {}),
   });
   batch.update(
     donationRef,
     {
-      status: movedTo('money', 'pledged', 'received', 'system'),
+      status: movedTo(
+        'money',
+        'pledged',
+        'received',
+        payment.provider === 'transfer' ? 'village_admin' : 'system',
+      ),
       payment: {
         provider: payment.provider,
         providerTradeNo: payment.providerTradeNo,
