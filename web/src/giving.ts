@@ -40,7 +40,14 @@ export function donationStatusLabel(status: string): string {
 }
 
 /** A donation's status in Chinese, in money's own words where they differ (已退款). */
-export function giftStatusLabel(donation: { kind: string; status: string }): string {
+export function giftStatusLabel(donation: {
+  kind: string;
+  status: string;
+  method?: string | null;
+}): string {
+  // A transfer is paid at the donor's bank, not here: 待转账 says what is awaited.
+  if (donation.kind === 'money' && donation.status === 'pledged' && byTransfer(donation))
+    return '待转账';
   return (
     (donation.kind === 'money'
       ? moneyStatusLabels[donation.status as DonationStatus]
@@ -48,16 +55,26 @@ export function giftStatusLabel(donation: { kind: string; status: string }): str
   );
 }
 
+/** A money gift the donor pays by bank transfer to the household (absent: Alipay). */
+export function byTransfer(donation: { kind?: string; method?: string | null }): boolean {
+  return donation.method === 'transfer';
+}
+
 /** What a money gift in this state means for the donor, and what to do next. */
 export function moneyNextStep(donation: {
   status: string;
   payBy?: number | null;
+  method?: string | null;
   now: number;
 }): string | null {
   switch (donation.status) {
     case 'pending':
       return '正在核对需求是否还差这笔钱，稍后即可支付。';
     case 'pledged':
+      if (byTransfer(donation))
+        return donation.payBy && donation.payBy > donation.now
+          ? `请在 ${chinaDateTime(donation.payBy)} 前转账到受助户的银行账户，村里核对到账后即为已到账。`
+          : '已过转账期限，承诺的金额即将释放；如已转账，请联系村里核对登记。';
       return donation.payBy && donation.payBy > donation.now
         ? `请在 ${chinaDateTime(donation.payBy)} 前完成支付，逾期承诺的金额将释放给其他爱心人士。`
         : '已过支付期限，承诺的金额即将释放；如仍想帮助，请回到需求页重新捐助。';
@@ -81,11 +98,12 @@ export function moneyStatusNote(status: string): string | null {
 
 /** A pledged money gift may still be paid: before its deadline (the server checks it again). */
 export function mayPay(
-  donation: { kind: string; status: string; payBy: number | null },
+  donation: { kind: string; status: string; payBy: number | null; method?: string | null },
   now: number,
 ): boolean {
   return (
     donation.kind === 'money' &&
+    !byTransfer(donation) &&
     donation.status === 'pledged' &&
     donation.payBy !== null &&
     donation.payBy > now

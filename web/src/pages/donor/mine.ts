@@ -1,6 +1,6 @@
 /**
  * 我的捐助: the donor's gifts with their status and next step; a pledged money gift is paid from
- * here (去支付宝支付), a held goods pledge takes its courier and tracking number here; a gift with
+ * here (去支付宝支付, or by transfer to the account shown on request), a held goods pledge takes its courier and tracking number here; a gift with
  * a certificate opens its PDF and a preview. Money counts once the provider's payment notice has
  * arrived, and certificates are issued by a trigger a moment after money is received or goods
  * delivered, so the page looks again a few times (also right after the donor comes back from paying).
@@ -11,6 +11,7 @@ import { errorCard, h, toast } from '../../dom';
 import { navigationCheck, pageMount } from '../../navigation';
 import {
   awaitingUpdate,
+  byTransfer,
   donorMayConfirmHandover,
   giftStatusLabel,
   giftText,
@@ -28,6 +29,7 @@ import type { MyDonation } from '../../../../functions/src/contract/money';
 import type { CourierId } from '../../../../functions/src/domain/goods';
 import { courierList, courierSelect } from './need';
 import { payButton } from './pay';
+import { transferAccountBlock } from './transfer';
 
 const certificatePoll = { attempts: 10, delayMs: 1500 };
 
@@ -220,7 +222,12 @@ function shipmentForm(donation: MyDonation, reload: () => void): HTMLElement {
  */
 function moneyBlock(donation: MyDonation, reload: () => void): HTMLElement[] {
   const now = Date.now();
-  const next = moneyNextStep({ status: donation.status, payBy: donation.payBy, now });
+  const next = moneyNextStep({ ...donation, now });
+  const transferOpen =
+    byTransfer(donation) &&
+    donation.status === 'pledged' &&
+    donation.payBy !== null &&
+    donation.payBy > now;
   return [
     next
       ? h(
@@ -234,6 +241,7 @@ function moneyBlock(donation: MyDonation, reload: () => void): HTMLElement[] {
         )
       : null,
     mayPay(donation, now) ? payButton(donation.id, reload) : null,
+    transferOpen ? transferAccountBlock(donation.id) : null,
     ['lapsed', 'declined'].includes(donation.status)
       ? h('a', { href: `#/need/${encodeURIComponent(donation.needId)}` }, '回到需求页')
       : null,

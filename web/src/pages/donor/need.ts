@@ -9,6 +9,7 @@ import { pageMount } from '../../navigation';
 import { chinaDateTime, yuan } from '../../format';
 import {
   asksText,
+  byTransfer,
   checkAmount,
   deliveryOf,
   giftStatusLabel,
@@ -22,7 +23,9 @@ import { drafts, pending, submitSafely } from '../../submit';
 import { showError, type Session } from '../../app';
 import { donorNav, progressView, setReturnTo, statusBadge } from './common';
 import { payButton } from './pay';
+import { transferAccountBlock } from './transfer';
 import type { Courier, MyDonation } from '../../../../functions/src/contract/money';
+import type { DonationMethod } from '../../../../functions/src/domain/donation';
 import type { PublicNeed } from '../../../../functions/src/contract/needs';
 
 const fieldLabels = { amountFen: '金额', items: '物品', delivery: '交付方式', needId: '需求' };
@@ -70,6 +73,26 @@ function showResult(
  */
 function showMoneyResult(host: HTMLElement, donation: MyDonation, onLapsed: () => void): void {
   const amount = yuan(donation.amountFen ?? 0);
+  if (donation.status === 'pledged' && donation.payBy && byTransfer(donation)) {
+    showResult(
+      host,
+      'pledged',
+      `待转账：${amount}，已为您保留。`,
+      donation.id,
+      h(
+        'div',
+        {},
+        h(
+          'span',
+          { 'data-testid': 'pay-by', 'data-pay-by': String(donation.payBy) },
+          `请在 ${chinaDateTime(donation.payBy)} 前转账到受助户的银行账户`,
+        ),
+        '，村里核对到账后即为已到账；逾期承诺的金额将释放给其他爱心人士。',
+      ),
+      transferAccountBlock(donation.id),
+    );
+    return;
+  }
   if (donation.status === 'pledged' && donation.payBy) {
     const payBy = h(
       'span',
@@ -134,8 +157,8 @@ function showOwnPledge(
 
 function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefined>): HTMLElement {
   const key = `donate.${need.id}`;
-  const kept = pending.get<{ needId: string; amountFen: number }>(key);
-  const draft = drafts.load<{ amount: string }>(key);
+  const kept = pending.get<{ needId: string; amountFen: number; method?: DonationMethod }>(key);
+  const draft = drafts.load<{ amount: string; method?: DonationMethod }>(key);
   let remaining = remainingFen(need);
   const amount = h('input', {
     type: 'text',
@@ -145,7 +168,24 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     'data-testid': 'donate-amount',
     value: kept ? (kept.data.amountFen / 100).toFixed(2) : draft.amount,
   });
-  amount.addEventListener('input', () => drafts.save(key, { amount: amount.value }));
+  const chosenMethod = kept?.data.method ?? draft.method ?? 'alipay';
+  const method = h(
+    'select',
+    { 'data-testid': 'donate-method', 'aria-label': '付款方式' },
+    h('option', { value: 'alipay', selected: chosenMethod === 'alipay' }, '支付宝'),
+    h(
+      'option',
+      { value: 'transfer', selected: chosenMethod === 'transfer' },
+      '银行转账（直接转到受助户账户）',
+    ),
+  );
+  const keepDraft = () =>
+    drafts.save(key, {
+      amount: amount.value,
+      method: method.value === 'transfer' ? 'transfer' : 'alipay',
+    });
+  amount.addEventListener('input', keepDraft);
+  method.addEventListener('change', keepDraft);
   const submit = h('button', { type: 'submit', 'data-testid': 'donate-submit' }, '确认捐助');
   const result = h('p', { class: 'result', 'data-testid': 'donate-result', 'aria-live': 'polite' });
   const retryHost = h('div');
@@ -196,7 +236,12 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     await submitSafely(
       key,
       'donate',
-      { needId: need.id, amountFen: checked.amountFen },
+      {
+        needId: need.id,
+        amountFen: checked.amountFen,
+        // The select offers only the two methods.
+        method: method.value === 'transfer' ? 'transfer' : 'alipay',
+      },
       retryHost,
       async (answer) => {
         drafts.clear(key);
@@ -227,9 +272,10 @@ function moneyForm(need: PublicNeed, refresh: () => Promise<PublicNeed | undefin
     h(
       'p',
       { class: 'muted' },
-      `还可捐助 ${yuan(remaining)}。确认后金额为您保留，请在显示的期限内通过支付宝付款；款项到账后才计入已到账并生成荣誉证书。`,
+      `还可捐助 ${yuan(remaining)}。确认后金额为您保留，请在显示的期限内通过支付宝付款或转账到受助户的银行账户；款项到账后才计入已到账并生成荣誉证书。`,
     ),
     amount,
+    h('label', { class: 'stack' }, '付款方式', method),
     submit,
     result,
     retryHost,

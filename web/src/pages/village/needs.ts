@@ -13,6 +13,8 @@ import {
 } from '../../../../functions/src/domain/need/rejection';
 import { showError, type Session } from '../../app';
 import { dateUpToToday, header, submitSafely, tabs } from './shared';
+import { recordArrivalBlock } from './arrival';
+import { byTransfer } from '../../giving';
 
 /** The server's reasons and their labels, as the ledger prints them; 其他 asks for a note. */
 const rejectReasons = rejectionReasons.map(
@@ -341,6 +343,10 @@ const moneyDonationLabels: Partial<Record<DonationStatus, string>> = { refunded:
 
 /** What a money row means for the village: promised is not arrived. */
 function moneyNote(donation: NeedDonation): string | null {
+  if (donation.status === 'pledged' && byTransfer(donation))
+    return donation.payBy
+      ? `捐助人选择银行转账到受助户账户，尚未登记到账；${chinaDateTime(donation.payBy)} 前未到账将自动失效。受助户收到后请核对存折或短信登记`
+      : '捐助人选择银行转账到受助户账户，尚未登记到账';
   if (donation.status === 'pledged')
     return donation.payBy
       ? `捐助人已承诺，尚未付款；${chinaDateTime(donation.payBy)} 前未付款将自动失效`
@@ -415,6 +421,8 @@ function donationRow(donation: NeedDonation, reload: () => Promise<void>): HTMLE
       ? h('img', { src: donation.photoUrl, alt: '物品照片', class: 'thumb' })
       : null,
   );
+  if (donation.kind === 'money' && donation.status === 'pledged' && byTransfer(donation))
+    row.append(recordArrivalBlock(donation, reload));
   const inPerson = donation.delivery?.method === 'in_person';
   const live =
     donation.kind === 'goods' && ['pending', 'held', 'shipped'].includes(donation.status);
