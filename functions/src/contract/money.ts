@@ -7,7 +7,7 @@ import type { CertificateGift } from '../domain/certificate/record';
 import { serialSchema, typedSerialSchema } from '../domain/certificate/record';
 import { revocationReasons, type Revocation } from '../domain/certificate/signing';
 import type { DonationStatus, GiftColumns } from '../domain/donation';
-import { donationMethods } from '../domain/donation';
+import { donationMethods, type DonationMethod } from '../domain/donation';
 import { donorProfileInput, regionCodeSchema, type DonorKind } from '../domain/donor';
 import {
   goodsPledgeInput,
@@ -129,6 +129,8 @@ export interface MyDonation extends GiftColumns {
   madeAt: number;
   /** Until when a pledged money gift may be paid (ms); null otherwise. */
   payBy: number | null;
+  /** Money: how the donor pays (Alipay, or a transfer to the household); null for goods. */
+  method: DonationMethod | null;
   /** Until when a goods pledge holds its quantities without a tracking number or hand-over. */
   expiresAt: number | null;
   delivery: 'express' | 'in_person' | null;

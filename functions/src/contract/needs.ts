@@ -171,6 +171,8 @@ export type NeedDonation = GiftColumns & {
   status: DonationStatus | 'expired';
   /** Until when a pledged money gift may be paid (ms); null otherwise. */
   payBy: number | null;
+  /** Money: Alipay or a transfer to the household (a transfer's arrival is recorded here); null for goods. */
+  method: 'alipay' | 'transfer' | null;
   handover: { recipientConfirmed: boolean; donorConfirmed: boolean };
   donorName: string;
   donorUnit: string;

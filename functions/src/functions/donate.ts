@@ -14,11 +14,13 @@ import { needOpenForGift } from '../services/donations';
  * `pending`: onDonationWritten decides it (pledged and held until paid, or declined) against the need as it is when it settles — donors
  * racing for the last of a need, or a withdrawal racing the gift, are settled there (declined
  * `need_covered` or `need_closed`), conditionally on the need being unchanged since its read.
+ * The donor says how they will pay (`method`): Alipay (startPayment), or a bank transfer to the
+ * household (getTransferAccount; the village administrator records its arrival).
  */
 export const donate = callable({
   name: 'donate',
   roles: ['donor'],
-  handler: async ({ requestId, needId, amountFen }, caller) => {
+  handler: async ({ requestId, needId, amountFen, method }, caller) => {
     const { result } = await runOnce('donate', caller.uid, requestId, async (batch) => {
       const { need, giver } = await needOpenForGift(needId, 'money', caller.uid);
       // What is raised and what other donors' pledges hold are both out of reach.
@@ -36,6 +38,7 @@ export const donate = callable({
         donorUid: caller.uid,
         kind: 'money',
         amountFen,
+        method,
         status: movedTo('money', null, 'pending', 'donor'),
         ...giver,
         villageCode: need.villageCode,

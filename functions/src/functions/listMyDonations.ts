@@ -25,6 +25,7 @@ export const listMyDonations = callable({
             donation.kind === 'money' && donation.status === 'pledged'
               ? millisOrNull(donation.payBy)
               : null,
+          method: donation.kind === 'money' ? (donation.method ?? 'alipay') : null,
           delivery: donation.delivery?.method ?? null,
           handover:
             donation.kind === 'goods'

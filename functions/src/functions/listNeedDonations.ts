@@ -53,6 +53,7 @@ export const listNeedDonations = callable({
             donation.kind === 'money' && donation.status === 'pledged'
               ? millisOrNull(donation.payBy)
               : null,
+          method: donation.kind === 'money' ? (donation.method ?? 'alipay') : null,
           photoUrl: photo
             ? await objectStore().signedReadUrl(photo.thumbPath, photoLinkTtlMs)
             : null,

@@ -42,6 +42,14 @@ export const startPayment = callable({
         { status: donation.status },
       );
     }
+    // A transfer goes to the household's own account; no Alipay order is ever opened for it.
+    if (donation.method === 'transfer') {
+      throw new HttpsError(
+        'failed-precondition',
+        '这笔捐助选择了银行转账，请在“我的捐助”中查看收款账户并转账，无需支付宝支付',
+        { method: 'transfer' },
+      );
+    }
     const payByMs = donation.payBy?.toMillis() ?? 0;
     if (payByMs <= Date.now()) {
       throw new HttpsError(
