@@ -6,8 +6,12 @@
  * A second pledge left unpaid stays 待支付 with its pay button, and earns no certificate; the
  * village administrator's 捐助情况 shows the one 已到账 and the other 待到账. Past its deadline the
  * unpaid pledge can no longer be paid, and once released it shows 已失效 with the reason.
+ * A second donor pledges by bank transfer straight to the household: the account is shown on
+ * request, and the gift earns its certificate only once the village administrator has recorded
+ * the arrival from the passbook, with a photo and the household's confirmation.
  */
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { collections } from '../../functions/src/services/db';
 import { pledgeHoldHours } from '../../functions/src/domain/donation';
 import { adminDb, idle, runSchedule } from '../support/platform';
@@ -56,9 +60,9 @@ async function openMoneyNeed(): Promise<string> {
   return need.id;
 }
 
-async function signUpByPhone(): Promise<void> {
+async function signUpByPhone(number = phone, name = donorName): Promise<void> {
   await page.goto(webUrl());
-  await page.getByTestId('phone-input').fill(phone.replace('+86', ''));
+  await page.getByTestId('phone-input').fill(number.replace('+86', ''));
   await page.getByTestId('phone-send').click();
   const hint = page.getByTestId('demo-code').filter({ hasText: '本地演示验证码：' });
   await hint.waitFor();
@@ -69,7 +73,7 @@ async function signUpByPhone(): Promise<void> {
   await page.getByTestId('nav-browse').waitFor();
   await page.getByTestId('nav-profile').click();
   await page.getByTestId('profile-kind').selectOption('person');
-  await page.getByTestId('profile-name').fill(donorName);
+  await page.getByTestId('profile-name').fill(name);
   await page.getByTestId('profile-save').click();
   await page.locator('#toast', { hasText: '资料已保存' }).waitFor();
 }
@@ -101,9 +105,14 @@ async function figuresWhen(
 }
 
 /** Pledges an amount on the need page and waits for 待支付: the donation's id. */
-async function pledge(needId: string, amountFen: number): Promise<string> {
+async function pledge(
+  needId: string,
+  amountFen: number,
+  method: 'alipay' | 'transfer' = 'alipay',
+): Promise<string> {
   await page.goto(`${webUrl()}/#/need/${needId}`);
   await page.getByTestId('donate-amount').fill((amountFen / 100).toFixed(2));
+  await page.getByTestId('donate-method').selectOption(method);
   await page.getByTestId('donate-submit').click();
   const result = page.locator('[data-testid="donate-result"][data-status="pledged"]');
   await result.waitFor({ timeout: 60_000 });
@@ -257,4 +266,115 @@ it('shows a pledge as 待支付 until it is paid in the sandbox, and only then �
     .where('donationId', '==', unpaidId)
     .get();
   expect(certificates.size).toBe(0);
+});
+
+it('a transfer pledge shows the household account, and earns its certificate only once the village records the arrival', async () => {
+  const needId = await openMoneyNeed();
+  await page.context().close();
+  page = await phonePage(browser);
+  const transferPhone = `+86139000028${String(Date.now() % 100).padStart(2, '0')}`;
+  await signUpByPhone(transferPhone, '转账测试者');
+
+  // 1. 帮助TA by 银行转账: 待转账 with the deadline, no Alipay button, the account on request.
+  const transferFen = 800;
+  const donationId = await pledge(needId, transferFen, 'transfer');
+  const result = page.getByTestId('donate-result');
+  expect((await result.textContent()) ?? '').toContain('待转账：8.00 元');
+  expect(await result.getByTestId('pay-button').count()).toBe(0);
+  await result.getByTestId('show-transfer-account').click();
+  const account = result.getByTestId('transfer-account');
+  await account.getByTestId('transfer-bank-account').waitFor();
+  const stored = await adminDb().collection(collections.needsPrivate).doc(needId).get();
+  expect(await account.getByTestId('transfer-bank-account').getAttribute('data-account')).toBe(
+    String(stored.get('bankAccount')).replace(/\s/g, ''),
+  );
+  expect(
+    ((await account.getByTestId('transfer-payee').textContent()) ?? '').length,
+  ).toBeGreaterThan(1);
+  expect(await account.getByTestId('transfer-amount').textContent()).toBe('8.00 元');
+  expect(await account.getByTestId('transfer-pay-by').textContent()).toMatch(
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 前$/,
+  );
+  expect(await account.textContent()).toContain('查看会被记录');
+  await noWiderThanPhone();
+
+  // 2. 我的捐助: 待转账, the account again on request, and no certificate.
+  await page.getByTestId('nav-mine').click();
+  const row = page.locator(`[data-testid="my-donation"][data-id="${donationId}"]`);
+  await page
+    .locator(`[data-testid="my-donation"][data-id="${donationId}"][data-status="pledged"]`)
+    .waitFor({ timeout: 30_000 });
+  expect(await row.getByTestId('donation-status').textContent()).toBe('待转账');
+  await row.getByTestId('show-transfer-account').click();
+  await row.getByTestId('transfer-bank-account').waitFor();
+  expect(await row.getByTestId('pay-button').count()).toBe(0);
+  expect(await row.getByTestId('certificate-serial').count()).toBe(0);
+  await noWiderThanPhone();
+  const certificatesOf = async () =>
+    (
+      await adminDb()
+        .collection(collections.certificates)
+        .where('donationId', '==', donationId)
+        .get()
+    ).size;
+  expect(await certificatesOf()).toBe(0);
+
+  // 3. The village administrator records the arrival from the passbook, with its photo.
+  const cadre = await phonePage(browser);
+  await cadre.goto(webUrl());
+  await cadre.locator('[data-testid="demo-account"][data-email="v08a@demo.fupin.cn"]').click();
+  await cadre.getByTestId('village-name').waitFor();
+  await cadre.getByTestId('tab-needs').click();
+  await cadre.getByTestId('needs-status-filter').selectOption({ label: '全部' });
+  const needRow = cadre.locator(`[data-testid="need-row"][data-id="${needId}"]`);
+  await needRow.getByTestId('need-donations').locator('summary').click();
+  const promised = needRow.locator(
+    `[data-testid="need-donation"][data-id="${donationId}"][data-status="pledged"]`,
+  );
+  await promised.waitFor();
+  expect(await promised.textContent()).toContain('待到账');
+  expect(await promised.getByTestId('need-donation-note').textContent()).toContain('银行转账');
+  await promised.getByTestId('record-arrival').click();
+  const form = promised.getByTestId('arrival-form');
+  await form.getByTestId('arrival-amount').fill('8.00');
+  await form.getByTestId('arrival-reference').fill('4821');
+  const passbook = await sharp({
+    create: { width: 2000, height: 1500, channels: 3, background: '#c9d6c1' },
+  })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  await form
+    .getByTestId('arrival-photo')
+    .setInputFiles({ name: 'passbook.jpg', mimeType: 'image/jpeg', buffer: passbook });
+  await form.getByTestId('arrival-photo-thumb').waitFor({ timeout: 30_000 });
+  await form.getByTestId('arrival-confirmed').check();
+  expect(Number(await cadre.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+    360,
+  );
+  // Not yet recorded: still no certificate.
+  expect(await certificatesOf()).toBe(0);
+  await form.getByTestId('arrival-submit').click();
+  const arrived = needRow.locator(
+    `[data-testid="need-donation"][data-id="${donationId}"][data-status="received"]`,
+  );
+  await arrived.waitFor({ timeout: 30_000 });
+  expect(await arrived.textContent()).toContain('已到账');
+  expect(await arrived.getByTestId('record-arrival').count()).toBe(0);
+  await cadre.screenshot({
+    path: `${process.env.FUPIN_TEST_DATA_DIR}/payment-transfer-recorded.png`,
+    fullPage: true,
+  });
+  await cadre.context().close();
+
+  // 4. Only now: 已到账 and the certificate in 我的捐助.
+  await page.reload();
+  const received = page.locator(
+    `[data-testid="my-donation"][data-id="${donationId}"][data-status="received"]`,
+  );
+  await received.waitFor({ timeout: 30_000 });
+  expect(await received.getByTestId('donation-status').textContent()).toBe('已到账');
+  expect(await received.getByTestId('show-transfer-account').count()).toBe(0);
+  await received.getByTestId('certificate-serial').waitFor({ timeout: 60_000 });
+  expect(await certificatesOf()).toBe(1);
+  await noWiderThanPhone();
 });
