@@ -101,6 +101,33 @@ export const logs = {
   revealDenied(uid: string, resource: string, field: string) {
     logger.warn('sensitive value reveal denied', { event: 'reveal_denied', uid, resource, field });
   },
+  /** getTransferAccount: the household's account shown to a transfer pledge's donor, or not. */
+  transferAccountShown(uid: string, donationId: string, outcome: string) {
+    const log = outcome === 'granted' ? logger.info : logger.warn;
+    log('transfer account requested', {
+      event: 'transfer_account',
+      uid,
+      donationId,
+      outcome,
+    });
+  },
+  /** recordTransferArrival: `outcome` received | repeated | exception (with its kind). */
+  transferArrivalRecorded(
+    uid: string,
+    donationId: string,
+    amountFen: number,
+    outcome: string,
+    kind?: string,
+  ) {
+    logger.info('transfer arrival recorded', {
+      event: 'transfer_arrival',
+      uid,
+      donationId,
+      amountFen,
+      outcome,
+      ...(kind ? { kind } : {}),
+    });
+  },
   staffAppointed(by: string, uid: string, role: string, region: string) {
     logger.info('staff appointed', { event: 'staff_appointed', by, uid, role, region });
   },
@@ -398,6 +425,16 @@ export const logs = {
       providerTradeNo,
       outTradeNo,
       amountFen,
+    });
+  },
+  /** A reconciliation found an invariant broken: an ops alert, with the ids that break it. */
+  reconciliationBroken(invariant: string, regionCode: string, ids: readonly string[]) {
+    logger.error('reconciliation invariant broken', {
+      event: 'reconciliation_broken',
+      invariant,
+      regionCode,
+      count: ids.length,
+      ids: ids.slice(0, 50),
     });
   },
   paymentRefunded(provider: string, donationId: string, refundedFen: number, moneyMoved: boolean) {
