@@ -39,7 +39,7 @@ export function transferAccountBlock(donationId: string): HTMLElement {
       host.append(
         h(
           'dl',
-          { class: 'transfer-details' },
+          { class: 'record' },
           h('dt', {}, '收款人'),
           h('dd', { 'data-testid': 'transfer-payee' }, account.payeeName),
           h('dt', {}, '收款账号'),
