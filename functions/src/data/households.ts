@@ -219,7 +219,8 @@ export const storedRosterImportSchema = z.discriminatedUnion('status', [
 export const storedAuditEntrySchema = z.object({
   uid: z.string(),
   role: z.string(),
-  action: z.literal('reveal'),
+  /** `transfer_account`: a transfer pledge's donor shown the household's account (getTransferAccount). */
+  action: z.enum(['reveal', 'transfer_account']),
   /** e.g. `households/abc`; never the value revealed. */
   resource: z.string(),
   field: z.string(),
