@@ -351,8 +351,18 @@ it('a transfer pledge shows the household account, and earns its certificate onl
   expect(Number(await cadre.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
     360,
   );
-  // Not yet recorded: still no certificate.
+  // An amount that differs from the pledge is recorded as it is, told in Chinese, and moves
+  // nothing: the row stays 待到账 and there is still no certificate.
+  await form.getByTestId('arrival-amount').fill('7.99');
+  await form.getByTestId('arrival-submit').click();
+  const mismatch = form.locator('[data-testid="arrival-result"][data-status="exception"]');
+  await mismatch.waitFor({ timeout: 30_000 });
+  expect(await mismatch.textContent()).toContain('不一致');
+  expect(await mismatch.textContent()).toContain('仍为待到账');
+  expect(await promised.getAttribute('data-status')).toBe('pledged');
   expect(await certificatesOf()).toBe(0);
+  // The passbook read again: the amount as pledged.
+  await form.getByTestId('arrival-amount').fill('8.00');
   await form.getByTestId('arrival-submit').click();
   const arrived = needRow.locator(
     `[data-testid="need-donation"][data-id="${donationId}"][data-status="received"]`,

@@ -26,6 +26,10 @@ const fieldLabels: Record<string, string> = {
   reviewerName: '审核人',
   reasonCodes: '不通过理由',
   note: '备注',
+  arrivedOn: '到账日期',
+  referenceLast4: '银行流水号后4位',
+  evidencePhotoId: '存折或银行短信照片',
+  householdConfirmed: '受助户确认',
 };
 
 /**
