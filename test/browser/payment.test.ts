@@ -297,6 +297,10 @@ it('a transfer pledge shows the household account, and earns its certificate onl
   );
   expect(await account.textContent()).toContain('查看会被记录');
   await noWiderThanPhone();
+  await page.screenshot({
+    path: `${process.env.FUPIN_TEST_DATA_DIR}/payment-transfer-account.png`,
+    fullPage: true,
+  });
 
   // 2. 我的捐助: 待转账, the account again on request, and no certificate.
   await page.getByTestId('nav-mine').click();
@@ -361,6 +365,9 @@ it('a transfer pledge shows the household account, and earns its certificate onl
   expect(await mismatch.textContent()).toContain('仍为待到账');
   expect(await promised.getAttribute('data-status')).toBe('pledged');
   expect(await certificatesOf()).toBe(0);
+  await promised.screenshot({
+    path: `${process.env.FUPIN_TEST_DATA_DIR}/payment-transfer-mismatch.png`,
+  });
   // The passbook read again: the amount as pledged.
   await form.getByTestId('arrival-amount').fill('8.00');
   await form.getByTestId('arrival-submit').click();
