@@ -218,6 +218,24 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
   { name: 'listMyDonations', input: () => ({}), allowed: ['donor'] },
   // Only a donor, and only for their own pledge (another's, or none, is not found).
   { name: 'startPayment', input: () => ({ donationId: 'no-such-donation' }), allowed: ['donor'] },
+  // Past the role check (donor), the donation decides: only its own donor sees the account, and
+  // no donation is anyone's, so every caller is refused alike (transfer.test.ts has the rest).
+  { name: 'getTransferAccount', input: () => ({ donationId: 'no-such-donation' }), allowed: [] },
+  {
+    name: 'recordTransferArrival',
+    // Past the role check (village administrators), the donation's own village decides; no
+    // donation is in any village, so every caller is refused alike (see transfer.test.ts).
+    input: () => ({
+      requestId: newRequestId(),
+      donationId: 'no-such-donation',
+      arrivedOn: '2026-11-20',
+      amountFen: 100,
+      referenceLast4: '1234',
+      evidencePhotoId: photoId,
+      householdConfirmed: true,
+    }),
+    allowed: [],
+  },
   {
     name: 'appointStaff',
     input: () => ({
