@@ -35,7 +35,7 @@ async function standingSerials(serials: readonly string[]): Promise<Set<string>>
     serials.filter(
       (_, index) =>
         certificates[index]?.exists &&
-        certificates[index]?.data()?.revocation === undefined &&
+        !certificates[index]?.data()?.revocation &&
         !revocations[index]?.exists,
     ),
   );
