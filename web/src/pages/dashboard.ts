@@ -1,18 +1,19 @@
 /**
  * For township and higher offices: their region against the two targets, child regions lagging
  * first (drill down from county to township, and into a village's own pages), the trend, the
- * reports to export (rates, 一户一册一卡 progress, 爱心人士注册统计表), and for ops the refund of
- * a donation.
+ * reports to export (rates, 一户一册一卡 progress, 爱心人士注册统计表), its money reconciled
+ * (资金对账), and for ops the refund of a donation.
  */
 import { call } from '../firebase';
 import { download, h, toast } from '../dom';
 import { pageMount } from '../navigation';
-import { chinaDate, errorText, percent } from '../format';
+import { chinaDate, errorText, percent, yuan } from '../format';
 import { submitSafely } from '../submit';
 import { parentCode } from '../../../functions/src/domain/regions';
 import type { RevocationReason } from '../../../functions/src/domain/certificate/signing';
 import { showError, type Session } from '../app';
 import type { RatesDashboard, RegionFigures } from '../../../functions/src/contract/households';
+import type { RegionReconciliation } from '../../../functions/src/contract/money';
 
 /** Why ops refunds, and what each reason sets going, as ops reads it before confirming. */
 const refundReasons: Record<RevocationReason, { label: string; consequence: string }> = {
@@ -200,6 +201,129 @@ async function chart(host: HTMLElement, history: RatesDashboard['history']): Pro
   });
 }
 
+const reconciliationColumns = [
+  ['pledged', '待到账'],
+  ['received', '已到账'],
+  ['lapsed', '已失效'],
+  ['refunded', '已退款'],
+  ['declined', '未成交'],
+  ['certified', '已发证书'],
+] as const;
+const exceptionLabels: Record<string, string> = {
+  amount_mismatch: '到账金额与承诺不符',
+  not_pledged: '付款时捐助已不在待到账',
+  unknown_order: '未知订单的付款',
+};
+
+const figureText = (figure: { count: number; fen: number }) =>
+  `${figure.count} 笔 / ${yuan(figure.fen)}`;
+
+/**
+ * 资金对账: the region's money per village, what was paid but is not a receipt, and whether the
+ * figures agree (Σ 已到账 = 已筹, certificates only for money received). Loaded after the page so
+ * a slow count does not hold the rates back.
+ */
+function reconciliationCard(regionCode: string): HTMLElement {
+  const body = h('div', {}, h('p', { class: 'muted' }, '加载中…'));
+  const exportButton = h(
+    'button',
+    { class: 'secondary', 'data-testid': 'export-reconciliation' },
+    '导出资金对账表（Excel）',
+  );
+  exportButton.addEventListener('click', () => {
+    exportButton.disabled = true;
+    call('exportReconciliation', { regionCode, format: 'xlsx' })
+      .then((file) => download(file.filename, file.contentType, file.dataBase64))
+      .catch((error: unknown) => showError(error))
+      .finally(() => (exportButton.disabled = false));
+  });
+  const show = (found: RegionReconciliation) => {
+    const agrees =
+      found.invariants.receivedEqualsRaised && found.invariants.certifiedWithinReceived;
+    body.replaceChildren(
+      h(
+        'p',
+        { 'data-testid': 'reconciliation-invariants', 'data-ok': String(agrees) },
+        agrees
+          ? '账实相符：已到账合计等于各需求已筹，证书只发给已到账的捐款。'
+          : `账实不符：${found.invariants.receivedEqualsRaised ? '' : '已到账合计与需求已筹不一致；'}${found.invariants.certifiedWithinReceived ? '' : '有证书的捐助未到账；'}已通知运维核查。`,
+      ),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, '村'),
+              reconciliationColumns.map(([, label]) => h('th', {}, label)),
+              h('th', {}, '需求已筹'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            found.rows.map((row) =>
+              h(
+                'tr',
+                { 'data-testid': 'reconciliation-row', 'data-code': row.villageCode },
+                h('td', {}, row.villageName),
+                reconciliationColumns.map(([column]) =>
+                  h('td', { 'data-column': column }, figureText(row[column])),
+                ),
+                h('td', {}, yuan(row.raisedFen)),
+              ),
+            ),
+            h(
+              'tr',
+              { 'data-testid': 'reconciliation-total' },
+              h('th', {}, '合计'),
+              reconciliationColumns.map(([column]) =>
+                h('td', { 'data-column': column }, figureText(found.total[column])),
+              ),
+              h('td', {}, yuan(found.total.raisedFen)),
+            ),
+          ),
+        ),
+      ),
+      h('h3', {}, `异常（${found.exceptions.length}）`),
+      found.exceptions.length === 0
+        ? h('p', { class: 'muted' }, '没有异常付款。')
+        : h(
+            'ul',
+            {},
+            found.exceptions.map((exception) =>
+              h(
+                'li',
+                { 'data-testid': 'reconciliation-exception', 'data-kind': exception.kind },
+                `${exceptionLabels[exception.kind] ?? exception.kind}：到账 ${yuan(exception.amountFen)}`,
+                exception.donationAmountFen === null
+                  ? ''
+                  : `，承诺 ${yuan(exception.donationAmountFen)}`,
+                `（${chinaDate(exception.recordedAt)}，交易号 ${exception.providerTradeNo}${exception.donationId ? `，捐助 ${exception.donationId}` : ''}）`,
+                exception.resolved ? ' 已处理' : '',
+              ),
+            ),
+          ),
+    );
+  };
+  call('getReconciliation', { regionCode })
+    .then(show)
+    .catch((error: unknown) => body.replaceChildren(h('p', {}, showError(error))));
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'reconciliation' },
+    h('h2', {}, '资金对账'),
+    body,
+    h('div', { class: 'actions' }, exportButton),
+  );
+}
+
 export async function dashboardPage(
   session: Session,
   regionCode: string | undefined,
@@ -362,6 +486,8 @@ export async function dashboardPage(
           region.level === 'national' ? null : donorRegistryButton,
         ),
       ),
+      // The whole country (ops at the top) is reconciled region by region.
+      region.level === 'national' ? null : reconciliationCard(region.code),
       session.role === 'ops' ? refundCard() : null,
     );
     void chart(chartHost, dashboard.history);
