@@ -4,7 +4,8 @@
  * offered for it; the village's own administrator records the arrival from the passbook with a
  * processed photo of the village and the household's confirmation, and only then is the gift
  * received, counted and certified; the same record twice is one receipt; an amount that differs
- * is recorded as an exception as entered and the pledge waits on; anyone else is refused.
+ * is recorded as an exception as entered and the pledge waits on; anyone else is refused; a
+ * refund of a transfer is recorded (no Alipay refund) and revokes the certificate.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
@@ -350,5 +351,23 @@ describe('a pledge by direct transfer', () => {
     const account = await call('getTransferAccount', { donationId: online }, donor2);
     expect(account.error?.status).toBe('FAILED_PRECONDITION');
     expect(await donationStatus(online)).toBe('pledged');
+  });
+
+  it('refunds a received transfer by record only (no Alipay), raised down and the certificate revoked', async () => {
+    const serial = await certificateOf(donationId);
+    const ops = await signIn('ops@demo.fupin.cn');
+    const refunded = await call(
+      'refundDonation',
+      { requestId: newRequestId(), donationId, reason: 'donation_refunded' },
+      ops,
+    );
+    expect(refunded).toEqual({ result: { donationId, status: 'refunded' } });
+    const after = await donation(donationId);
+    expect(after.status).toBe('refunded');
+    expect(after.providerRefund).toBeUndefined();
+    expect((await needFigures(need.id)).raisedFen).toBe(0);
+    expect((await call<{ status: string }>('verifyCertificate', { serial })).result?.status).toBe(
+      'revoked',
+    );
   });
 });

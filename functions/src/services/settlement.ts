@@ -270,9 +270,12 @@ export async function refundIn(
     throw new HttpsError('failed-precondition', '这笔捐助不能退回', { status });
   }
   // Money paid through Alipay goes back through Alipay first: the refund request number is the
-  // donation's id, so a retry of this refund moves no more money there.
+  // donation's id, so a retry of this refund moves no more money there. A direct transfer went
+  // to the household's own account: its return is made by hand and only recorded here.
   const providerRefund =
-    kind === 'money' && donation.payment ? await refundAtProvider(donationId, donation) : undefined;
+    kind === 'money' && donation.payment && donation.payment.provider !== 'transfer'
+      ? await refundAtProvider(donationId, donation)
+      : undefined;
   batch.update(
     ref,
     {
