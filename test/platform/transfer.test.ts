@@ -353,6 +353,25 @@ describe('a pledge by direct transfer', () => {
     expect(await donationStatus(online)).toBe('pledged');
   });
 
+  it('takes five records of one arrival sent at once as one receipt and no exception', async () => {
+    const own = await freshNeed(5000);
+    const giver = await newDonor();
+    const pledged = await pledge(giver, own.id, 2500, 'transfer');
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => call('recordTransferArrival', arrival(pledged, 2500), admin)),
+    );
+    expect(answers.map((answer) => answer.result?.outcome).sort()).toEqual([
+      'received',
+      'repeated',
+      'repeated',
+      'repeated',
+      'repeated',
+    ]);
+    expect(await receiptsFor(pledged)).toHaveLength(1);
+    expect(await exceptionsFor(pledged)).toEqual([]);
+    expect(await needFigures(own.id)).toEqual({ raisedFen: 2500, heldFen: 0 });
+  });
+
   it('refunds a received transfer by record only (no Alipay), raised down and the certificate revoked', async () => {
     const serial = await certificateOf(donationId);
     const ops = await signIn('ops@demo.fupin.cn');

@@ -64,6 +64,15 @@ async function receiveOnce(payment: ProvenPayment): Promise<PaymentOutcome> {
   if (receipt.exists || exception.exists) return { outcome: 'repeated' };
   const paidAt = payment.paidAt ? Timestamp.fromDate(payment.paidAt) : FieldValue.serverTimestamp();
   const donation = donationSnapshot.data();
+  // Two records of one transfer sent at once (two cadres, two clicks): the one that lost the
+  // race finds the pledge received by the other, the same arrival, not money of its own.
+  if (
+    payment.provider === 'transfer' &&
+    donation?.status === 'received' &&
+    donation.payment?.provider === 'transfer'
+  ) {
+    return { outcome: 'repeated' };
+  }
   const kind: PaymentExceptionKind | undefined =
     !donation || donation.kind !== 'money'
       ? 'unknown_order'
