@@ -28,7 +28,7 @@ it('shows the township’s money reconciled per village and exports it', async (
       .getByTestId('reconciliation-total')
       .locator('[data-column="received"]')
       .textContent(),
-  ).toMatch(/^\d+ 笔 \/ [\d,]+\.\d{2} 元$/);
+  ).toMatch(/^\d+ 笔[\d,]+\.\d{2} 元$/);
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -215,8 +215,16 @@ const exceptionLabels: Record<string, string> = {
   unknown_order: '未知订单的付款',
 };
 
-const figureText = (figure: { count: number; fen: number }) =>
-  `${figure.count} 笔 / ${yuan(figure.fen)}`;
+// Eight columns on a phone: each cell keeps its lines whole and the table scrolls sideways.
+const nowrap = 'white-space: nowrap';
+const figureCell = (column: string, figure: { count: number; fen: number }) =>
+  h(
+    'td',
+    { 'data-column': column, style: nowrap },
+    `${figure.count} 笔`,
+    h('br'),
+    yuan(figure.fen),
+  );
 
 /**
  * 资金对账: the region's money per village, what was paid but is not a receipt, and whether the
@@ -260,9 +268,9 @@ function reconciliationCard(regionCode: string): HTMLElement {
             h(
               'tr',
               {},
-              h('th', {}, '村'),
-              reconciliationColumns.map(([, label]) => h('th', {}, label)),
-              h('th', {}, '需求已筹'),
+              h('th', { style: nowrap }, '村'),
+              reconciliationColumns.map(([, label]) => h('th', { style: nowrap }, label)),
+              h('th', { style: nowrap }, '需求已筹'),
             ),
           ),
           h(
@@ -272,21 +280,17 @@ function reconciliationCard(regionCode: string): HTMLElement {
               h(
                 'tr',
                 { 'data-testid': 'reconciliation-row', 'data-code': row.villageCode },
-                h('td', {}, row.villageName),
-                reconciliationColumns.map(([column]) =>
-                  h('td', { 'data-column': column }, figureText(row[column])),
-                ),
-                h('td', {}, yuan(row.raisedFen)),
+                h('td', { style: nowrap }, row.villageName),
+                reconciliationColumns.map(([column]) => figureCell(column, row[column])),
+                h('td', { style: nowrap }, yuan(row.raisedFen)),
               ),
             ),
             h(
               'tr',
               { 'data-testid': 'reconciliation-total' },
-              h('th', {}, '合计'),
-              reconciliationColumns.map(([column]) =>
-                h('td', { 'data-column': column }, figureText(found.total[column])),
-              ),
-              h('td', {}, yuan(found.total.raisedFen)),
+              h('th', { style: nowrap }, '合计'),
+              reconciliationColumns.map(([column]) => figureCell(column, found.total[column])),
+              h('td', { style: nowrap }, yuan(found.total.raisedFen)),
             ),
           ),
         ),
