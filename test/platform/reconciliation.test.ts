@@ -227,6 +227,30 @@ describe('reconciliation of a village and its township', () => {
     ]);
     expect(cells.some((line) => line[1] === '合计')).toBe(true);
     expect(cells.some((line) => line.includes(short) && line.includes(waiting))).toBe(true);
+
+    // Raised moved by hand (a console edit) no longer equals Σ received: shown, and an ERROR.
+    const needRef = adminDb().collection(collections.needs).doc(needId);
+    await needRef.update({ raisedFen: 3001 });
+    try {
+      const broken = await reconciliation(admin, village);
+      expect(broken.invariants).toEqual({
+        receivedEqualsRaised: false,
+        certifiedWithinReceived: true,
+      });
+      const alerts = (await functionLogs()).filter(
+        (entry) =>
+          entry.event === 'reconciliation_broken' &&
+          entry.regionCode === village &&
+          Array.isArray(entry.ids) &&
+          entry.ids.includes(needId),
+      );
+      expect(alerts.map((entry) => [entry.severity, entry.invariant])).toEqual([
+        ['ERROR', 'received_equals_raised'],
+      ]);
+    } finally {
+      await needRef.update({ raisedFen: 3000 });
+    }
+    expect((await reconciliation(admin, village)).invariants.receivedEqualsRaised).toBe(true);
   });
 
   it('refuses a donor and another village’s administrator', async () => {
