@@ -188,12 +188,25 @@ describe('reconciliation of a village and its township', () => {
       }),
     );
 
+    // A payment for an order never opened here belongs to no region: ops alone see it.
+    const stranger = await notifyPaid(`T${Date.now()}rec`, '1.00');
+    const forOps = await reconciliation(await signIn('ops@demo.fupin.cn'), township);
+    expect(forOps.exceptions).toContainEqual(
+      expect.objectContaining({
+        providerTradeNo: stranger,
+        kind: 'unknown_order',
+        donationId: null,
+      }),
+    );
+    expect(rowOf(forOps)).toEqual(row);
+
     const wider = await reconciliation(townshipAdmin, township);
     expect(rowOf(wider)).toEqual(row);
     expect(wider.total.received.fen).toBeGreaterThanOrEqual(row?.received.fen ?? 0);
     expect(wider.total.pledged.count).toBeGreaterThanOrEqual(row?.pledged.count ?? 0);
     expect(wider.total.lapsed.count).toBeGreaterThanOrEqual(row?.lapsed.count ?? 0);
     expect(wider.exceptions.map((exception) => exception.providerTradeNo)).toContain(short);
+    expect(wider.exceptions.map((exception) => exception.providerTradeNo)).not.toContain(stranger);
     expect(wider.invariants).toEqual({ receivedEqualsRaised: true, certifiedWithinReceived: true });
     expect(
       (await functionLogs()).filter((entry) => entry.event === 'reconciliation_broken'),
