@@ -175,6 +175,23 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
     const village = demoVillages.find((candidate) => candidate.code === need.need.villageCode);
     const now = FieldValue.serverTimestamp();
     const delivered = gift.status === 'delivered';
+    // The receipt first: a batch boundary between the two then never shows the certificate
+    // trigger money received with no receipt (it issues only for money a receipt proves).
+    if (gift.kind === 'money') {
+      const providerTradeNo = `DEMO${gift.id.replace(/[^0-9A-Za-z]/g, '')}`;
+      writes.push((batch) =>
+        batch.set(db.collection(collections.paymentReceipts).doc(providerTradeNo), {
+          provider: 'alipay',
+          outTradeNo: gift.id,
+          providerTradeNo,
+          amountFen: gift.amountFen,
+          paidAt: now,
+          receivedAt: now,
+          via: 'seed',
+          donationId: gift.id,
+        }),
+      );
+    }
     writes.push((batch) =>
       batch.set(db.collection(collections.donations).doc(gift.id), {
         needId: gift.needId,
@@ -217,21 +234,6 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
           : {}),
       }),
     );
-    if (gift.kind === 'money') {
-      const providerTradeNo = `DEMO${gift.id.replace(/[^0-9A-Za-z]/g, '')}`;
-      writes.push((batch) =>
-        batch.set(db.collection(collections.paymentReceipts).doc(providerTradeNo), {
-          provider: 'alipay',
-          outTradeNo: gift.id,
-          providerTradeNo,
-          amountFen: gift.amountFen,
-          paidAt: now,
-          receivedAt: now,
-          via: 'seed',
-          donationId: gift.id,
-        }),
-      );
-    }
   }
   for (let i = 0; i < writes.length; i += 200) {
     const batch = db.batch();

@@ -417,6 +417,36 @@ describe('honour certificates', () => {
     expect((await orphan.get()).get('certificateSerial')).toBeUndefined();
   });
 
+  it('certifies no money that a payment receipt does not prove arrived, whatever its status says', async () => {
+    // A pledge set to received by hand (a console edit), on a real need: no receipt names it.
+    const unproven = await call<{ donationId: string }>(
+      'donate',
+      { requestId: newRequestId(), needId, amountFen: 100 },
+      donor,
+    );
+    const id = unproven.result?.donationId as string;
+    await idle();
+    const ref = adminDb().collection('donations').doc(id);
+    expect((await ref.get()).get('status')).toBe('pledged');
+    await ref.update({ status: 'received' });
+    await idle();
+    // Put back as it was, so the township's money reconciles again for the other tests.
+    await ref.update({ status: 'pledged' });
+    await idle();
+    const failed = (await functionLogs()).filter(
+      (line) => line.event === 'certificate_failed' && line.donationId === id,
+    );
+    expect(failed.map((line) => [line.severity, line.reason, line.retrying])).toEqual([
+      ['ERROR', 'payment_unproven', false],
+    ]);
+    expect((await ref.get()).get('certificateSerial')).toBeUndefined();
+    const certificates = await adminDb()
+      .collection('certificates')
+      .where('donationId', '==', id)
+      .get();
+    expect(certificates.size).toBe(0);
+  });
+
   it('shows the demo township’s donors the certificates of their seeded gifts', async () => {
     const seeded = await signInByPhone('+8613800000001');
     const { result } = await call<{ donations: MyDonation[] }>('listMyDonations', {}, seeded);

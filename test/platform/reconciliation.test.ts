@@ -176,7 +176,11 @@ describe('reconciliation of a village and its township', () => {
     });
     expect(row?.raisedFen).toBe((before?.raisedFen ?? 0) + 3000);
     expect(row?.villageName).toBe('团结村');
-    expect(found.invariants).toEqual({ receivedEqualsRaised: true, certifiedWithinReceived: true });
+    expect(found.invariants).toEqual({
+      receivedEqualsRaised: true,
+      certifiedWithinReceived: true,
+      receivedHaveReceipts: true,
+    });
     expect(found.exceptions).toContainEqual(
       expect.objectContaining({
         providerTradeNo: short,
@@ -207,7 +211,11 @@ describe('reconciliation of a village and its township', () => {
     expect(wider.total.lapsed.count).toBeGreaterThanOrEqual(row?.lapsed.count ?? 0);
     expect(wider.exceptions.map((exception) => exception.providerTradeNo)).toContain(short);
     expect(wider.exceptions.map((exception) => exception.providerTradeNo)).not.toContain(stranger);
-    expect(wider.invariants).toEqual({ receivedEqualsRaised: true, certifiedWithinReceived: true });
+    expect(wider.invariants).toEqual({
+      receivedEqualsRaised: true,
+      certifiedWithinReceived: true,
+      receivedHaveReceipts: true,
+    });
     expect(
       (await functionLogs()).filter((entry) => entry.event === 'reconciliation_broken'),
     ).toEqual([]);
@@ -249,6 +257,7 @@ describe('reconciliation of a village and its township', () => {
       expect(broken.invariants).toEqual({
         receivedEqualsRaised: false,
         certifiedWithinReceived: true,
+        receivedHaveReceipts: true,
       });
       const alerts = (await functionLogs()).filter(
         (entry) =>
@@ -264,6 +273,31 @@ describe('reconciliation of a village and its township', () => {
       await needRef.update({ raisedFen: 3000 });
     }
     expect((await reconciliation(admin, village)).invariants.receivedEqualsRaised).toBe(true);
+
+    // Money recorded as arrived that no receipt names (the receipt gone, or the status set by
+    // hand): listed as broken, and an ERROR naming the gift.
+    const receipts = await adminDb()
+      .collection(collections.paymentReceipts)
+      .where('donationId', '==', paid)
+      .get();
+    expect(receipts.size).toBe(1);
+    const receipt = receipts.docs[0] as (typeof receipts.docs)[number];
+    await receipt.ref.delete();
+    try {
+      const unpaid = await reconciliation(admin, village);
+      expect(unpaid.invariants.receivedHaveReceipts).toBe(false);
+      const alerts = (await functionLogs()).filter(
+        (entry) =>
+          entry.event === 'reconciliation_broken' &&
+          entry.invariant === 'received_have_receipts' &&
+          Array.isArray(entry.ids) &&
+          entry.ids.includes(paid),
+      );
+      expect(alerts.map((entry) => entry.severity)).toEqual(['ERROR']);
+    } finally {
+      await receipt.ref.set(receipt.data());
+    }
+    expect((await reconciliation(admin, village)).invariants.receivedHaveReceipts).toBe(true);
   });
 
   it('refuses a donor and another village’s administrator', async () => {

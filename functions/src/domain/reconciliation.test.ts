@@ -5,7 +5,15 @@ const gift = (
   status: string,
   amountFen: number,
   { needId = 'n1', villageCode = 'v1', certified = false } = {},
-): ReconciledDonation => ({ id, needId, villageCode, status, amountFen, certified });
+): ReconciledDonation => ({
+  id,
+  needId,
+  villageCode,
+  status,
+  amountFen,
+  certified,
+  receipted: status === 'received',
+});
 
 describe('reconcile', () => {
   it('counts each status per village and in the total, certified apart', () => {
@@ -43,6 +51,7 @@ describe('reconcile', () => {
     expect(result.invariants).toEqual({
       receivedEqualsRaised: true,
       certifiedWithinReceived: true,
+      receivedHaveReceipts: true,
     });
   });
 
@@ -58,7 +67,25 @@ describe('reconcile', () => {
     expect(result.invariants).toEqual({
       receivedEqualsRaised: false,
       certifiedWithinReceived: false,
+      receivedHaveReceipts: true,
     });
-    expect(result.broken).toEqual({ needIds: ['elsewhere', 'n1'], donationIds: ['b'] });
+    expect(result.broken).toEqual({
+      needIds: ['elsewhere', 'n1'],
+      donationIds: ['b'],
+      unreceiptedIds: [],
+    });
+  });
+
+  it('names money recorded as received that no payment receipt names', () => {
+    const result = reconcile(
+      [gift('a', 'received', 3000), { ...gift('b', 'received', 2000), receipted: false }],
+      [{ id: 'n1', villageCode: 'v1', raisedFen: 5000 }],
+    );
+    expect(result.invariants).toEqual({
+      receivedEqualsRaised: true,
+      certifiedWithinReceived: true,
+      receivedHaveReceipts: false,
+    });
+    expect(result.broken.unreceiptedIds).toEqual(['b']);
   });
 });

@@ -40,6 +40,8 @@ export interface ReconciledDonation {
   amountFen: number;
   /** It has a standing certificate. */
   certified: boolean;
+  /** A payment receipt (the provider's, or a recorded transfer's) names it. */
+  receipted: boolean;
 }
 
 export interface ReconciledNeed {
@@ -53,14 +55,19 @@ export interface Invariants {
   receivedEqualsRaised: boolean;
   /** Every donation with a standing certificate is received. */
   certifiedWithinReceived: boolean;
+  /** Every received donation has its payment receipt: nothing recorded as arrived unpaid. */
+  receivedHaveReceipts: boolean;
 }
 
 export interface Reconciliation {
   rows: ReconciliationRow[];
   total: ReconciliationFigures;
   invariants: Invariants;
-  /** What breaks them, for the ERROR log: need ids whose raised differs, donation ids certified but not received. */
-  broken: { needIds: string[]; donationIds: string[] };
+  /**
+   * What breaks them, for the ERROR log: need ids whose raised differs, donation ids certified
+   * but not received, donation ids received without a receipt.
+   */
+  broken: { needIds: string[]; donationIds: string[]; unreceiptedIds: string[] };
 }
 
 const emptyFigures = (): ReconciliationFigures => ({
@@ -94,7 +101,9 @@ export function reconcile(
   };
   const receivedPerNeed = new Map<string, number>();
   const donationIds: string[] = [];
+  const unreceiptedIds: string[] = [];
   for (const donation of donations) {
+    if (donation.status === 'received' && !donation.receipted) unreceiptedIds.push(donation.id);
     const village = figuresOf(donation.villageCode);
     if (isCounted(donation.status)) {
       add(village[donation.status], donation.amountFen);
@@ -129,7 +138,12 @@ export function reconcile(
     invariants: {
       receivedEqualsRaised: needIds.length === 0,
       certifiedWithinReceived: donationIds.length === 0,
+      receivedHaveReceipts: unreceiptedIds.length === 0,
     },
-    broken: { needIds: needIds.sort(), donationIds: donationIds.sort() },
+    broken: {
+      needIds: needIds.sort(),
+      donationIds: donationIds.sort(),
+      unreceiptedIds: unreceiptedIds.sort(),
+    },
   };
 }

@@ -43,7 +43,7 @@ export const exportReconciliation = callable({
     rows.push(['', '合计', ...figureCells(found.total)]);
     rows.push([
       '',
-      `Σ已到账 = 已筹：${found.invariants.receivedEqualsRaised ? '相符' : '不符'}；已发证书 ⊆ 已到账：${found.invariants.certifiedWithinReceived ? '相符' : '不符'}`,
+      `Σ已到账 = 已筹：${found.invariants.receivedEqualsRaised ? '相符' : '不符'}；已发证书 ⊆ 已到账：${found.invariants.certifiedWithinReceived ? '相符' : '不符'}；已到账均有到账凭据：${found.invariants.receivedHaveReceipts ? '相符' : '不符'}`,
     ]);
     found.exceptions.forEach((exception, index) =>
       rows.push([

@@ -7,7 +7,7 @@ import {
   type StoredDonation,
 } from '../data/money';
 import { needDocs } from '../data/needs';
-import { paymentExceptions, type StoredPaymentException } from '../data/payments';
+import { paymentExceptions, paymentReceipts, type StoredPaymentException } from '../data/payments';
 import { reconcile, type ReconciledDonation } from '../domain/reconciliation';
 import { levelOfCode, regionFieldNameOf, type RegionLevel } from '../domain/regions';
 import { canRead, type Caller } from '../domain/roles';
@@ -37,6 +37,23 @@ async function standingSerials(serials: readonly string[]): Promise<Set<string>>
         certificates[index]?.exists &&
         !certificates[index]?.data()?.revocation &&
         !revocations[index]?.exists,
+    ),
+  );
+}
+
+/** The donations among `donationIds` that a payment receipt names (money recorded as arrived). */
+async function receiptedDonations(donationIds: readonly string[]): Promise<Set<string>> {
+  const found = await Promise.all(
+    chunks(donationIds, inLimit).map((ids) =>
+      paymentReceipts().where('donationId', 'in', ids).get(),
+    ),
+  );
+  return new Set(
+    found.flatMap((snapshot) =>
+      snapshot.docs.flatMap((doc) => {
+        const donationId = doc.data().donationId;
+        return donationId ? [donationId] : [];
+      }),
     ),
   );
 }
@@ -96,6 +113,9 @@ export async function reconciliationOf(
   const standing = await standingSerials(
     money.flatMap((doc) => (doc.data.certificateSerial ? [doc.data.certificateSerial] : [])),
   );
+  const receipted = await receiptedDonations(
+    money.filter((doc) => doc.data.status === 'received').map((doc) => doc.id),
+  );
   const needVillage = new Map(moneyNeeds.map((doc) => [doc.id, doc.data().villageCode]));
   const donations: ReconciledDonation[] = money.map(({ id, data }) => ({
     id,
@@ -104,6 +124,7 @@ export async function reconciliationOf(
     status: data.status,
     amountFen: data.amountFen ?? 0,
     certified: data.certificateSerial !== undefined && standing.has(data.certificateSerial),
+    receipted: receipted.has(id),
   }));
   const result = reconcile(
     donations,
@@ -120,6 +141,8 @@ export async function reconciliationOf(
     logs.reconciliationBroken('received_equals_raised', regionCode, result.broken.needIds);
   if (!result.invariants.certifiedWithinReceived)
     logs.reconciliationBroken('certified_within_received', regionCode, result.broken.donationIds);
+  if (!result.invariants.receivedHaveReceipts)
+    logs.reconciliationBroken('received_have_receipts', regionCode, result.broken.unreceiptedIds);
 
   const villageNames = new Map<string, string>();
   const villageRefs = result.rows.map((row) => regionDocs().doc(row.villageCode));

@@ -22,6 +22,7 @@ import {
   type StoredDonation,
 } from '../data/money';
 import { needDocs } from '../data/needs';
+import { paymentReceipts } from '../data/payments';
 import { earnsCertificate, giftOf } from '../domain/donation';
 import { errorFields, logs } from '../logs';
 import { certificateSigningKey, publicOrigin } from '../params';
@@ -39,7 +40,7 @@ function givenOn(donation: StoredDonation): string {
 /** A certificate that cannot be issued from what is stored: retrying will not change that. */
 class CannotIssue extends Error {
   constructor(
-    readonly reason: 'need_missing' | 'record_invalid',
+    readonly reason: 'need_missing' | 'record_invalid' | 'payment_unproven',
     readonly missing?: string,
   ) {
     super(reason);
@@ -168,6 +169,13 @@ async function issue(donationId: string, donation: StoredDonation): Promise<void
     donationId,
     needId: donation.needId,
   };
+  // Money earns its certificate only when a receipt proves it arrived (the provider's, or a
+  // recorded transfer's): receivePayment writes the receipt in the batch that makes it received,
+  // so a gift set to received any other way (a console edit) gets no certificate.
+  if (donation.kind === 'money') {
+    const receipt = await paymentReceipts().where('donationId', '==', donationId).limit(1).get();
+    if (receipt.empty) throw new CannotIssue('payment_unproven', 'paymentReceipts{donationId}');
+  }
   const signature = signCertificate(record, key);
   const started = Date.now();
   const rendered = await renderCertificate(record, { origin: publicOrigin.value() });

@@ -247,14 +247,16 @@ function reconciliationCard(regionCode: string): HTMLElement {
   });
   const show = (found: RegionReconciliation) => {
     const agrees =
-      found.invariants.receivedEqualsRaised && found.invariants.certifiedWithinReceived;
+      found.invariants.receivedEqualsRaised &&
+      found.invariants.certifiedWithinReceived &&
+      found.invariants.receivedHaveReceipts;
     body.replaceChildren(
       h(
         'p',
         { 'data-testid': 'reconciliation-invariants', 'data-ok': String(agrees) },
         agrees
           ? '账实相符：已到账合计等于各需求已筹，证书只发给已到账的捐款。'
-          : `账实不符：${found.invariants.receivedEqualsRaised ? '' : '已到账合计与需求已筹不一致；'}${found.invariants.certifiedWithinReceived ? '' : '有证书的捐助未到账；'}已通知运维核查。`,
+          : `账实不符：${found.invariants.receivedEqualsRaised ? '' : '已到账合计与需求已筹不一致；'}${found.invariants.certifiedWithinReceived ? '' : '有证书的捐助未到账；'}${found.invariants.receivedHaveReceipts ? '' : '有记为已到账的捐助没有到账凭据；'}已通知运维核查。`,
       ),
       h(
         'div',
