@@ -22,6 +22,7 @@ import { PaymentProviderError } from '../../functions/src/services/payments/prov
 import { collections } from '../../functions/src/services/db';
 import { testBasePort } from '../support/globalSetup';
 import {
+  copyMoneyNeed,
   adminDb,
   call,
   donationStatus,
@@ -127,48 +128,9 @@ async function refusalLogged(outTradeNo: string, reason: string): Promise<boolea
 /** Village 205: the money races' village; needs here are copies of a seeded one, of their own. */
 const moneyVillage = '520526105205';
 
-/** A published money need of `amountFen`, copied from a seeded one of the village, nobody's yet. */
-async function freshNeed(amountFen: number): Promise<string> {
-  const seeded = await adminDb()
-    .collection(collections.needs)
-    .where('villageCode', '==', moneyVillage)
-    .where('kind', '==', 'money')
-    .limit(1)
-    .get();
-  const template = seeded.docs[0];
-  if (!template) throw new Error(`no money need in ${moneyVillage}`);
-  const id = `pay${randomUUID().replaceAll('-', '')}`;
-  const data = { ...template.data() };
-  for (const key of ['heldFen', 'matchedAt', 'receipt', 'fulfilledAt', 'withdrawnBy'])
-    delete data[key];
-  await adminDb()
-    .collection(collections.needsPrivate)
-    .doc(id)
-    .set(
-      (await adminDb().collection(collections.needsPrivate).doc(template.id).get()).data() ?? {},
-    );
-  const now = new Date();
-  await adminDb()
-    .collection(collections.needs)
-    .doc(id)
-    .set({
-      ...data,
-      status: 'published',
-      amountFen,
-      raisedFen: 0,
-      acceptedDonations: 0,
-      problems: [],
-      submittedAt: now,
-      updatedAt: now,
-      publishedAt: now,
-      review: {
-        date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
-        reviewerName: String(data.adminName),
-        opinion: 'publish',
-      },
-    });
-  return id;
-}
+/** A published money need of `amountFen` in the money races' village, nobody's yet. */
+const freshNeed = async (amountFen: number): Promise<string> =>
+  (await copyMoneyNeed(moneyVillage, amountFen, 'pay')).id;
 
 let donorCount = 0;
 /** A donor of their own, signed in by phone with a profile. */

@@ -12,6 +12,7 @@ import { sandboxKeys, signNotification } from '../../functions/local/paymentSand
 import type { RegionReconciliation } from '../../functions/src/contract/money';
 import { collections } from '../../functions/src/services/db';
 import {
+  copyMoneyNeed,
   adminDb,
   call,
   donationStatus,
@@ -30,45 +31,9 @@ import {
 const village = '520526105203';
 const township = '520526105';
 
-/** A published money need of `amountFen` in the village, copied from a seeded one, nobody's yet. */
-async function freshNeed(amountFen: number): Promise<string> {
-  const seeded = await adminDb()
-    .collection(collections.needs)
-    .where('kind', '==', 'money')
-    .where('villageCode', '==', village)
-    .limit(1)
-    .get();
-  const template = seeded.docs[0];
-  if (!template) throw new Error(`no money need in ${village}`);
-  const id = `rec${randomUUID().replaceAll('-', '')}`;
-  const data = { ...template.data() };
-  for (const key of ['heldFen', 'matchedAt', 'receipt', 'fulfilledAt', 'withdrawnBy'])
-    delete data[key];
-  const privateData =
-    (await adminDb().collection(collections.needsPrivate).doc(template.id).get()).data() ?? {};
-  await adminDb().collection(collections.needsPrivate).doc(id).set(privateData);
-  const now = new Date();
-  await adminDb()
-    .collection(collections.needs)
-    .doc(id)
-    .set({
-      ...data,
-      status: 'published',
-      amountFen,
-      raisedFen: 0,
-      acceptedDonations: 0,
-      problems: [],
-      submittedAt: now,
-      updatedAt: now,
-      publishedAt: now,
-      review: {
-        date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
-        reviewerName: String(data.adminName),
-        opinion: 'publish',
-      },
-    });
-  return id;
-}
+/** A published money need of `amountFen` in the village, nobody's yet. */
+const freshNeed = async (amountFen: number): Promise<string> =>
+  (await copyMoneyNeed(village, amountFen, 'rec')).id;
 
 async function pledge(donor: string, needId: string, amountFen: number): Promise<string> {
   const made = await call<{ donationId: string }>(

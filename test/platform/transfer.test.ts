@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { regionFieldsOf } from '../../functions/src/domain/regions';
 import { collections } from '../../functions/src/services/db';
 import {
+  copyMoneyNeed,
   adminDb,
   call,
   donationStatus,
@@ -53,49 +54,12 @@ async function uploadPhoto(token: string): Promise<string> {
   return id;
 }
 
-/** A published money need of the village, copied from a seeded one with an account, nobody's yet. */
+/** A published money need of the village with the household's account, nobody's yet. */
 async function freshNeed(
   amountFen: number,
 ): Promise<{ id: string; headName: string; account: string }> {
-  const seeded = await adminDb()
-    .collection(collections.needs)
-    .where('villageCode', '==', village)
-    .where('kind', '==', 'money')
-    .get();
-  for (const template of seeded.docs) {
-    const account = (
-      await adminDb().collection(collections.needsPrivate).doc(template.id).get()
-    ).data();
-    if (typeof account?.bankAccount !== 'string') continue;
-    const id = `xfer${randomUUID().replaceAll('-', '')}`;
-    const data = { ...template.data() };
-    for (const key of ['heldFen', 'matchedAt', 'receipt', 'fulfilledAt', 'withdrawnBy'])
-      delete data[key];
-    const now = new Date();
-    await adminDb().collection(collections.needsPrivate).doc(id).set(account);
-    await adminDb()
-      .collection(collections.needs)
-      .doc(id)
-      .set({
-        ...data,
-        status: 'published',
-        amountFen,
-        raisedFen: 0,
-        acceptedDonations: 0,
-        problems: [],
-        submittedAt: now,
-        updatedAt: now,
-        publishedAt: now,
-        review: {
-          date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
-          reviewerName: String(data.adminName),
-          opinion: 'publish',
-        },
-      });
-    await idle();
-    return { id, headName: String(data.headName), account: account.bankAccount };
-  }
-  throw new Error('no seeded money need with an account');
+  const { id, headName, bankAccount } = await copyMoneyNeed(village, amountFen, 'xfer');
+  return { id, headName, account: bankAccount };
 }
 
 const newDonor = () =>

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { collections } from '../../functions/src/services/db';
 
 export const projectId = 'demo-fupin';
 export const region = 'asia-east2';
@@ -260,4 +261,56 @@ export async function rosterRowOf(id: string): Promise<string> {
     doc.get('helperName') ?? '',
     doc.get('outYear') ?? '',
   ].join(',');
+}
+
+/**
+ * A published money need of `amountFen` in `villageCode`, nobody's yet: a copy (id `{prefix}…`) of
+ * a seeded money need of the village that has a bank account, with its private part, its figures
+ * reset. For tests whose counts must not move with what other tests give.
+ */
+export async function copyMoneyNeed(
+  villageCode: string,
+  amountFen: number,
+  prefix: string,
+): Promise<{ id: string; headName: string; bankAccount: string }> {
+  const db = adminDb();
+  const seeded = await db
+    .collection(collections.needs)
+    .where('villageCode', '==', villageCode)
+    .where('kind', '==', 'money')
+    .get();
+  for (const template of seeded.docs) {
+    const privateData = (
+      await db.collection(collections.needsPrivate).doc(template.id).get()
+    ).data();
+    if (typeof privateData?.bankAccount !== 'string') continue;
+    const id = `${prefix}${randomUUID().replaceAll('-', '')}`;
+    const data = { ...template.data() };
+    for (const key of ['heldFen', 'matchedAt', 'receipt', 'fulfilledAt', 'withdrawnBy'])
+      delete data[key];
+    const now = new Date();
+    await db.collection(collections.needsPrivate).doc(id).set(privateData);
+    await db
+      .collection(collections.needs)
+      .doc(id)
+      .set({
+        ...data,
+        status: 'published',
+        amountFen,
+        raisedFen: 0,
+        acceptedDonations: 0,
+        problems: [],
+        submittedAt: now,
+        updatedAt: now,
+        publishedAt: now,
+        review: {
+          date: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+          reviewerName: String(data.adminName),
+          opinion: 'publish',
+        },
+      });
+    await idle();
+    return { id, headName: String(data.headName), bankAccount: privateData.bankAccount };
+  }
+  throw new Error(`no seeded money need with an account in ${villageCode}`);
 }
