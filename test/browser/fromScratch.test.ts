@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { checkCharOf } from '../../functions/src/domain/idNumber';
-import { launchBrowser, payInSandbox, phonePage } from '../support/browser';
+import { launchBrowser, payInSandbox, phonePage, signInByPhoneOn } from '../support/browser';
 import { header as rosterHeader } from '../support/rosterFiles';
 import { startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
 
@@ -58,14 +58,7 @@ afterAll(async () => {
 async function signIn(phone: string, landmark: string): Promise<void> {
   await page?.context().close();
   page = await phonePage(browser);
-  await page.goto(webUrl);
-  await page.getByTestId('phone-input').fill(phone);
-  await page.getByTestId('phone-send').click();
-  const hint = page.getByTestId('demo-code').filter({ hasText: '本地演示验证码：' });
-  await hint.waitFor();
-  const code = /(\d{6})/.exec((await hint.textContent()) ?? '')?.[1] as string;
-  await page.getByTestId('code-input').fill(code);
-  await page.getByTestId('phone-sign-in').click();
+  await signInByPhoneOn(page, webUrl, phone);
   await page.getByTestId(landmark).first().waitFor();
 }
 

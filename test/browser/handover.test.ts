@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { call, idle, pledgeGoods, publishedNeedIn, signInAsDonor } from '../support/platform';
-import { launchBrowser, phonePage, webUrl } from '../support/browser';
+import { launchBrowser, phonePage, webUrl, signInByPhoneOn } from '../support/browser';
 
 const village = '520526105206'; // 泉发村
 const phone = '+8613700000861';
@@ -61,14 +61,7 @@ it('records a face-to-face hand-over confirmed by both sides and the donor gets 
 
   // The donor side, on their own phone: where to meet, and their own confirmation.
   const donorPage = await phonePage(browser);
-  await donorPage.goto(webUrl());
-  await donorPage.getByTestId('phone-input').fill(phone.replace('+86', ''));
-  await donorPage.getByTestId('phone-send').click();
-  const hint = donorPage.getByTestId('demo-code').filter({ hasText: '本地演示验证码：' });
-  await hint.waitFor();
-  const code = /(\d{6})/.exec((await hint.textContent()) ?? '')?.[1] as string;
-  await donorPage.getByTestId('code-input').fill(code);
-  await donorPage.getByTestId('phone-sign-in').click();
+  await signInByPhoneOn(donorPage, webUrl(), phone);
   await donorPage.getByTestId('nav-mine').click();
   const mine = donorPage.locator(`[data-testid="my-donation"][data-id="${donationId}"]`);
   await mine.waitFor();

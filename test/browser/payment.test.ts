@@ -15,7 +15,13 @@ import sharp from 'sharp';
 import { collections } from '../../functions/src/services/db';
 import { pledgeHoldHours } from '../../functions/src/domain/donation';
 import { adminDb, idle, runSchedule } from '../support/platform';
-import { launchBrowser, payInSandbox, phonePage, webUrl } from '../support/browser';
+import {
+  launchBrowser,
+  payInSandbox,
+  phonePage,
+  webUrl,
+  signInByPhoneOn,
+} from '../support/browser';
 
 // 新龙村 (v08): its published money need asks 20,000 yuan and only donor.test also gives to it
 // (20 yuan at most, maybe at the same time), so its figures are checked as "at least".
@@ -61,15 +67,7 @@ async function openMoneyNeed(): Promise<string> {
 }
 
 async function signUpByPhone(number = phone, name = donorName): Promise<void> {
-  await page.goto(webUrl());
-  await page.getByTestId('phone-input').fill(number.replace('+86', ''));
-  await page.getByTestId('phone-send').click();
-  const hint = page.getByTestId('demo-code').filter({ hasText: '本地演示验证码：' });
-  await hint.waitFor();
-  const code = /(\d{6})/.exec((await hint.textContent()) ?? '')?.[1];
-  expect(code).toBeDefined();
-  await page.getByTestId('code-input').fill(code as string);
-  await page.getByTestId('phone-sign-in').click();
+  await signInByPhoneOn(page, webUrl(), number);
   await page.getByTestId('nav-browse').waitFor();
   await page.getByTestId('nav-profile').click();
   await page.getByTestId('profile-kind').selectOption('person');

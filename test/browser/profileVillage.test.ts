@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { collections } from '../../functions/src/services/db';
 import { adminDb, call, csvRowsOf, signIn } from '../support/platform';
-import { launchBrowser, phonePage, webUrl } from '../support/browser';
+import { launchBrowser, phonePage, webUrl, signInByPhoneOn } from '../support/browser';
 
 const village = '520526105209'; // 开阳村 (v09): no other test counts its donor registrations
 // A number no other test uses: the first sign-in registers it.
@@ -24,15 +24,7 @@ afterAll(async () => {
 });
 
 async function signUpByPhone(): Promise<void> {
-  await page.goto(webUrl());
-  await page.getByTestId('phone-input').fill(phone.replace('+86', ''));
-  await page.getByTestId('phone-send').click();
-  const hint = page.getByTestId('demo-code').filter({ hasText: '本地演示验证码：' });
-  await hint.waitFor();
-  const code = /(\d{6})/.exec((await hint.textContent()) ?? '')?.[1];
-  expect(code).toBeDefined();
-  await page.getByTestId('code-input').fill(code as string);
-  await page.getByTestId('phone-sign-in').click();
+  await signInByPhoneOn(page, webUrl(), phone);
   await page.getByTestId('nav-browse').waitFor();
 }
 
