@@ -279,7 +279,7 @@ export const logs = {
   },
   /**
    * An ops alert: a donation that earned a certificate did not get one. `reason` is a code
-   * (`record_invalid`, `need_missing`, `fonts_missing`, `error`); `missing` names what was not
+   * (`record_invalid`, `need_missing`, `payment_unproven`, `fonts_missing`, `error`); `missing` names what was not
    * found (a document or file path), `fields` the record's fields that were refused (names, not
    * values); `retrying` false means the trigger gave up on it.
    */
