@@ -7,12 +7,19 @@
  */
 import type { z } from 'zod';
 import { householdsInputs, type HouseholdsAnswers } from './households';
+import { identificationInputs, type IdentificationAnswers } from './identification';
 import { moneyInputs, type MoneyAnswers } from './money';
 import { needsInputs, type NeedsAnswers } from './needs';
 
-export const callableInputSchemas = { ...needsInputs, ...moneyInputs, ...householdsInputs };
+export const callableInputSchemas = {
+  ...needsInputs,
+  ...moneyInputs,
+  ...householdsInputs,
+  ...identificationInputs,
+};
 
-export interface CallableAnswers extends NeedsAnswers, MoneyAnswers, HouseholdsAnswers {}
+export interface CallableAnswers
+  extends NeedsAnswers, MoneyAnswers, HouseholdsAnswers, IdentificationAnswers {}
 
 type Schemas = typeof callableInputSchemas;
 
