@@ -1,5 +1,6 @@
 /**
- * A one-page PDF writer for the certificate: rectangles and text in embedded CID TrueType fonts
+ * A small PDF writer for the certificate (one page) and the printables (several pages sharing
+ * their fonts): rectangles and text in embedded CID TrueType fonts
  * (Type0, Identity-H, with a ToUnicode map so that text can be searched and copied).
  *
  * Why not pdfkit: requiring it (it loads fontkit, AES and hashing for encryption, a line breaker
@@ -98,8 +99,24 @@ export interface PdfPageInput {
   lang: string;
 }
 
-/** Writes the document. Deterministic: the same input gives the same bytes. */
+/** A document of several pages of one size, drawing from one set of embedded fonts. */
+export interface PdfDocumentInput extends Omit<PdfPageInput, 'content'> {
+  /** Each page's content stream, uncompressed, in order. */
+  pages: Array<{ content: string }>;
+}
+
+/** Writes the one-page document. Deterministic: the same input gives the same bytes. */
 export function writePdf(page: PdfPageInput): Buffer {
+  const { content, ...rest } = page;
+  return writePdfPages({ ...rest, pages: [{ content }] });
+}
+
+/**
+ * Writes a document of one or more pages. Deterministic; one page gives the bytes `writePdf`
+ * always gave (the objects keep their order: a certificate's file does not change).
+ */
+export function writePdfPages(page: PdfDocumentInput): Buffer {
+  if (page.pages.length === 0) throw new Error('a PDF needs at least one page');
   const objects: Buffer[] = [];
   const add = (body: string | Buffer): number => {
     objects.push(typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
@@ -182,12 +199,17 @@ export function writePdf(page: PdfPageInput): Buffer {
     fontRefs.push(`/${name} ${type0} 0 R`);
   });
 
-  const content = stream('', Buffer.from(page.content, 'latin1'));
-  const pageRef = add(
-    `<</Type /Page /Parent ${pages} 0 R /MediaBox [0 0 ${num(page.width)} ${num(page.height)}]` +
-      ` /Resources <</Font <<${fontRefs.join(' ')}>>>> /Contents ${content} 0 R>>`,
+  const kids = page.pages.map(({ content: text }) => {
+    const content = stream('', Buffer.from(text, 'latin1'));
+    return add(
+      `<</Type /Page /Parent ${pages} 0 R /MediaBox [0 0 ${num(page.width)} ${num(page.height)}]` +
+        ` /Resources <</Font <<${fontRefs.join(' ')}>>>> /Contents ${content} 0 R>>`,
+    );
+  });
+  set(
+    pages,
+    `<</Type /Pages /Kids [${kids.map((ref) => `${ref} 0 R`).join(' ')}] /Count ${kids.length}>>`,
   );
-  set(pages, `<</Type /Pages /Kids [${pageRef} 0 R] /Count 1>>`);
   set(
     catalog,
     `<</Type /Catalog /Pages ${pages} 0 R /Lang (${page.lang})` +
