@@ -51,15 +51,40 @@
  *   staff-status, staff-more, staff-remove, staff-remove-confirm, staff-remove-cancel,
  *   appoint-form, appoint-role, appoint-region (data-level), appoint-name, appoint-phone,
  *   appoint-submit, appoint-result, appoint-error
+ * - 识别 (village tab): tab-identification, round-list, round-row (data-id, data-stage),
+ *   round-stage, round-open, application-form, app-head-name, app-head-id, member-row,
+ *   member-name, member-id, member-relation, member-health, member-education, member-labour,
+ *   add-member, remove-member, app-income, app-housing, app-cause, app-situation, app-wubao,
+ *   app-applied-on, app-submit, app-result (data-application-id), field-error (data-path),
+ *   form-error, adjustment-form, adjust-kind, adjust-search, adjust-household,
+ *   adjust-situation, adjust-applied-on, adjust-submit
+ * - a round (#/round/{roundId}): round-view (data-id, data-stage), return-reasons,
+ *   application-row (data-id, data-status), application-name, application-status,
+ *   survey-details, survey-form, survey-date, survey-agrees-{aspect}, survey-note-{aspect},
+ *   survey-eligible, survey-submit, withdraw-open, withdraw-form, withdraw-reasons,
+ *   withdraw-submit, export-file-xlsx, export-file-pdf, appraisal-form, appraisal-date,
+ *   appraisal-body, appraisal-present, appraisal-row (data-id), appraisal-for,
+ *   appraisal-against, appraisal-rank, appraisal-submit, notice-form, notice-phone,
+ *   notice-submit, notice-row (data-id, data-stage), notice-link, notice-pdf, objection-row
+ *   (data-id, data-status), objection-answer, objection-reasons, objection-uphold,
+ *   objection-dismiss, decision-card, submit-hint, submit-list, review-reasons,
+ *   review-approve, review-return, step-list, step-row (data-kind)
+ * - offices' dashboard: identification-section, office-rounds, quota-list, quota-row
+ *   (data-code), quota-input (data-code), quota-save, quota-note
+ * - /notice/{noticeId} (no sign-in): public-notice (data-open), notice-title, notice-window,
+ *   notice-closed, notice-list, notice-entry (data-id), notice-phone-number, notice-not-found,
+ *   objection-form, objection-household, objection-text, objection-phone (the phone sign-in's
+ *   hooks inside), objection-verified, objection-submit, objection-receipt,
+ *   objection-receipt-number
  * - everywhere: page-error
  */
 import { onAuthStateChanged, signInWithEmailAndPassword, signOut, type User } from 'firebase/auth';
 import { auth, initFirebase, local } from './firebase';
 import { errorCard, h, mount, toast } from './dom';
 import { authErrorText } from './format';
-import { roleLabel, type Session } from './app';
+import { roleLabel, showError, type Session } from './app';
 import { appointableRoles, type Role } from '../../functions/src/domain/roles';
-import { destination, roleOfClaims, verifySerialOfPath } from './router';
+import { destination, noticeIdOfPath, roleOfClaims, verifySerialOfPath } from './router';
 import { beginNavigation, navigationCheck } from './navigation';
 import { villagePage } from './pages/village';
 import { dashboardPage } from './pages/dashboard';
@@ -202,6 +227,17 @@ function route(): void {
     }
     case 'village':
       return void villagePage(session, target.tab, target.villageCode);
+    case 'round': {
+      const current = session;
+      const show = () =>
+        import('./pages/identification/round')
+          .then(
+            (pages) => pages.roundPage(current, target.roundId),
+            () => connectionError(route),
+          )
+          .catch((error: unknown) => mount(errorCard(showError(error), route)));
+      return void show();
+    }
     case 'staff':
       return void staffPage(session);
     case 'dashboard':
@@ -258,6 +294,8 @@ async function main(): Promise<void> {
   // before (and without) waiting for the auth state.
   const serial = verifySerialOfPath(location.pathname);
   if (serial) mount(h('p', { class: 'muted' }, '查验中…'));
+  // The public notice page (公示) too: anyone may read it and object without an account.
+  const noticeId = noticeIdOfPath(location.pathname);
   try {
     await initFirebase();
   } catch {
@@ -268,6 +306,14 @@ async function main(): Promise<void> {
     const show = () =>
       import('./pages/verify').then(
         (verify) => verify.verifyPage(serial),
+        () => connectionError(show),
+      );
+    return void show();
+  }
+  if (noticeId !== undefined) {
+    const show = () =>
+      import('./pages/notice').then(
+        (notice) => notice.noticePage(noticeId),
         () => connectionError(show),
       );
     return void show();

@@ -1,4 +1,4 @@
-import { destination, hashParts, roleOfClaims, verifySerialOfPath } from './router';
+import { destination, hashParts, noticeIdOfPath, roleOfClaims, verifySerialOfPath } from './router';
 
 describe('the hash router', () => {
   test.each([
@@ -36,6 +36,19 @@ describe('the hash router', () => {
     ['#/village/3201/needs', 'county_admin', { page: 'dashboard' }],
     ['#/village/320102001001', 'helper', { page: 'village', tab: 'households' }],
     ['', 'treasurer', { page: 'unknownRole', role: 'treasurer' }],
+    ['#/identification', 'village_admin', { page: 'village', tab: 'identification' }],
+    [
+      '#/round/520526105201_2026_entry',
+      'village_admin',
+      { page: 'round', roundId: '520526105201_2026_entry' },
+    ],
+    [
+      '#/round/520526105201_2026_adjustment',
+      'township_admin',
+      { page: 'round', roundId: '520526105201_2026_adjustment' },
+    ],
+    ['#/round/520526105201_2026_other', 'township_admin', { page: 'dashboard' }],
+    ['#/round/520526105201_2026_entry', 'donor', { page: 'donor', tab: 'browse' }],
   ])('%p as %p → %p', (hash, role, expected) => expect(destination(hash, role)).toEqual(expected));
 
   it('splits and decodes the hash', () => {
@@ -69,4 +82,17 @@ describe('the verification path', () => {
   it('caps what it passes on', () => {
     expect(verifySerialOfPath(`/verify/${'A'.repeat(100)}`)).toHaveLength(40);
   });
+});
+
+describe('the public notice path', () => {
+  test.each([
+    ['/notice/abc_123-X', 'abc_123-X'],
+    ['/notice/abc/', 'abc'],
+    ['/notice', ''],
+    ['/notice/', ''],
+    ['/notice/a%2Fb', ''],
+    ['/notice/a/b', undefined],
+    ['/', undefined],
+    ['/noticeboard/x', undefined],
+  ])('%p → %p', (path, id) => expect(noticeIdOfPath(path)).toBe(id));
 });

@@ -11,12 +11,19 @@ export type Destination =
   | { page: 'staff' }
   | { page: 'donor'; tab: DonorTab }
   | { page: 'publicNeed'; needId: string }
+  | { page: 'round'; roundId: string }
   | { page: 'unknownRole'; role: string };
 
-export type VillageTab = 'households' | 'needs' | 'capture' | 'import';
+export type VillageTab = 'households' | 'needs' | 'capture' | 'import' | 'identification';
 export type DonorTab = 'browse' | 'mine' | 'profile';
 
-const villageTabs: readonly VillageTab[] = ['households', 'needs', 'capture', 'import'];
+const villageTabs: readonly VillageTab[] = [
+  'households',
+  'needs',
+  'capture',
+  'import',
+  'identification',
+];
 const villageRoles = ['village_admin', 'helper'];
 
 /** "#/region/320102" → ["region", "320102"]; empty parts are dropped. */
@@ -39,6 +46,10 @@ export function destination(hash: string, role: string | undefined): Destination
   if (role === undefined) return { page: 'login' };
   const [page, id] = hashParts(hash);
   if (page === 'need' && id) return { page: 'publicNeed', needId: id };
+  // An identification round (`{villageCode}_{year}_{kind}`), for every office that sees it.
+  if (page === 'round' && id && isStaffRole(role) && /^\d{12}_\d{4}_(entry|adjustment)$/.test(id)) {
+    return { page: 'round', roundId: id };
+  }
   if (villageRoles.includes(role)) {
     const tab = villageTabs.find((candidate) => candidate === page) ?? 'households';
     return { page: 'village', tab };
@@ -82,4 +93,15 @@ export function verifySerialOfPath(pathname: string): string | undefined {
     // Left as it came: the server answers 未找到 for a serial it does not know.
   }
   return serial.trim().toUpperCase().slice(0, 40);
+}
+
+/**
+ * The id of the public notice page `/notice/{noticeId}` (a 公示's QR code and link); '' for
+ * `/notice` alone, undefined for any other path. An id that cannot be one is passed as '' too.
+ */
+export function noticeIdOfPath(pathname: string): string | undefined {
+  const match = /^\/notice(?:\/([^/]*))?\/?$/.exec(pathname);
+  if (!match) return undefined;
+  const id = match[1] ?? '';
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : '';
 }

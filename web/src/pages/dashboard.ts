@@ -14,6 +14,7 @@ import type { RevocationReason } from '../../../functions/src/domain/certificate
 import { showError, type Session } from '../app';
 import type { RatesDashboard, RegionFigures } from '../../../functions/src/contract/households';
 import type { RegionReconciliation } from '../../../functions/src/contract/money';
+import { identificationSection } from './identification/office';
 
 /** Why ops refunds, and what each reason sets going, as ops reads it before confirming. */
 const refundReasons: Record<RevocationReason, { label: string; consequence: string }> = {
@@ -494,6 +495,7 @@ export async function dashboardPage(
       ),
       // The whole country (ops at the top) is reconciled region by region.
       region.level === 'national' ? null : reconciliationCard(region.code),
+      identificationSection(session, region, dashboard.children),
       session.role === 'ops' ? refundCard() : null,
     );
     void chart(chartHost, dashboard.history);

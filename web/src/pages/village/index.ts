@@ -11,6 +11,7 @@ import { householdsTab } from './households';
 import { needsTab } from './needs';
 import { captureTab } from './capture';
 import { importTab } from './import';
+import { identificationTab } from '../identification';
 
 /**
  * `villageCode` is set when an office (township and up) opens one of its villages from the
@@ -27,6 +28,9 @@ export async function villagePage(
     if (page === 'needs') return await needsTab(session, villageCode);
     if (villageCode === undefined && page === 'capture') return await captureTab();
     if (villageCode === undefined && page === 'import') return await importTab();
+    if (villageCode === undefined && page === 'identification') {
+      return await identificationTab(session);
+    }
     return await householdsTab(session, villageCode);
   } catch (error) {
     mount(errorCard(showError(error), () => void villagePage(session, page, villageCode)));

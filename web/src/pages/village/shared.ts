@@ -86,6 +86,7 @@ export function tabs(active: string, villageCode?: string): HTMLElement {
     tab('needs', '需求审核'),
     tab('capture', '采集需求'),
     tab('import', '导入名单'),
+    tab('identification', '识别'),
   );
 }
 
