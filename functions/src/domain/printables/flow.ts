@@ -125,12 +125,14 @@ export class Flow {
    * continues on the next page. Line breaks in the text start new paragraphs.
    */
   paragraph(spans: Span[], size: number, indentEms = 2, lineHeight = size * 1.7): void {
-    const text = spans.map((s) => s.text).join('');
-    const blocks =
-      spans.length === 1 && text.includes('\n')
-        ? paragraphsOf(text).map((part) => [{ ...spans[0]!, text: part }])
-        : [spans];
-    for (const block of blocks) {
+    const blocks: Span[][] = [[]];
+    for (const part of spans) {
+      part.text.split(/\r?\n/).forEach((text, index) => {
+        if (index > 0) blocks.push([]);
+        if (text.trim() !== '') blocks[blocks.length - 1]!.push({ ...part, text });
+      });
+    }
+    for (const block of blocks.filter((spans) => spans.length > 0)) {
       const { pieces } = setParagraph(
         block,
         { x: this.left, baseline: 0, width: this.width, size, lineHeight, indentEms },

@@ -54,7 +54,9 @@ const objectionStatusLabels: Record<ObjectionRow['status'], string> = {
   dismissed: '异议不成立',
 };
 
-const roleLabel = (role: string) => roleLabels[role as Role] ?? role;
+// Steps taken by no signed-in role: an objection filed from the public page, a scheduled close.
+const otherActors: Record<string, string> = { public: '公众', system: '系统' };
+const roleLabel = (role: string) => roleLabels[role as Role] ?? otherActors[role] ?? role;
 const decisionLabel = (decision: string | null) =>
   decision === null ? '' : (decisionLabels[decision] ?? decision);
 
@@ -171,7 +173,8 @@ export function identificationFilePdf(file: IdentificationFile, fonts: FontSet):
   );
   flow.line([span(`导出时间：${chinaDayTime(file.exportedAt)}`, false, 0x666666)], 9, 'right');
   const heading = (text: string) => {
-    flow.ensure(60);
+    // A heading keeps its first lines with it.
+    flow.ensure(90);
     flow.gap(8);
     flow.line([span(text, true)], 13);
   };
@@ -197,11 +200,17 @@ export function identificationFilePdf(file: IdentificationFile, fonts: FontSet):
     flow.table(columns(headers.notices, [120, width - 120]), data.notices, 10);
   else none('尚未公示');
   heading('五、异议及答复');
-  if (data.objections.length) {
-    flow.table(columns(headers.objections, [64, 84, width - 340, 72, 120]), data.objections, 9.5);
-  } else none('无异议');
+  // Blocks, not a table: an objection and its answer run to 500 characters each.
+  for (const [stage, filedAt, text, status, reasons] of data.objections) {
+    flow.ensure(70);
+    flow.line([span(`${stage}期间 ${filedAt} 提出 · ${status}`, true)], 10.5);
+    flow.paragraph([span('异议内容：', true), span(text!)], 10.5, 0, 17);
+    flow.paragraph([span('答复理由：', true), span(reasons || '尚未答复')], 10.5, 0, 17);
+    flow.gap(4);
+  }
+  if (!data.objections.length) none('无异议');
   heading('六、办理记录');
-  flow.table(columns(headers.steps, [32, 64, 110, 84, 80, width - 370]), data.steps, 9.5);
+  flow.table(columns(headers.steps, [28, 54, 116, 100, 68, width - 366]), data.steps, 9);
   return drawPages(flow.numbered(), fonts, {
     title: titleOf(file),
     author: file.placeName,
