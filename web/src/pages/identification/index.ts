@@ -437,7 +437,7 @@ export async function identificationTab(session: Session): Promise<void> {
       // The list shown stays; the next visit reloads it.
     }
   };
-  const mayFile = session.role === 'village_admin';
+  const mayFile = session.role === 'village_admin' || session.role === 'helper';
   mount(
     header(overview),
     tabs('identification'),

@@ -207,7 +207,7 @@ function applicationItem(
     openApplicationStatuses.includes(application.status);
   // A survey is recorded while the list is being made (or remade after a return).
   const maySurvey =
-    village &&
+    villageRoles.includes(session.role) &&
     application.status === 'filed' &&
     (round.stage === 'collecting' || round.stage === 'returned');
   const xlsx = h(
