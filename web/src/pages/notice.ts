@@ -187,7 +187,7 @@ function noticeCard(notice: PublicNotice): HTMLElement {
         ),
       ),
     ),
-    h('p', { class: 'muted' }, '网上公示隐去姓名中的一个字；村务公开栏张贴的公示载明全名。'),
+    h('p', { class: 'muted' }, '网上公示隐去部分姓名；村务公开栏张贴的公示载明全名。'),
     h(
       'p',
       {},
