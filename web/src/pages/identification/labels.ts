@@ -81,6 +81,10 @@ export const fieldLabels: Record<string, string> = {
   text: '异议内容',
   reasons: '理由',
   quota: '规模',
+  votesFor: '赞成票',
+  votesAgainst: '反对票',
+  rank: '排序',
+  applicationId: '农户',
   year: '年度',
 };
 
@@ -91,6 +95,14 @@ const extraIssueTexts: Record<string, string> = {
   id_on_application: '该身份证号已在另一份未办结的申请中，不能重复申请',
   id_repeated: '同一身份证号在本申请中出现了两次',
   situation_number: '不能填写身份证、银行卡或电话号码',
+  not_on_notice: '请从公示名单中选择农户',
+  present_appraisal_group: '村民主评议小组应有9至15人参加',
+  present_representatives_assembly: '村民代表大会参会人数不足（至少5人）',
+  present_repeated: '参会人员有重名，请核对',
+  application_unknown: '该户不在待评议的申请中，请刷新页面',
+  rank_repeated: '排序不能重复',
+  votes_exceed_present: '赞成票与反对票之和超过参会人数',
+  results_incomplete: '每一户已入户调查的申请都要有评议结果',
 };
 
 /** One `{path, code}` issue in Chinese, with the last named field of its path. */

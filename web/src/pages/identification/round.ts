@@ -343,13 +343,16 @@ function appraisalForm(detail: RoundDetail, reload: () => void): HTMLElement {
       votesFor,
       votesAgainst,
       rank,
-      element: h(
-        'div',
-        { class: 'appraisal-row', 'data-testid': 'appraisal-row', 'data-id': application.id },
-        h('strong', {}, application.headName),
-        h('label', {}, '赞成', votesFor),
-        h('label', {}, '反对', votesAgainst),
-        h('label', {}, '排序', rank),
+      element: errors.field(
+        `results.${index}`,
+        h(
+          'div',
+          { class: 'appraisal-row', 'data-testid': 'appraisal-row', 'data-id': application.id },
+          h('strong', {}, application.headName),
+          h('label', {}, '赞成', votesFor),
+          h('label', {}, '反对', votesAgainst),
+          h('label', {}, '排序', rank),
+        ),
       ),
     };
   });
@@ -407,7 +410,7 @@ function appraisalForm(detail: RoundDetail, reload: () => void): HTMLElement {
       h(
         'div',
         { class: 'stack' },
-        rows.map((row) => row.element),
+        rows.flatMap((row) => row.element),
       ),
     ),
     errors.formLine,
