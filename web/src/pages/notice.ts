@@ -15,7 +15,7 @@ import {
   noticeStageLabels,
 } from '../../../functions/src/domain/identification';
 import type { PublicNotice } from '../../../functions/src/contract/identification';
-import { FieldErrors } from './identification/labels';
+import { contactPhoneDisplay, FieldErrors } from './identification/labels';
 import { send } from './identification/send';
 
 /** The phone form of 手机号登录, worded for verifying an objector's number. */
@@ -108,7 +108,7 @@ function objectionForm(notice: PublicNotice): HTMLElement {
               h(
                 'p',
                 { class: 'muted' },
-                `请保存回执编号。村（乡镇）将在公示期内核实并答复；也可拨打 ${notice.contactPhone} 查询。`,
+                `请保存回执编号。村（乡镇）将在公示期内核实并答复；也可拨打 ${contactPhoneDisplay(notice.contactPhone)} 查询。`,
               ),
             );
           },
@@ -195,7 +195,7 @@ function noticeCard(notice: PublicNotice): HTMLElement {
       h(
         'a',
         { href: `tel:${notice.contactPhone}`, 'data-testid': 'notice-phone-number' },
-        notice.contactPhone,
+        contactPhoneDisplay(notice.contactPhone),
       ),
       notice.open ? '，或在下方提出。' : '。',
     ),

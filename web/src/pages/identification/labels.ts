@@ -95,6 +95,7 @@ const extraIssueTexts: Record<string, string> = {
   id_on_application: '该身份证号已在另一份未办结的申请中，不能重复申请',
   id_repeated: '同一身份证号在本申请中出现了两次',
   situation_number: '不能填写身份证、银行卡或电话号码',
+  note_empty: '请写明核实的情况',
   not_on_notice: '请从公示名单中选择农户',
   present_appraisal_group: '村民主评议小组应有9至15人参加',
   present_representatives_assembly: '村民代表大会参会人数不足（至少5人）',
@@ -122,6 +123,18 @@ export function canMove(
   kind: RoundKind,
 ): boolean {
   return roundMoveOf(action, stage, role as Role, kind) !== undefined;
+}
+
+/**
+ * The township office's number as people read it: 0857-6231234 (Beijing's and the 02x cities'
+ * area codes have three digits, the others four), a mobile as 138 0000 0001.
+ */
+export function contactPhoneDisplay(number: string): string {
+  if (/^1\d{10}$/.test(number))
+    return `${number.slice(0, 3)} ${number.slice(3, 7)} ${number.slice(7)}`;
+  if (!/^0\d{9,11}$/.test(number)) return number;
+  const area = /^0(10|2\d)/.test(number) ? 3 : 4;
+  return `${number.slice(0, area)}-${number.slice(area)}`;
 }
 
 /** The current year in China (UTC+8): the rounds' year. */

@@ -85,7 +85,7 @@ function surveyForm(application: ApplicationRow, reload: () => void): HTMLElemen
     });
     const note = h('input', {
       type: 'text',
-      placeholder: '核实情况（可不填）',
+      placeholder: '核实情况（必填）',
       'aria-label': `${surveyAspectLabels[aspect]}：核实情况`,
       'data-testid': `survey-note-${aspect}`,
     });
