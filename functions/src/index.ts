@@ -73,3 +73,23 @@ export { setSpotCheck } from './functions/setSpotCheck';
 export { exportVisitProgress } from './functions/exportVisitProgress';
 export { getReconciliation } from './functions/getReconciliation';
 export { exportReconciliation } from './functions/exportReconciliation';
+// 建档立卡 identification: application → survey → appraisal → two notices → township → county → 公告.
+export { setIdentificationQuota } from './functions/identification/setIdentificationQuota';
+export { fileApplication } from './functions/identification/fileApplication';
+export { recordSurvey } from './functions/identification/recordSurvey';
+export { recordAppraisal } from './functions/identification/recordAppraisal';
+export { postNotice } from './functions/identification/postNotice';
+export { fileObjection } from './functions/identification/fileObjection';
+export { answerObjection } from './functions/identification/answerObjection';
+export { submitList } from './functions/identification/submitList';
+export { reviewList } from './functions/identification/reviewList';
+export { withdrawApplication } from './functions/identification/withdrawApplication';
+export {
+  listIdentificationRounds,
+  getIdentificationRound,
+} from './functions/identification/readRounds';
+export {
+  getPublicNotice,
+  exportNoticePdf,
+  exportIdentificationFile,
+} from './functions/identification/notices';

@@ -328,6 +328,28 @@ export const logs = {
   goodsSettled(needId: string, writes: number, expired: number) {
     logger.info('goods pledges settled', { event: 'goods_settled', needId, writes, expired });
   },
+  /** A step of 建档立卡 identification recorded (domain/identification stepKinds). */
+  identificationStep(kind: string, roundId: string, villageCode: string, uid: string) {
+    logger.info('identification step', {
+      event: 'identification_step',
+      kind,
+      roundId,
+      villageCode,
+      uid,
+    });
+  },
+  /**
+   * An application or an approval refused for an ID number already on a roster or another open
+   * application (拆户、分户、空挂户): how many, by code; never the numbers.
+   */
+  identificationIdConflict(fn: string, villageCode: string, codes: string[]) {
+    logger.warn('identification id conflict', {
+      event: 'identification_id_conflict',
+      fn,
+      villageCode,
+      codes,
+    });
+  },
   homeVisitRecorded(householdId: string, villageCode: string, uid: string, completed: boolean) {
     logger.info('home visit recorded', {
       event: 'home_visit_recorded',

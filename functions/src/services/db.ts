@@ -44,6 +44,18 @@ export const collections = {
    * a pledge (another amount, a pledge no longer waiting, an order never opened here).
    */
   paymentExceptions: 'paymentExceptions',
+  /** 建档立卡 identification (data/identification.ts): a village's round of a year and kind. */
+  identificationRounds: 'identificationRounds',
+  identificationApplications: 'identificationApplications',
+  /** The ID numbers of an application; read by the functions only. */
+  identificationApplicationsPrivate: 'identificationApplicationsPrivate',
+  identificationNotices: 'identificationNotices',
+  identificationObjections: 'identificationObjections',
+  /** The append-only record of every step: created once, never updated. */
+  identificationSteps: 'identificationSteps',
+  identificationQuotas: 'identificationQuotas',
+  /** An ID number held by an open application (data/identification `idClaimDocs`). */
+  identificationIdClaims: 'identificationIdClaims',
   /** Read by the health check only, to prove Firestore answers; never written. */
   health: 'health',
 } as const;
