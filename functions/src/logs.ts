@@ -328,11 +328,11 @@ export const logs = {
   goodsSettled(needId: string, writes: number, expired: number) {
     logger.info('goods pledges settled', { event: 'goods_settled', needId, writes, expired });
   },
-  /** A step of 建档立卡 identification recorded (domain/identification stepKinds). */
-  identificationStep(kind: string, roundId: string, villageCode: string, uid: string) {
+  /** A move of 建档立卡 identification committed, by the callable that made it. */
+  identificationStep(fn: string, roundId: string, villageCode: string, uid: string) {
     logger.info('identification step', {
       event: 'identification_step',
-      kind,
+      fn,
       roundId,
       villageCode,
       uid,

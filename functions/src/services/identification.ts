@@ -101,7 +101,10 @@ export interface StepInput {
   detail?: Record<string, unknown> | null;
 }
 
-/** Appends a step to the record in the batch of the move it records: both or neither are written. */
+/**
+ * Appends a step to the record in the batch of the move it records: both or neither are written.
+ * The callable logs the move once it is committed ({@link logMove}), never a batch that failed.
+ */
 export function appendStep(batch: WriteBatch, step: StepInput): void {
   batch.create(stepDocs().doc(), {
     ...regionFieldsOf(step.villageCode),
@@ -114,7 +117,6 @@ export function appendStep(batch: WriteBatch, step: StepInput): void {
     detail: step.detail ?? null,
     at: FieldValue.serverTimestamp(),
   });
-  logs.identificationStep(step.kind, step.roundId, step.villageCode, step.author.byUid);
 }
 
 export interface IdConflictFound {
@@ -368,4 +370,10 @@ export async function releaseClaims(batch: WriteBatch, applicationId: string): P
   const data = (await privateRef.get()).data();
   batch.update(privateRef, { open: false });
   for (const id of data?.idNumbers ?? []) batch.delete(idClaimRef(id));
+}
+
+/** After a move's commit: a replay is logged as one, a move as the step it recorded. */
+export function logMove(fn: string, replayed: boolean, uid: string, roundId: string): void {
+  if (replayed) logs.callableReplayed(fn, uid);
+  else logs.identificationStep(fn, roundId, roundId.slice(0, 12), uid);
 }

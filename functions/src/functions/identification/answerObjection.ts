@@ -4,8 +4,7 @@ import { applicationDocs, objectionDocs, roundDocs } from '../../data/identifica
 import { objectionAnswerer } from '../../domain/identification';
 import { isWithin } from '../../domain/regions';
 import { callable, deny } from '../../lib/callable';
-import { logs } from '../../logs';
-import { appendStep, authorOf, releaseClaims } from '../../services/identification';
+import { appendStep, logMove, authorOf, releaseClaims } from '../../services/identification';
 import { retryOnConflict, unchanged } from '../../services/needs';
 import { runOnce } from '../../services/requests';
 
@@ -19,6 +18,7 @@ export const answerObjection = callable({
   roles: ['village_admin', 'township_admin'],
   handler: async ({ requestId, objectionId, decision, reasons }, caller) => {
     const author = { byUid: caller.uid, ...(await authorOf(caller)) };
+    let movedRound = '';
     const { result, replayed } = await retryOnConflict(
       () =>
         runOnce('answerObjection', caller.uid, requestId, async (batch) => {
@@ -31,6 +31,7 @@ export const answerObjection = callable({
           ) {
             deny('answerObjection', caller.uid);
           }
+          movedRound = objection.roundId;
           if (objection.status !== 'open') {
             throw new HttpsError('failed-precondition', '该异议已经答复过了', {
               reason: 'answered',
@@ -83,7 +84,7 @@ export const answerObjection = callable({
         }),
       { message: '该异议刚被他人处理，请刷新后查看' },
     );
-    if (replayed) logs.callableReplayed('answerObjection', caller.uid);
+    logMove('answerObjection', replayed, caller.uid, movedRound);
     return result;
   },
 });

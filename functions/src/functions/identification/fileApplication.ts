@@ -15,6 +15,7 @@ import { callable, deny } from '../../lib/callable';
 import { logs } from '../../logs';
 import {
   appendStep,
+  logMove,
   authorOf,
   conflictsBesides,
   createdOrConflict,
@@ -224,7 +225,7 @@ export const fileApplication = callable({
         ),
       { message: '本村的识别名单刚有变化，请重试' },
     );
-    if (replayed) logs.callableReplayed('fileApplication', caller.uid);
+    logMove('fileApplication', replayed, caller.uid, result.roundId);
     return result;
   },
 });

@@ -4,8 +4,7 @@ import { applicationDocs, noticeDocs, objectionDocs, roundDocs } from '../../dat
 import { regionFieldsOf } from '../../domain/regions';
 import { signedInRoles } from '../../domain/roles';
 import { callable } from '../../lib/callable';
-import { logs } from '../../logs';
-import { appendStep, windowOver } from '../../services/identification';
+import { appendStep, logMove, windowOver } from '../../services/identification';
 import { retryOnConflict, unchanged } from '../../services/needs';
 import { runOnce } from '../../services/requests';
 
@@ -27,6 +26,7 @@ export const fileObjection = callable({
         reason: 'phone_required',
       });
     }
+    let movedRound = '';
     const { result, replayed } = await retryOnConflict(
       () =>
         runOnce('fileObjection', caller.uid, requestId, async (batch) => {
@@ -61,6 +61,7 @@ export const fileObjection = callable({
               '同一手机号对这份公示提出的异议已达上限，请拨打公示上的电话反映',
             );
           }
+          movedRound = notice.roundId;
           const application = await applicationDocs().doc(applicationId).get();
           const ref = objectionDocs().doc();
           batch.create(ref, {
@@ -96,7 +97,7 @@ export const fileObjection = callable({
         }),
       { message: '公示刚有变化，请刷新后重试' },
     );
-    if (replayed) logs.callableReplayed('fileObjection', caller.uid);
+    logMove('fileObjection', replayed, caller.uid, movedRound);
     return result;
   },
 });

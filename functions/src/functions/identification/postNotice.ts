@@ -4,9 +4,9 @@ import { noticeDocs } from '../../data/identification';
 import { noticeWindowMs, type NoticeStage } from '../../domain/identification';
 import { regionFieldsOf } from '../../domain/regions';
 import { callable } from '../../lib/callable';
-import { logs } from '../../logs';
 import {
   appendStep,
+  logMove,
   applicationsOf,
   authorOf,
   noticeEntriesOf,
@@ -79,7 +79,7 @@ export const postNotice = callable({
         }),
       { message: '本村的识别名单刚有变化，请刷新后重试' },
     );
-    if (replayed) logs.callableReplayed('postNotice', caller.uid);
+    logMove('postNotice', replayed, caller.uid, roundId);
     return result;
   },
 });

@@ -2,9 +2,9 @@ import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { appraisalBodyLabels, appraisalOutcomes, presentLimits } from '../../domain/identification';
 import { callable } from '../../lib/callable';
-import { logs } from '../../logs';
 import {
   appendStep,
+  logMove,
   applicationsOf,
   authorOf,
   releaseClaims,
@@ -172,7 +172,7 @@ export const recordAppraisal = callable({
         }),
       { message: '本村的识别名单刚有变化，请刷新后重试' },
     );
-    if (replayed) logs.callableReplayed('recordAppraisal', caller.uid);
+    logMove('recordAppraisal', replayed, caller.uid, roundId);
     return result;
   },
 });

@@ -4,8 +4,7 @@ import { getAllOf } from '../../data/converter';
 import { applicationDocs, roundDocs } from '../../data/identification';
 import { evidencePhotoDocs } from '../../data/needs';
 import { callable, deny } from '../../lib/callable';
-import { logs } from '../../logs';
-import { appendStep, authorOf } from '../../services/identification';
+import { appendStep, logMove, authorOf } from '../../services/identification';
 import { retryOnConflict, unchanged } from '../../services/needs';
 import { runOnce } from '../../services/requests';
 
@@ -23,6 +22,7 @@ export const recordSurvey = callable({
     caller,
   ) => {
     const author = { byUid: caller.uid, ...(await authorOf(caller)) };
+    let movedRound = '';
     const { result, replayed } = await retryOnConflict(
       () =>
         runOnce('recordSurvey', caller.uid, requestId, async (batch) => {
@@ -31,6 +31,7 @@ export const recordSurvey = callable({
           if (!application || application.villageCode !== caller.region) {
             deny('recordSurvey', caller.uid);
           }
+          movedRound = application.roundId;
           const roundSnapshot = await roundDocs().doc(application.roundId).get();
           const stage = roundSnapshot.data()?.stage;
           if (
@@ -91,7 +92,7 @@ export const recordSurvey = callable({
         }),
       { message: '该申请刚被他人更新，请刷新后重试' },
     );
-    if (replayed) logs.callableReplayed('recordSurvey', caller.uid);
+    logMove('recordSurvey', replayed, caller.uid, movedRound);
     return result;
   },
 });

@@ -11,6 +11,7 @@ import { callable } from '../../lib/callable';
 import { logs } from '../../logs';
 import {
   appendStep,
+  logMove,
   applicationsOf,
   authorOf,
   conflictsBesides,
@@ -238,10 +239,7 @@ export const reviewList = callable({
         }),
       { message: '本村的识别名单刚有变化，请刷新后重试' },
     );
-    if (replayed) logs.callableReplayed('reviewList', caller.uid);
-    if (!replayed && result.enrolled > 0) {
-      logs.identificationStep('enrolled', roundId, roundId.slice(0, 12), caller.uid);
-    }
+    logMove('reviewList', replayed, caller.uid, roundId);
     return result;
   },
 });

@@ -2,9 +2,9 @@ import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { noticeDocs } from '../../data/identification';
 import { callable } from '../../lib/callable';
-import { logs } from '../../logs';
 import {
   appendStep,
+  logMove,
   applicationsOf,
   authorOf,
   openObjectionsOf,
@@ -80,7 +80,7 @@ export const submitList = callable({
         }),
       { message: '本村的识别名单刚有变化，请刷新后重试' },
     );
-    if (replayed) logs.callableReplayed('submitList', caller.uid);
+    logMove('submitList', replayed, caller.uid, roundId);
     return result;
   },
 });

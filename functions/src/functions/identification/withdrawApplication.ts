@@ -2,8 +2,13 @@ import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { applicationDocs } from '../../data/identification';
 import { callable, deny } from '../../lib/callable';
-import { logs } from '../../logs';
-import { appendStep, authorOf, releaseClaims, roundForMove } from '../../services/identification';
+import {
+  appendStep,
+  logMove,
+  authorOf,
+  releaseClaims,
+  roundForMove,
+} from '../../services/identification';
 import { retryOnConflict, unchanged } from '../../services/needs';
 import { runOnce } from '../../services/requests';
 
@@ -16,6 +21,7 @@ export const withdrawApplication = callable({
   roles: ['village_admin'],
   handler: async ({ requestId, applicationId, reasons }, caller) => {
     const author = { byUid: caller.uid, ...(await authorOf(caller)) };
+    let movedRound = '';
     const { result, replayed } = await retryOnConflict(
       () =>
         runOnce('withdrawApplication', caller.uid, requestId, async (batch) => {
@@ -24,6 +30,7 @@ export const withdrawApplication = callable({
           if (!application || application.villageCode !== caller.region) {
             deny('withdrawApplication', caller.uid);
           }
+          movedRound = application.roundId;
           const { snapshot: roundSnapshot } = await roundForMove(
             'withdrawApplication',
             caller,
@@ -62,7 +69,7 @@ export const withdrawApplication = callable({
         }),
       { message: '该申请刚被他人更新，请刷新后重试' },
     );
-    if (replayed) logs.callableReplayed('withdrawApplication', caller.uid);
+    logMove('withdrawApplication', replayed, caller.uid, movedRound);
     return result;
   },
 });
