@@ -1,22 +1,29 @@
 /**
- * 建档立卡识别 in Chromium: a village administrator files a new-identification application on a
- * 360 px phone (a wrong ID number is named beside its field first); the round is brought to its
- * first notice (survey, appraisal and notice through the callables: not under test here); the
- * public notice page opens without signing in, shows the list with names masked and takes an
- * objection from someone whose phone an SMS code verified; the village administrator answers it
- * on the round's page, and the notice's printable PDF, downloaded from that page, reads in
- * pdftotext with the list in Chinese (full names, as the village board shows them).
+ * 建档立卡识别 in Chromium, every person on a 360 px phone signed in by SMS code. The county and
+ * the township set the year's quotas on their dashboards; a village administrator files a
+ * new-identification application (a wrong ID number is named beside its field first), records its
+ * 入户调查, the 民主评议 and the first notice on the round's page (two more applications and their
+ * surveys go through the callables); the public notice page opens without signing in, shows the
+ * list with names masked and takes an objection from someone whose phone an SMS code verified;
+ * the village administrator answers it, and the notice's printable PDF, downloaded from the
+ * round's page, reads in pdftotext with the list in Chinese (full names, as the village board
+ * shows them). Then the rest of the path in the pages: 上报, the township returns the list, the
+ * village withdraws one household and resubmits, the township approves, the second notice, 上报县级,
+ * the county approves, and the 公告 puts the households on the village's roster.
  *
+ * A notice's 7-day window is passed by moving its dates back in Firestore, as if the week had gone.
  * On a platform of its own (`--empty`): the round and its applications would otherwise move the
  * demo township's figures and lists other tests count.
  */
 import { execFileSync } from 'node:child_process';
+import { Timestamp } from 'firebase-admin/firestore';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { checkCharOf } from '../../functions/src/domain/idNumber';
 import { launchBrowser, phonePage, signInByPhoneOn } from '../support/browser';
 import { startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
-import { call, newRequestId, signInByPhone } from '../support/platform';
+import { adminDb, call, newRequestId, signInByPhone } from '../support/platform';
+import { collections } from '../../functions/src/services/db';
 
 const township = '520526105';
 const village = '520526105201';
@@ -75,7 +82,51 @@ interface Detail {
   notices: Array<{ id: string; stage: string }>;
 }
 
-it('files on a phone, takes an objection on the public notice, prints the notice', async () => {
+/** A person's own phone page, signed in by SMS code, on the page `landmark` marks. */
+async function signedIn(phone: string, landmark: string): Promise<Page> {
+  const page = await phonePage(browser);
+  await signInByPhoneOn(page, webUrl, phone);
+  await page.getByTestId(landmark).first().waitFor();
+  return page;
+}
+
+/** The round's page as the server has it now, at `stage`. */
+async function openRound(page: Page, roundId: string, stage: string): Promise<void> {
+  await page.goto(`${webUrl}#/round/${roundId}`);
+  await page.reload();
+  await page.locator(`[data-testid="round-view"][data-stage="${stage}"]`).waitFor();
+}
+
+/** After a step on the round's page: the page redrawn at the stage it moved to. */
+async function atStage(page: Page, stage: string): Promise<void> {
+  await page.locator(`[data-testid="round-view"][data-stage="${stage}"]`).waitFor();
+}
+
+/** As if the notice's week had passed. */
+async function passWindow(noticeId: string): Promise<void> {
+  const week = 7 * 24 * 3600 * 1000;
+  await adminDb()
+    .collection(collections.identificationNotices)
+    .doc(noticeId)
+    .update({
+      opensAt: Timestamp.fromMillis(Date.now() - week - 60_000),
+      closesAt: Timestamp.fromMillis(Date.now() - 60_000),
+    });
+}
+
+/** Sets a quota on the dashboard's identification section. */
+async function setQuota(page: Page, code: string, quota: number): Promise<void> {
+  const row = page.locator(`[data-testid="quota-row"][data-code="${code}"]`);
+  await row.waitFor();
+  await row.getByTestId('quota-input').fill(String(quota));
+  await row.getByTestId('quota-save').click();
+  await row
+    .getByTestId('quota-note')
+    .filter({ hasText: `已保存：${quota} 户` })
+    .waitFor();
+}
+
+it('walks a round in the pages: filing on a phone, the public notice and its objection, the notice PDF, the reviews, the 公告', async () => {
   // The staff, as a deployment begins: the first account, then appointments down to the village.
   const first = platform.admin('first', [
     '--role',
@@ -88,7 +139,7 @@ it('files on a phone, takes an objection on the public notice, prints the notice
     '县管理员甲',
   ]);
   expect(first.status).toBe(0);
-  const county = await signInByPhone(phones.county);
+  const countyToken = await signInByPhone(phones.county);
   await must(
     'appointStaff',
     {
@@ -98,7 +149,7 @@ it('files on a phone, takes an objection on the public notice, prints the notice
       role: 'township_admin',
       regionCode: township,
     },
-    county,
+    countyToken,
   );
   const townshipToken = await signInByPhone(phones.township);
   await must(
@@ -112,14 +163,17 @@ it('files on a phone, takes an objection on the public notice, prints the notice
     },
     townshipToken,
   );
-  // 规模控制: the county allots the township its quota, the township the village.
-  await must('setIdentificationQuota', { regionCode: township, year, quota: 5 }, county);
-  await must('setIdentificationQuota', { regionCode: village, year, quota: 3 }, townshipToken);
+
+  // 0. 规模控制 on the dashboards: the county allots the township, the township the village.
+  const county = await signedIn(phones.county, 'identification-section');
+  await setQuota(county, township, 5);
+  await noOverflow(county);
+  const townshipPage = await signedIn(phones.township, 'identification-section');
+  await setQuota(townshipPage, village, 3);
+  await noOverflow(townshipPage);
 
   // 1. The village administrator files an application on a 360 px phone.
-  const admin = await phonePage(browser);
-  await signInByPhoneOn(admin, webUrl, phones.village);
-  await admin.getByTestId('village-name').waitFor();
+  const admin = await signedIn(phones.village, 'village-name');
   await admin.getByTestId('tab-identification').click();
   const form = admin.getByTestId('application-form');
   await form.waitFor();
@@ -154,12 +208,13 @@ it('files on a phone, takes an objection on the public notice, prints the notice
   await filed.waitFor();
   expect(await filed.textContent()).toContain(head.name);
   expect(await headIdError.isVisible()).toBe(false);
-  const round = admin.locator(`[data-testid="round-row"][data-id="${village}_${year}_entry"]`);
-  await round.waitFor();
-  expect(await round.getAttribute('data-stage')).toBe('collecting');
+  const roundId = `${village}_${year}_entry`;
+  const roundRow = admin.locator(`[data-testid="round-row"][data-id="${roundId}"]`);
+  await roundRow.waitFor();
+  expect(await roundRow.getAttribute('data-stage')).toBe('collecting');
   await noOverflow(admin);
 
-  // 2. To the first notice through the callables (the steps this test does not walk in the page).
+  // Two more applications and their surveys through the callables (not under test here).
   const villageToken = await signInByPhone(phones.village);
   for (const other of others) {
     await must(
@@ -181,18 +236,19 @@ it('files on a phone, takes an objection on the public notice, prints the notice
       villageToken,
     );
   }
-  const roundId = `${village}_${year}_entry`;
   let detail = await must<Detail>('getIdentificationRound', { roundId }, villageToken);
   expect(detail.applications.map((application) => application.headName).sort()).toEqual(
     [head.name, ...others.map((other) => other.name)].sort(),
   );
+  const idOf = (name: string) =>
+    detail.applications.find((application) => application.headName === name)?.id as string;
   const agree = { agrees: true, note: '与申请相符' };
-  for (const application of detail.applications) {
+  for (const other of others) {
     await must(
       'recordSurvey',
       {
         requestId: newRequestId(),
-        applicationId: application.id,
+        applicationId: idOf(other.name),
         visitedOn: today,
         findings: { income: agree, assets: agree, labour: agree, living: agree, cause: agree },
         eligible: true,
@@ -201,32 +257,47 @@ it('files on a phone, takes an objection on the public notice, prints the notice
       villageToken,
     );
   }
-  await must(
-    'recordAppraisal',
-    {
-      requestId: newRequestId(),
-      roundId,
-      heldOn: today,
-      body: 'representatives_assembly',
-      present: ['罗代表', '王代表', '李代表', '张代表', '刘代表'],
-      results: detail.applications.map((application, index) => ({
-        applicationId: application.id,
-        votesFor: 5,
-        votesAgainst: 0,
-        rank: index + 1,
-      })),
-    },
-    villageToken,
-  );
-  const { noticeId } = await must<{ noticeId: string }>(
-    'postNotice',
-    {
-      requestId: newRequestId(),
-      roundId,
-      contactPhone: '0857-6231234',
-    },
-    villageToken,
-  );
+
+  // 2. 入户调查 of the browser's application, 民主评议 and the first notice, on the round's page.
+  await admin.getByTestId('round-open').first().click();
+  await atStage(admin, 'collecting');
+  const headRow = admin.locator(`[data-testid="application-row"][data-id="${idOf(head.name)}"]`);
+  await headRow.getByTestId('survey-details').locator('summary').click();
+  for (const aspect of ['income', 'assets', 'labour', 'living', 'cause']) {
+    await headRow.getByTestId(`survey-note-${aspect}`).fill('入户核实，与申请相符');
+  }
+  await headRow.getByTestId('survey-submit').click();
+  await admin
+    .locator(
+      `[data-testid="application-row"][data-id="${idOf(head.name)}"][data-status="surveyed"]`,
+    )
+    .waitFor();
+  await noOverflow(admin);
+
+  const appraisal = admin.getByTestId('appraisal-form');
+  await appraisal.getByTestId('appraisal-body').selectOption('representatives_assembly');
+  await appraisal.getByTestId('appraisal-present').fill('罗代表、王代表、李代表、张代表、刘代表');
+  expect(await appraisal.getByTestId('appraisal-row').count()).toBe(3);
+  for (const row of await appraisal.getByTestId('appraisal-row').all()) {
+    await row.getByTestId('appraisal-for').fill('5');
+    await row.getByTestId('appraisal-against').fill('0');
+  }
+  await noOverflow(admin);
+  await appraisal.getByTestId('appraisal-submit').click();
+  await atStage(admin, 'appraised');
+  await admin.getByTestId('notice-phone').fill('0857-6231234');
+  await admin.getByTestId('notice-submit').click();
+  await atStage(admin, 'first_notice');
+  detail = await must<Detail>('getIdentificationRound', { roundId }, villageToken);
+  expect(detail.applications.map((application) => application.status)).toEqual([
+    'listed',
+    'listed',
+    'listed',
+  ]);
+  const noticeId = detail.notices[0]?.id as string;
+  await admin.locator(`[data-testid="notice-row"][data-id="${noticeId}"]`).waitFor();
+  // The window is open: 上报 waits for it.
+  expect(await admin.getByTestId('submit-list').isDisabled()).toBe(true);
 
   // 3. The public notice page, without signing in: the list with names masked, the window, the
   // township's phone, and an objection from a phone verified by SMS.
@@ -249,10 +320,7 @@ it('files on a phone, takes an objection on the public notice, prints the notice
   await signInByPhoneOn(visitor, noticeUrl, phones.objector);
   await visitor.getByTestId('objection-verified').waitFor();
   const objection = visitor.getByTestId('objection-form');
-  const target = detail.applications.find(
-    (application) => application.headName === others[0]?.name,
-  );
-  await objection.getByTestId('objection-household').selectOption(target?.id ?? '');
+  await objection.getByTestId('objection-household').selectOption(idOf(others[0]?.name ?? ''));
   await objection
     .getByTestId('objection-text')
     .fill('该户儿子在县城开店，家里去年新盖了两层砖房，不符合贫困户条件。');
@@ -269,17 +337,15 @@ it('files on a phone, takes an objection on the public notice, prints the notice
   ]);
 
   // 4. The village administrator answers it on the round's page (dismissed, with the reasons).
-  await admin.goto(`${webUrl}#/round/${roundId}`);
-  const row = admin.locator(`[data-testid="objection-row"][data-id="${detail.objections[0]?.id}"]`);
-  await row.waitFor();
+  await openRound(admin, roundId, 'first_notice');
+  const objectionId = detail.objections[0]?.id as string;
+  const row = admin.locator(`[data-testid="objection-row"][data-id="${objectionId}"]`);
   await row
     .getByTestId('objection-reasons')
     .fill('经入户核实，该户儿子已分户另住，砖房为儿子所建，异议不成立。');
   await row.getByTestId('objection-dismiss').click();
   await admin
-    .locator(
-      `[data-testid="objection-row"][data-id="${detail.objections[0]?.id}"][data-status="dismissed"]`,
-    )
+    .locator(`[data-testid="objection-row"][data-id="${objectionId}"][data-status="dismissed"]`)
     .waitFor();
   await noOverflow(admin);
 
@@ -300,4 +366,81 @@ it('files on a phone, takes an objection on the public notice, prints the notice
     expect(text).toContain(name);
   expect(text.replace(/\D/g, '')).toContain('08576231234');
   expect(text).not.toContain(head.idNumber);
-}, 300_000);
+
+  // 6. The week over, the village sends the list up; the township returns it with its reasons.
+  await passWindow(noticeId);
+  await openRound(admin, roundId, 'first_notice');
+  await admin.getByTestId('submit-list').click();
+  await atStage(admin, 'township_review');
+
+  await townshipPage.reload();
+  const waiting = townshipPage.locator(
+    `[data-testid="office-rounds"] [data-testid="round-row"][data-id="${roundId}"]`,
+  );
+  await waiting.waitFor();
+  await waiting.getByTestId('round-open').click();
+  await atStage(townshipPage, 'township_review');
+  await townshipPage
+    .getByTestId('review-reasons')
+    .fill('禄正华户收入核实材料不全，请补充后重新上报。');
+  await townshipPage.getByTestId('review-return').click();
+  await atStage(townshipPage, 'returned');
+  await noOverflow(townshipPage);
+
+  // 7. The village sees why, takes one household off the list with its reasons, and resubmits.
+  await openRound(admin, roundId, 'returned');
+  expect(await admin.getByTestId('return-reasons').textContent()).toContain('收入核实材料不全');
+  const withdrawn = admin.locator(
+    `[data-testid="application-row"][data-id="${idOf(others[1]?.name ?? '')}"]`,
+  );
+  await withdrawn.getByTestId('withdraw-open').click();
+  await withdrawn
+    .getByTestId('withdraw-reasons')
+    .fill('经再次核实，该户有稳定务工收入，移出名单。');
+  await withdrawn.getByTestId('withdraw-submit').click();
+  await admin
+    .locator(
+      `[data-testid="application-row"][data-id="${idOf(others[1]?.name ?? '')}"][data-status="removed"]`,
+    )
+    .waitFor();
+  await admin.getByTestId('submit-list').click();
+  await atStage(admin, 'township_review');
+
+  // 8. The township approves; the village posts the second notice; the week over, the township
+  // forwards it to the county, which approves: the 公告.
+  await openRound(townshipPage, roundId, 'township_review');
+  await townshipPage.getByTestId('review-approve').click();
+  await atStage(townshipPage, 'township_approved');
+  await openRound(admin, roundId, 'township_approved');
+  await admin.getByTestId('notice-phone').fill('0857-6231234');
+  await admin.getByTestId('notice-submit').click();
+  await atStage(admin, 'second_notice');
+  detail = await must<Detail>('getIdentificationRound', { roundId }, villageToken);
+  const second = detail.notices.find((entry) => entry.stage === 'second')?.id as string;
+  await passWindow(second);
+  await openRound(townshipPage, roundId, 'second_notice');
+  await townshipPage.getByTestId('submit-list').click();
+  await atStage(townshipPage, 'county_review');
+
+  await county.reload();
+  const countyWaiting = county.locator(
+    `[data-testid="office-rounds"] [data-testid="round-row"][data-id="${roundId}"]`,
+  );
+  await countyWaiting.getByTestId('round-open').click();
+  await atStage(county, 'county_review');
+  await county.getByTestId('review-approve').click();
+  await atStage(county, 'announced');
+  await noOverflow(county);
+
+  // The two households left on the list are on the village's roster.
+  detail = await must<Detail>('getIdentificationRound', { roundId }, villageToken);
+  expect(
+    detail.applications
+      .filter((application) => application.status === 'enrolled')
+      .map((application) => application.headName)
+      .sort(),
+  ).toEqual([head.name, others[0]?.name].sort());
+  await admin.goto(`${webUrl}#/households`);
+  await admin.reload();
+  await admin.locator('[data-testid="roster-count"]', { hasText: '2' }).waitFor();
+}, 600_000);

@@ -495,7 +495,7 @@ export async function dashboardPage(
       ),
       // The whole country (ops at the top) is reconciled region by region.
       region.level === 'national' ? null : reconciliationCard(region.code),
-      identificationSection(session, region, dashboard.children),
+      identificationSection(session, region),
       session.role === 'ops' ? refundCard() : null,
     );
     void chart(chartHost, dashboard.history);

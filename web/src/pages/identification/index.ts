@@ -25,6 +25,7 @@ import {
   FieldErrors,
   healthLabels,
   labourLabels,
+  nextActionLabels,
   relationLabels,
   roundKindLabels,
 } from './labels';
@@ -71,7 +72,13 @@ export function roundCard(round: RoundSummary, showVillage = false): HTMLElement
         round.quota === null ? '，规模未下达' : `，规模 ${round.quota} 户`,
         round.openObjections ? `，待答复异议 ${round.openObjections} 件` : '',
       ),
-      round.nextAction ? h('p', { class: 'ok' }, `待办：${round.nextAction}`) : null,
+      round.nextAction
+        ? h(
+            'p',
+            { class: 'ok', 'data-testid': 'round-next' },
+            `待办：${nextActionLabels[round.nextAction] ?? round.nextAction}`,
+          )
+        : null,
     ),
     h('a', { href: `#/round/${round.id}`, 'data-testid': 'round-open' }, '办理'),
   );

@@ -20,6 +20,16 @@ export const roundKindLabels: Record<RoundKind, string> = {
   adjustment: '动态调整（脱贫退出、返贫）',
 };
 
+/** What a round waits for from the signed-in office (`RoundSummary.nextAction`). */
+export const nextActionLabels: Record<string, string> = {
+  appraise: '入户调查后民主评议',
+  post_notice: '张榜公示',
+  submit: '公示期满后上报',
+  approve: '审核（通过或退回）',
+  return: '审核（通过或退回）',
+  withdraw: '修改名单',
+};
+
 export const relationLabels: Record<MemberInput['relation'], string> = {
   spouse: '配偶',
   child: '子女',

@@ -88,7 +88,6 @@ function quotaRows(
 export function identificationSection(
   session: Session,
   region: { code: string; level: string },
-  children: readonly Child[],
 ): HTMLElement | null {
   const waiting = waitingFor[session.role];
   if (!waiting || (region.level !== 'township' && region.level !== 'county')) return null;
@@ -99,8 +98,16 @@ export function identificationSection(
     (session.role === 'county_admin' && region.level === 'county');
   void (async () => {
     let rounds: RoundSummary[];
+    // Every division below (the division table), not only those with figures yet: a village
+    // with no household on the platform still gets its quota.
+    let children: Child[] = [];
     try {
-      rounds = (await call('listIdentificationRounds', { regionCode: region.code, year })).rounds;
+      const [list, divisions] = await Promise.all([
+        call('listIdentificationRounds', { regionCode: region.code, year }),
+        setsQuotas ? call('listRegions', { parentCode: region.code }) : { regions: [] },
+      ]);
+      rounds = list.rounds;
+      children = divisions.regions;
     } catch (error) {
       host.replaceChildren(h('p', { class: 'warn' }, showError(error)));
       return;

@@ -597,8 +597,13 @@ function decisionCard(
   const retryHost = h('div');
   const parts: Array<HTMLElement | null> = [];
   if (maySubmit) {
-    const latest = detail.notices.at(-1);
-    const closesAt = latest?.closesAt ? Date.parse(latest.closesAt) : 0;
+    // The window that must be over first: the notice the round stands in (none after a return).
+    const noticeStage =
+      round.stage === 'first_notice' ? 'first' : round.stage === 'second_notice' ? 'second' : null;
+    const current = noticeStage
+      ? detail.notices.filter((notice) => notice.stage === noticeStage).at(-1)
+      : undefined;
+    const closesAt = current?.closesAt ? Date.parse(current.closesAt) : 0;
     const stillOpen = closesAt > Date.now();
     const open = detail.objections.filter((objection) => objection.status === 'open').length;
     const button = h(
