@@ -59,6 +59,14 @@ let needId: string;
 let unfinishedNeedId: string;
 let householdId: string;
 let photoId: string;
+let rosterIdNumber: string;
+const missingRound = `${village}_2099_entry`;
+const surveyFindings = Object.fromEntries(
+  ['income', 'assets', 'labour', 'living', 'cause'].map((aspect) => [
+    aspect,
+    { agrees: true, note: '相符' },
+  ]),
+);
 
 beforeAll(async () => {
   // Ids of real documents of 营盘村, so a refusal cannot come from a missing target.
@@ -116,6 +124,9 @@ beforeAll(async () => {
       .get()
   ).docs[0];
   householdId = household?.id as string;
+  rosterIdNumber = (await adminDb().collection('householdsPrivate').doc(householdId).get()).get(
+    'idNumber',
+  ) as string;
   // A seeded photo of the village administrator's: other tests upload photos as helpers, and a
   // helper may see their own.
   photoId = (
@@ -385,6 +396,91 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     input: () => ({ regionCode: village, format: 'csv' }),
     allowed: ['villageAdmin', 'township', 'county', 'ops'],
   },
+  // 建档立卡 identification. A round or notice that does not exist is denied to everyone alike
+  // (the same answer as one of another region); the calls that would write are aimed so the
+  // allowed cells are refused for their content (an ID on the roster, a missing quota), never
+  // creating a round in the demo township.
+  {
+    name: 'setIdentificationQuota',
+    input: () => ({ regionCode: village, year: 2099, quota: 1 }),
+    allowed: ['township'],
+  },
+  {
+    name: 'fileApplication',
+    input: () => ({
+      requestId: newRequestId(),
+      kind: 'entry',
+      year: 2099,
+      headName: '矩阵户',
+      headIdNumber: rosterIdNumber,
+      members: [],
+      annualIncomeFen: 100_000,
+      housing: 'safe',
+      claimedCause: '因病',
+      situation: '访问矩阵测试的申请。',
+      wubao: false,
+      appliedOn: '2026-11-02',
+    }),
+    allowed: ['villageAdmin', 'otherVillageAdmin', 'helper', 'otherVillageHelper'],
+  },
+  ...(
+    [
+      [
+        'recordSurvey',
+        {
+          applicationId: 'no-such-application',
+          visitedOn: '2026-11-05',
+          eligible: true,
+          findings: surveyFindings,
+        },
+      ],
+      [
+        'recordAppraisal',
+        {
+          roundId: missingRound,
+          heldOn: '2026-11-10',
+          body: 'appraisal_group',
+          present: ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬'],
+          results: [{ applicationId: 'a1', votesFor: 9, votesAgainst: 0, rank: 1 }],
+        },
+      ],
+      ['postNotice', { roundId: missingRound, contactPhone: '0857-6231234' }],
+      [
+        'answerObjection',
+        { objectionId: 'no-such-objection', decision: 'dismissed', reasons: '访问矩阵测试。' },
+      ],
+      ['submitList', { roundId: missingRound }],
+      ['reviewList', { roundId: missingRound, decision: 'return', reasons: '访问矩阵测试。' }],
+      ['withdrawApplication', { applicationId: 'no-such-application', reasons: '访问矩阵测试。' }],
+    ] as const
+  ).map(([name, fields]) => ({
+    name,
+    input: () => ({ requestId: newRequestId(), ...fields }),
+    allowed: [] as Actor[],
+  })),
+  { name: 'getIdentificationRound', input: () => ({ roundId: missingRound }), allowed: [] },
+  { name: 'exportNoticePdf', input: () => ({ noticeId: `${missingRound}_first_1` }), allowed: [] },
+  {
+    name: 'exportIdentificationFile',
+    input: () => ({ applicationId: 'no-such-application', format: 'pdf' }),
+    allowed: [],
+  },
+  {
+    name: 'listIdentificationRounds',
+    input: () => ({ regionCode: village }),
+    allowed: staffInVillage,
+  },
+  {
+    // Anyone signed in may object (a staff account without a verified phone is told to verify one).
+    name: 'fileObjection',
+    input: () => ({
+      requestId: newRequestId(),
+      noticeId: `${missingRound}_first_1`,
+      applicationId: 'no-such-application',
+      text: '访问矩阵测试的异议。',
+    }),
+    allowed: everyoneSignedIn,
+  },
 ];
 
 /** Callables for anyone, signed in or not: what they answer is public by design. */
@@ -392,6 +488,7 @@ const publicCells: Array<{ name: string; input: () => Record<string, unknown> }>
   { name: 'listRegions', input: () => ({ parentCode: township }) },
   { name: 'listCouriers', input: () => ({}) },
   { name: 'verifyCertificate', input: () => ({ serial: 'FP-2026-0000-0000-0000' }) },
+  { name: 'getPublicNotice', input: () => ({ noticeId: `${missingRound}_first_1` }) },
 ];
 
 describe.each(publicCells)('$name (public)', ({ name, input }) => {
@@ -419,7 +516,7 @@ describe.each(cells)('$name', ({ name, input, allowed }) => {
 
 it('aimed at real documents of the village', () => {
   expect(
-    [needId, unfinishedNeedId, householdId, photoId].every(
+    [needId, unfinishedNeedId, householdId, photoId, rosterIdNumber].every(
       (id) => typeof id === 'string' && id.length > 0,
     ),
   ).toBe(true);
