@@ -442,5 +442,43 @@ it('walks a round in the pages: filing on a phone, the public notice and its obj
   ).toEqual([head.name, others[0]?.name].sort());
   await admin.goto(`${webUrl}#/households`);
   await admin.reload();
-  await admin.locator('[data-testid="roster-count"]', { hasText: '2' }).waitFor();
+  await admin.locator('[data-testid="roster-count"]', { hasText: /^2$/ }).waitFor();
+
+  // 9. The household's whole file for an inspection, from the round's page.
+  await openRound(admin, roundId, 'announced');
+  const [file] = await Promise.all([
+    admin.waitForEvent('download'),
+    admin
+      .locator(`[data-testid="application-row"][data-id="${idOf(head.name)}"]`)
+      .getByTestId('export-file-pdf')
+      .click(),
+  ]);
+  const fileText = execFileSync('pdftotext', ['-layout', '-', '-'], {
+    input: readFileSync((await file.path()) as string),
+  }).toString();
+  expect(fileText).toContain(head.name);
+  expect(fileText).toContain('民主评议');
+
+  // 10. The first notice's page, its window over, says so and takes no objection.
+  await visitor.goto(noticeUrl);
+  await visitor.getByTestId('notice-closed').waitFor();
+  expect(await visitor.getByTestId('objection-form').count()).toBe(0);
+
+  // 11. The yearly 动态调整 starts from the 识别 tab: an exit proposed for a roster household.
+  await admin.getByTestId('tab-identification').click();
+  const adjust = admin.getByTestId('adjustment-form');
+  await adjust.waitFor();
+  await adjust.getByTestId('adjust-kind').selectOption('exit');
+  const option = adjust.getByTestId('adjust-household').locator('option', { hasText: head.name });
+  await adjust
+    .getByTestId('adjust-household')
+    .selectOption((await option.getAttribute('value')) ?? '');
+  await adjust
+    .getByTestId('adjust-situation')
+    .fill('妻子病情稳定，儿子务工年收入超过脱贫标准，两不愁三保障均已实现。');
+  await adjust.getByTestId('adjust-submit').click();
+  await admin
+    .locator(`[data-testid="round-row"][data-id="${village}_${year}_adjustment"]`)
+    .waitFor();
+  await noOverflow(admin);
 }, 600_000);
