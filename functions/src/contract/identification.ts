@@ -27,6 +27,12 @@ import {
   requestIdSchema,
 } from '../domain/validation/common';
 import { idNumberSchema } from '../domain/validation/idNumber';
+import {
+  memberEducation,
+  memberHealth,
+  memberLabour,
+  memberRelations,
+} from '../domain/householdFile';
 import { amountFenSchemaUpTo } from '../domain/validation/money';
 import { noteSchema, personNameSchema, reasonSchema } from '../domain/validation/text';
 import type { ExportedFile } from './files';
@@ -38,25 +44,7 @@ const contactPhoneSchema = z
   .transform((raw) => raw.normalize('NFKC').replace(/[\s-]/g, ''))
   .pipe(z.string().regex(/^(0\d{9,11}|1[3-9]\d{9})$/, 'phone_format'));
 
-export const memberRelations = [
-  'spouse',
-  'child',
-  'parent',
-  'grandchild',
-  'sibling',
-  'other',
-] as const;
-export const memberHealth = ['healthy', 'chronic', 'serious', 'disabled'] as const;
-export const memberEducation = [
-  'none',
-  'primary',
-  'junior',
-  'senior',
-  'college',
-  'in_school',
-  'preschool',
-] as const;
-export const memberLabour = ['full', 'partial', 'none'] as const;
+export { memberEducation, memberHealth, memberLabour, memberRelations };
 
 const memberSchema = z.strictObject({
   name: personNameSchema,

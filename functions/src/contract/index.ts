@@ -6,6 +6,7 @@
  * typed by the callable's name. Nothing here may import Firebase or Node: the web build compiles it.
  */
 import type { z } from 'zod';
+import { householdFileInputs, type HouseholdFileAnswers } from './householdFile';
 import { householdsInputs, type HouseholdsAnswers } from './households';
 import { identificationInputs, type IdentificationAnswers } from './identification';
 import { moneyInputs, type MoneyAnswers } from './money';
@@ -16,6 +17,7 @@ export const callableInputSchemas = {
   ...moneyInputs,
   ...householdsInputs,
   ...identificationInputs,
+  ...householdFileInputs,
 };
 
 export interface CallableAnswers

@@ -21,7 +21,7 @@ import {
   memberHealth,
   memberLabour,
   memberRelations,
-} from '../contract/identification';
+} from '../domain/householdFile';
 import { collections } from '../services/db';
 import { timestampField, typedCollection } from './converter';
 
