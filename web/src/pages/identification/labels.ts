@@ -5,7 +5,11 @@
  * (the server refuses anything else with the field named, so a drift shows at once).
  */
 import {
+  applicationKindLabels,
+  applicationStatusLabels,
+  noticeStageLabels,
   roundMoveOf,
+  roundStageLabels,
   type RoundAction,
   type RoundKind,
   type RoundStage,
@@ -123,6 +127,27 @@ export function identificationIssueText(issue: { path: string; code: string }): 
   const text = extraIssueTexts[issue.code];
   if (text) return named ? `${fieldLabels[named]}：${text}` : text;
   return issueText({ path: named ?? issue.path, code: issue.code }, fieldLabels);
+}
+
+const decisionTexts: Record<string, string> = {
+  ...applicationKindLabels,
+  ...applicationStatusLabels,
+  ...noticeStageLabels,
+  ...roundStageLabels,
+  eligible: '符合条件',
+  not_eligible: '不符合条件',
+  over_quota: '超出规模',
+  approve: '通过',
+  return: '退回',
+  upheld: '异议成立',
+  dismissed: '异议不成立',
+};
+
+/** A step's recorded decision (a status, stage or outcome code) in Chinese; unknown ones as sent. */
+export function decisionText(decision: string): string {
+  const listed = /^listed (\d+)$/.exec(decision);
+  if (listed) return `列入名单 ${listed[1]} 户`;
+  return decisionTexts[decision] ?? decision;
 }
 
 /** Whether `role` may make `action` on a round in `stage` (the domain's table, as the server). */

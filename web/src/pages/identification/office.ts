@@ -47,7 +47,7 @@ function quotaRows(
         { type: 'button', class: 'secondary', 'data-testid': 'quota-save' },
         '保存',
       );
-      const note = h('span', { class: 'muted small', 'data-testid': 'quota-note' });
+      const note = h('span', { class: 'muted small-left', 'data-testid': 'quota-note' });
       save.addEventListener('click', async () => {
         const quota = Number(input.value);
         if (input.value.trim() === '' || !Number.isInteger(quota) || quota < 0) {

@@ -31,7 +31,7 @@ import type {
   ObjectionRow,
   RoundDetail,
 } from '../../../../functions/src/contract/identification';
-import { canMove, FieldErrors, roundKindLabels } from './labels';
+import { canMove, decisionText, FieldErrors, roundKindLabels } from './labels';
 import { send } from './send';
 
 const villageRoles = ['village_admin', 'helper'];
@@ -261,11 +261,11 @@ function applicationItem(
         applicationStatusLabels[application.status],
       ),
       h('p', { class: 'muted' }, facts.join('；')),
-      h('p', { class: 'small' }, application.situation),
+      h('p', { class: 'small-left' }, application.situation),
       application.survey
         ? h(
             'p',
-            { class: 'small' },
+            { class: 'small-left' },
             `入户调查 ${application.survey.visitedOn}：${application.survey.eligible ? '符合条件' : '不符合条件'}；`,
             surveyAspects
               .filter((aspect) => !application.survey?.findings[aspect]?.agrees)
@@ -276,7 +276,7 @@ function applicationItem(
       application.appraisal
         ? h(
             'p',
-            { class: 'small' },
+            { class: 'small-left' },
             `民主评议：赞成 ${application.appraisal.votesFor}，反对 ${application.appraisal.votesAgainst}，排序第 ${application.appraisal.rank}`,
           )
         : null,
@@ -567,7 +567,7 @@ function objectionItem(session: Session, objection: ObjectionRow, reload: () => 
       h('span', { class: 'badge' }, `${noticeStageLabels[objection.stage]} · ${statusText}`),
       h('p', {}, objection.text),
       h('p', { class: 'muted' }, `${chinaDate(objection.filedAt)} 收到`),
-      objection.reasons ? h('p', { class: 'small' }, `答复：${objection.reasons}`) : null,
+      objection.reasons ? h('p', { class: 'small-left' }, `答复：${objection.reasons}`) : null,
       objection.status === 'open' && !mayAnswer
         ? h(
             'p',
@@ -717,7 +717,7 @@ function roundView(
         `${chinaDate(step.at)} ${stepLabels[step.kind]}`,
         about ? `（${about}户）` : '',
         ` · ${step.byName}`,
-        step.decision ? ` · ${step.decision}` : '',
+        step.decision ? ` · ${decisionText(step.decision)}` : '',
         step.reasons ? h('p', { class: 'muted' }, step.reasons) : null,
       );
     }),
