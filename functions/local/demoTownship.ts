@@ -238,7 +238,16 @@ export function demoHouseholds(): DemoHousehold[] {
           annualIncomeFen: Math.round((2000 + rand() * 6000) * 100),
           status,
           outYear,
-          cardColour: cardColourOf(status, outYear, latestExitYear),
+          // Every seventh household still poor came in at the latest adjustment (a blue card).
+          ...(status === 'not_out' && i % 7 === 0 ? { includedYear: latestExitYear } : {}),
+          cardColour: cardColourOf(
+            {
+              status,
+              outYear,
+              includedYear: status === 'not_out' && i % 7 === 0 ? latestExitYear : null,
+            },
+            latestExitYear,
+          ),
           helperUid: helper?.uid ?? null,
           ...householdSearchFieldsOf({ headName: surname + given, helperUid: helper?.uid }),
           onRoster: true,

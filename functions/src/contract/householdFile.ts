@@ -5,7 +5,12 @@
  */
 import { z } from 'zod';
 import { campaignYearSchema } from '../domain/homeVisits';
-import { povertyCauses, type HouseholdStatus, type PovertyCause } from '../domain/household';
+import {
+  povertyCauses,
+  type CardColour,
+  type HouseholdStatus,
+  type PovertyCause,
+} from '../domain/household';
 import {
   confirmationParties,
   incomeSources,
@@ -15,7 +20,6 @@ import {
   memberHealth,
   memberLabour,
   memberRelations,
-  type CardColour,
   type ConfirmationParty,
   type FileMember,
   type IncomeSource,

@@ -52,6 +52,10 @@ export const storedHouseholdSchema = z.looseObject({
   status: z.enum(householdStatuses).optional(),
   outYear: z.number().int().nullable().optional(),
   cardColour: z.enum(['blue', 'red']).nullable().optional(),
+  /** The adjustment year the household was newly included in (its 公告), when known. */
+  includedYear: z.number().int().nullable().optional(),
+  /** The identification application that put it on the roster (functions/identification). */
+  identifiedBy: z.string().optional(),
   /** The helper (帮扶责任人) assigned to the household; null until one is. */
   helperUid: z.string().nullable().optional(),
   /**

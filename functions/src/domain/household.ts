@@ -14,16 +14,20 @@ export const householdStatusLabels: Record<HouseholdStatus, string> = {
 export type CardColour = 'blue' | 'red' | null;
 
 /**
- * Contact card (联系卡) colour, seed 004: blue for newly included and returned households, red for
- * those out of poverty in the latest year, none otherwise.
+ * The contact card's (联系卡) colour, seed 004 ("蓝色联系卡发给动态调整新纳入贫困户和返贫户, 2018年脱贫户更换
+ * 为红色联系卡"), for the card year the township sets — the year of the adjustment the cards follow:
+ * blue for households newly included in that year's adjustment and for returned households; red
+ * for those out of poverty that year; none for every other household (poor since earlier years,
+ * out in an earlier year). A roster import knows no inclusion year, so only returns are blue there.
  */
 export function cardColourOf(
-  status: HouseholdStatus,
-  outYear: number | null,
-  latestYear: number,
+  household: { status?: HouseholdStatus; outYear?: number | null; includedYear?: number | null },
+  cardYear: number,
 ): CardColour {
-  if (status === 'returned' || status === 'not_out') return 'blue';
-  if (status === 'out' && outYear === latestYear) return 'red';
+  const status = household.status ?? 'not_out';
+  if (status === 'returned') return 'blue';
+  if (status === 'not_out' && household.includedYear === cardYear) return 'blue';
+  if (status === 'out' && household.outYear === cardYear) return 'red';
   return null;
 }
 

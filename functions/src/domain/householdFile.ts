@@ -4,7 +4,7 @@
  * becomes a list of changes (field, old, new), how the file compares with the national system's
  * roster (三统一), and the contact card's colour. Pure: the functions and the web client share it.
  */
-import type { HouseholdStatus, PovertyCause } from './household';
+import type { PovertyCause } from './household';
 
 export const memberRelations = [
   'spouse',
@@ -323,25 +323,6 @@ export function rosterDifferences(
     });
   }
   return differences;
-}
-
-export type CardColour = 'blue' | 'red' | null;
-
-/**
- * The contact card's colour (seed 004, for the card year the township sets — the year of the
- * latest adjustment, 2018 in the seed's 2019 campaign): blue for households newly included in that
- * year's adjustment and for returned households; red for those that left poverty that year; none
- * for every other household (still poor from earlier years, or out in an earlier year).
- */
-export function contactCardColour(
-  household: { status?: HouseholdStatus; outYear?: number | null; includedYear?: number | null },
-  cardYear: number,
-): CardColour {
-  if (household.status === 'returned') return 'blue';
-  if ((household.status ?? 'not_out') === 'not_out' && household.includedYear === cardYear)
-    return 'blue';
-  if (household.status === 'out' && household.outYear === cardYear) return 'red';
-  return null;
 }
 
 export const confirmationParties = ['household', 'helper', 'cadre'] as const;

@@ -148,7 +148,7 @@ export function rosterFromGrid(
         annualIncomeFen: income,
         status,
         outYear,
-        cardColour: cardColourOf(status, outYear, options.latestYear),
+        cardColour: cardColourOf({ status, outYear }, options.latestYear),
         helperName,
         ...(helperPhone ? { helperPhone } : {}),
       });

@@ -132,7 +132,11 @@ export const reviewList = callable({
                   annualIncomeFen: application.annualIncomeFen ?? 0,
                   status: 'not_out',
                   outYear: null,
-                  cardColour: cardColourOf('not_out', null, round.year),
+                  includedYear: round.year,
+                  cardColour: cardColourOf(
+                    { status: 'not_out', includedYear: round.year },
+                    round.year,
+                  ),
                   helperUid: null,
                   helperName: null,
                   ...householdSearchFieldsOf({ headName, helperUid: null }),
@@ -160,7 +164,7 @@ export const reviewList = callable({
                   application.kind === 'exit' ? round.year : (household.data()?.outYear ?? null);
                 batch.update(
                   household.ref,
-                  { status, outYear, cardColour: cardColourOf(status, outYear, round.year) },
+                  { status, outYear, cardColour: cardColourOf({ status, outYear }, round.year) },
                   unchanged(household),
                 );
                 batch.update(
