@@ -8,8 +8,9 @@
  * the village administrator answers it, and the notice's printable PDF, downloaded from the
  * round's page, reads in pdftotext with the list in Chinese (full names, as the village board
  * shows them). Then the rest of the path in the pages: 上报, the township returns the list, the
- * village withdraws one household and resubmits, the township approves, the second notice, 上报县级,
- * the county approves, and the 公告 puts the households on the village's roster.
+ * village withdraws one household and resubmits, the township approves, the second notice (an
+ * objection to it answered by the township), 上报县级, the county approves, and the 公告 puts the
+ * households on the village's roster.
  *
  * A notice's 7-day window is passed by moving its dates back in Firestore, as if the week had gone.
  * On a platform of its own (`--empty`): the round and its applications would otherwise move the
@@ -417,6 +418,32 @@ it('walks a round in the pages: filing on a phone, the public notice and its obj
   await atStage(admin, 'second_notice');
   detail = await must<Detail>('getIdentificationRound', { roundId }, villageToken);
   const second = detail.notices.find((entry) => entry.stage === 'second')?.id as string;
+  // An objection to the second notice (through the callable) is the township's to answer.
+  const objectorToken = await signInByPhone(phones.objector);
+  const { objectionId: secondObjection } = await must<{ objectionId: string }>(
+    'fileObjection',
+    {
+      requestId: newRequestId(),
+      noticeId: second,
+      applicationId: idOf(head.name),
+      text: '听说该户在外地还有一套住房，请核实。',
+    },
+    objectorToken,
+  );
+  await openRound(admin, roundId, 'second_notice');
+  const villageView = admin.locator(`[data-testid="objection-row"][data-id="${secondObjection}"]`);
+  expect(await villageView.getByTestId('objection-answer').count()).toBe(0);
+  await openRound(townshipPage, roundId, 'second_notice');
+  const townshipView = townshipPage.locator(
+    `[data-testid="objection-row"][data-id="${secondObjection}"]`,
+  );
+  await townshipView
+    .getByTestId('objection-reasons')
+    .fill('经乡镇核实，该户在外地无住房登记，异议不成立。');
+  await townshipView.getByTestId('objection-dismiss').click();
+  await townshipPage
+    .locator(`[data-testid="objection-row"][data-id="${secondObjection}"][data-status="dismissed"]`)
+    .waitFor();
   await passWindow(second);
   await openRound(townshipPage, roundId, 'second_notice');
   await townshipPage.getByTestId('submit-list').click();
