@@ -20,6 +20,13 @@ import { num, subsetEmbedding, writePdfPages, type PdfFontUse } from '../certifi
 import { metricsOf } from '../certificate/render';
 
 export const a4Portrait = { width: 595.28, height: 841.89 };
+/** A4 turned: wide tables (the progress form), and two A5 landscape cards stacked on A4 portrait. */
+export const a4Landscape = { width: 841.89, height: 595.28 };
+
+export interface PageSize {
+  width: number;
+  height: number;
+}
 
 export const margin = { top: 56, bottom: 64, side: 56 };
 
@@ -62,17 +69,57 @@ function linesOf(pieces: TextPiece[]): TextPiece[][] {
 const moved = (pieces: TextPiece[], dy: number): TextPiece[] =>
   pieces.map((piece) => ({ ...piece, baseline: piece.baseline + dy }));
 
-/** Lays out blocks down A4 portrait pages, starting a new page when a block does not fit. */
+/** Lays out blocks down pages (A4 portrait unless told), starting a new page when a block does not fit. */
 export class Flow {
   readonly pages: Shape[][] = [];
   /** Top of the next block on the current page. */
   y = margin.top;
   readonly left = margin.side;
-  readonly width = a4Portrait.width - 2 * margin.side;
-  readonly bottom = a4Portrait.height - margin.bottom;
+  readonly width: number;
+  readonly bottom: number;
 
-  constructor(readonly metrics: Metrics) {
+  constructor(
+    readonly metrics: Metrics,
+    readonly page: PageSize = a4Portrait,
+  ) {
+    this.width = page.width - 2 * margin.side;
+    this.bottom = page.height - margin.bottom;
     this.pages.push([]);
+  }
+
+  /** Shapes placed by the caller on the current page (bands, rules), in page coordinates. */
+  draw(...shapes: Shape[]): void {
+    this.shapes.push(...shapes);
+  }
+
+  /**
+   * One line split into equal columns, each part starting at its column's left edge: a footer
+   * (审核人 / 填报人 / 联系方式) or, with `underline`, signature fields whose rule runs to the
+   * column's end.
+   */
+  columnsLine(
+    parts: Span[][],
+    size: number,
+    options: { underline?: boolean; lineHeight?: number } = {},
+  ): void {
+    const lineHeight = options.lineHeight ?? size * 1.6;
+    this.ensure(lineHeight);
+    const column = this.width / Math.max(1, parts.length);
+    const baseline = this.y + lineHeight - size * 0.5;
+    parts.forEach((spans, index) => {
+      const x = this.left + index * column;
+      this.shapes.push(...setLine(spans, { left: x, baseline }, size, this.metrics));
+      if (options.underline) {
+        const used = spans.reduce(
+          (sum, { text, weight }) => sum + lineWidth(text, weight, size, this.metrics),
+          0,
+        );
+        const end = x + column - size;
+        if (end > x + used + 2)
+          this.rule(x + used + 2, baseline + 2, end - x - used - 2, ruleWidth);
+      }
+    });
+    this.y += lineHeight;
   }
 
   private get shapes(): Shape[] {
@@ -253,12 +300,13 @@ export class Flow {
 
   /** The pages, each numbered at its foot: 第 1 页 / 共 3 页. */
   numbered(): Shape[][] {
+    const { width, height } = this.page;
     const total = this.pages.length;
     return this.pages.map((shapes, index) => [
       ...shapes,
       ...setLine(
         [span(`第 ${index + 1} 页 / 共 ${total} 页`, false, grey)],
-        { center: a4Portrait.width / 2, baseline: a4Portrait.height - 32 },
+        { center: width / 2, baseline: height - 32 },
         9,
         this.metrics,
       ),
@@ -267,7 +315,8 @@ export class Flow {
 }
 
 /** A flow measuring with the shipped fonts. */
-export const flowFor = (fonts: FontSet) => new Flow(metricsOf(fonts));
+export const flowFor = (fonts: FontSet, page: PageSize = a4Portrait) =>
+  new Flow(metricsOf(fonts), page);
 
 /** Fill colour operator of a 0xRRGGBB colour. */
 const fill = (color: number) =>
@@ -281,11 +330,12 @@ export function drawPages(
   pages: Shape[][],
   fonts: FontSet,
   info: { title: string; author: string; date: Date },
+  page: PageSize = a4Portrait,
 ): Buffer {
   const used = new Map<string, PdfFontUse>();
   const contents = pages.map((shapes) => {
     // y downwards as in the layout; text matrices flip glyphs back upright.
-    const ops: string[] = [`1 0 0 -1 0 ${num(a4Portrait.height)} cm`];
+    const ops: string[] = [`1 0 0 -1 0 ${num(page.height)} cm`];
     for (const shape of shapes) {
       if (shape.kind === 'rect') {
         ops.push(
@@ -315,8 +365,8 @@ export function drawPages(
     return { content: ops.join('\n') };
   });
   return writePdfPages({
-    width: a4Portrait.width,
-    height: a4Portrait.height,
+    width: page.width,
+    height: page.height,
     pages: contents,
     fonts: [...used.values()],
     info: { title: info.title, author: info.author, creator: issuerName, date: info.date },

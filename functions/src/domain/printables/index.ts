@@ -10,3 +10,8 @@ export {
   identificationFileXlsx,
 } from './identificationFile';
 export { noticePdf, noticeTitle, type NoticePrintOptions } from './notice';
+// 一户一册一卡 (seed 004): the visit's sheet, the handbook, the contact cards, the progress form.
+export { informationSheetPdf, informationSheetTitle } from './informationSheet';
+export { handbookPdf, handbookTitle } from './handbook';
+export { contactCardsPdf, contactCardTitle, cardColours } from './contactCard';
+export { progressFormPdf, type ProgressFormInput } from './progressForm';
