@@ -2,7 +2,7 @@
  * 建档立卡识别 in Chromium, every person on a 360 px phone signed in by SMS code. The county and
  * the township set the year's quotas on their dashboards; a village administrator files a
  * new-identification application (a wrong ID number is named beside its field first), records its
- * 入户调查, the 民主评议 and the first notice on the round's page (two more applications and their
+ * 入户调查 (with a photo through the evidence pipeline), the 民主评议 and the first notice on the round's page (two more applications and their
  * surveys go through the callables); the public notice page opens without signing in, shows the
  * list with names masked and takes an objection from someone whose phone an SMS code verified;
  * the village administrator answers it, and the notice's printable PDF, downloaded from the
@@ -18,6 +18,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { Timestamp } from 'firebase-admin/firestore';
+import sharp from 'sharp';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { checkCharOf } from '../../functions/src/domain/idNumber';
@@ -78,7 +79,12 @@ async function noOverflow(page: Page): Promise<void> {
 
 interface Detail {
   round: { stage: string; openObjections: number };
-  applications: Array<{ id: string; headName: string; status: string }>;
+  applications: Array<{
+    id: string;
+    headName: string;
+    status: string;
+    survey: { photoIds: string[] } | null;
+  }>;
   objections: Array<{ id: string; status: string; text: string }>;
   notices: Array<{ id: string; stage: string }>;
 }
@@ -267,6 +273,15 @@ it('walks a round in the pages: filing on a phone, the public notice and its obj
   for (const aspect of ['income', 'assets', 'labour', 'living', 'cause']) {
     await headRow.getByTestId(`survey-note-${aspect}`).fill('入户核实，与申请相符');
   }
+  const photo = await sharp({
+    create: { width: 1600, height: 1200, channels: 3, background: '#8a7b5c' },
+  })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  await headRow
+    .getByTestId('survey-photo')
+    .setInputFiles({ name: 'house.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await headRow.getByTestId('survey-thumb').waitFor({ timeout: 30_000 });
   await headRow.getByTestId('survey-submit').click();
   await admin
     .locator(
@@ -290,6 +305,10 @@ it('walks a round in the pages: filing on a phone, the public notice and its obj
   await admin.getByTestId('notice-submit').click();
   await atStage(admin, 'first_notice');
   detail = await must<Detail>('getIdentificationRound', { roundId }, villageToken);
+  // The survey's photo, through the evidence pipeline, is the application's.
+  expect(
+    detail.applications.find((application) => application.headName === head.name)?.survey?.photoIds,
+  ).toHaveLength(1);
   expect(detail.applications.map((application) => application.status)).toEqual([
     'listed',
     'listed',

@@ -99,6 +99,7 @@ export const fieldLabels: Record<string, string> = {
   votesAgainst: '反对票',
   rank: '排序',
   applicationId: '农户',
+  photoIds: '现场照片',
   year: '年度',
 };
 

@@ -5,7 +5,7 @@
  * make that move (the domain's table; the server checks the same table again).
  */
 import { call } from '../../firebase';
-import { download, h, toast } from '../../dom';
+import { base64Of, download, downscalePhoto, h, toast } from '../../dom';
 import { pageMount } from '../../navigation';
 import { chinaDate, yuan } from '../../format';
 import { showError, type Session } from '../../app';
@@ -107,6 +107,61 @@ function surveyForm(application: ApplicationRow, reload: () => void): HTMLElemen
     h('option', { value: 'yes' }, '符合条件，提交评议'),
     h('option', { value: 'no' }, '不符合条件（由评议决定）'),
   );
+  // Photos go through the evidence pipeline as the need capture's do; the application they
+  // belong to is recorded with the survey.
+  const draftId = crypto.randomUUID();
+  const photoIds: string[] = [];
+  const thumbs = h('div', { class: 'thumbs' });
+  const showPhotos = async () => {
+    if (photoIds.length === 0) return void thumbs.replaceChildren();
+    try {
+      const { photos } = await call('getEvidencePhotoUrls', { photoIds });
+      thumbs.replaceChildren(
+        ...photos.map((photo) =>
+          photo.status === 'processed'
+            ? h('img', { src: photo.thumbUrl, alt: '入户调查照片', 'data-testid': 'survey-thumb' })
+            : h(
+                'span',
+                { class: 'badge' },
+                photo.status === 'quarantined' ? `未通过：${photo.reason}` : '处理中…',
+              ),
+        ),
+      );
+      if (photos.some((photo) => photo.status === 'uploaded')) {
+        setTimeout(() => void showPhotos(), 1000);
+      }
+    } catch (error) {
+      showError(error);
+    }
+  };
+  const photoInput = h('input', {
+    type: 'file',
+    accept: 'image/jpeg,image/png,image/webp',
+    capture: 'environment',
+    'aria-label': '入户调查照片',
+    'data-testid': 'survey-photo',
+  });
+  photoInput.addEventListener('change', async () => {
+    const file = photoInput.files?.[0];
+    if (!file) return;
+    if (photoIds.length >= 6) return void toast('最多6张照片');
+    try {
+      const small = await downscalePhoto(file);
+      const photoId = crypto.randomUUID();
+      // The photo id is the upload's request id: a retry never makes a second photo.
+      await call('uploadEvidencePhoto', {
+        photoId,
+        draftId,
+        contentType: 'image/jpeg',
+        dataBase64: await base64Of(small),
+      });
+      photoIds.push(photoId);
+      photoInput.value = '';
+      void showPhotos();
+    } catch (error) {
+      showError(error);
+    }
+  });
   const retryHost = h('div');
   const submit = h('button', { type: 'submit', 'data-testid': 'survey-submit' }, '保存入户调查');
   return h(
@@ -131,7 +186,7 @@ function surveyForm(application: ApplicationRow, reload: () => void): HTMLElemen
               ]),
             ) as Record<(typeof surveyAspects)[number], { agrees: boolean; note: string }>,
             eligible: eligible.value === 'yes',
-            photoIds: [],
+            photoIds: [...photoIds],
           },
           retryHost,
           errors,
@@ -147,6 +202,11 @@ function surveyForm(application: ApplicationRow, reload: () => void): HTMLElemen
     ...errors.field('visitedOn', h('label', { class: 'stack' }, '调查日期', visitedOn)),
     aspects.map((item) => item.element),
     ...errors.field('eligible', h('label', { class: 'stack' }, '工作组结论', eligible)),
+    ...errors.field(
+      'photoIds',
+      h('label', { class: 'stack' }, '现场照片（拍照或选择，自动压缩，最多6张）', photoInput),
+    ),
+    thumbs,
     errors.formLine,
     submit,
     retryHost,
