@@ -2,8 +2,8 @@
  * 建档立卡识别 in Chromium, every person on a 360 px phone signed in by SMS code. The county and
  * the township set the year's quotas on their dashboards; a village administrator files a
  * new-identification application (a wrong ID number is named beside its field first), records its
- * 入户调查 (with a photo through the evidence pipeline), the 民主评议 and the first notice on the round's page (two more applications and their
- * surveys go through the callables); the public notice page opens without signing in, shows the
+ * 入户调查 (with a photo through the evidence pipeline), the 民主评议 and the first notice on the
+ * round's page (two more applications and their surveys go through the callables); the public notice page opens without signing in, shows the
  * list with names masked and takes an objection from someone whose phone an SMS code verified;
  * the village administrator answers it, and the notice's printable PDF, downloaded from the
  * round's page, reads in pdftotext with the list in Chinese (full names, as the village board
