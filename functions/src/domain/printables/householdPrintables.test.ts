@@ -241,6 +241,25 @@ describe('贫困户信息表', () => {
     expect(text).toContain('不愁吃是/否');
     expect(text).not.toContain('18,000.00');
   });
+  it('keeps the signatures together on the last page of a large household’s sheet', () => {
+    const members = Array.from({ length: 12 }, (_, index) => ({
+      ...file.members[1]!,
+      name: `韦${'一二三四五六七八九十甲乙'[index]}`,
+      idLast4: String(1000 + index),
+    }));
+    const pdf = informationSheetPdf({ ...file, members }, fonts);
+    const { pages } = pdfPages(pdf);
+    expect(pages).toBe(2);
+    const last = poppler('pdftotext', ['-f', '2', '-l', '2', '-layout', '-', '-'], pdf).replace(
+      /\s+/g,
+      '',
+    );
+    for (const party of ['贫困户（签字）', '帮扶联系人（签字）', '村干（签字）', '日期']) {
+      expect(last).toContain(party);
+    }
+    const first = poppler('pdftotext', ['-f', '1', '-l', '1', '-layout', '-', '-'], pdf);
+    expect(first).not.toContain('村干（签字）');
+  });
 });
 
 describe('帮扶手册', () => {
