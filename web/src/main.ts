@@ -52,7 +52,7 @@
  *   appoint-form, appoint-role, appoint-region (data-level), appoint-name, appoint-phone,
  *   appoint-submit, appoint-result, appoint-error
  * - 识别 (village tab): tab-identification, round-list, round-row (data-id, data-stage),
- *   round-stage, round-open, application-form, app-head-name, app-head-id, member-row,
+ *   round-stage, round-next, round-open, application-form, app-head-name, app-head-id, member-row,
  *   member-name, member-id, member-relation, member-health, member-education, member-labour,
  *   add-member, remove-member, app-income, app-housing, app-cause, app-situation, app-wubao,
  *   app-applied-on, app-submit, app-result (data-application-id), field-error (data-path),
@@ -61,7 +61,7 @@
  * - a round (#/round/{roundId}): round-view (data-id, data-stage), return-reasons,
  *   application-row (data-id, data-status), application-name, application-status,
  *   survey-details, survey-form, survey-date, survey-agrees-{aspect}, survey-note-{aspect},
- *   survey-eligible, survey-submit, withdraw-open, withdraw-form, withdraw-reasons,
+ *   survey-eligible, survey-photo, survey-thumb, survey-submit, withdraw-open, withdraw-form, withdraw-reasons,
  *   withdraw-submit, export-file-xlsx, export-file-pdf, appraisal-form, appraisal-date,
  *   appraisal-body, appraisal-present, appraisal-row (data-id), appraisal-for,
  *   appraisal-against, appraisal-rank, appraisal-submit, notice-form, notice-phone,
