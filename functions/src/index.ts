@@ -93,3 +93,22 @@ export {
   exportNoticePdf,
   exportIdentificationFile,
 } from './functions/identification/notices';
+// 一户一册一卡: the household's file, the sheet's visits, 三统一, cards, handbook, progress form.
+export {
+  getHouseholdFile,
+  saveHandbook,
+  setCardYear,
+  recordDistribution,
+} from './functions/householdFile/householdFile';
+export { recordSheetVisit } from './functions/householdFile/recordSheetVisit';
+export {
+  getUnificationReport,
+  exportUnificationReport,
+  markCorrectionsEntered,
+} from './functions/householdFile/unification';
+export {
+  exportInformationSheet,
+  exportHandbook,
+  exportContactCards,
+  saveProgressReport,
+} from './functions/householdFile/printables';

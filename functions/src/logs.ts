@@ -350,6 +350,16 @@ export const logs = {
       codes,
     });
   },
+  /** A home visit that walked the 《贫困户信息表》: how many corrections, whether all three confirmed. */
+  sheetVisitRecorded(householdId: string, uid: string, changes: number, completed: boolean) {
+    logger.info('sheet visit recorded', {
+      event: 'sheet_visit_recorded',
+      householdId,
+      uid,
+      changes,
+      completed,
+    });
+  },
   homeVisitRecorded(householdId: string, villageCode: string, uid: string, completed: boolean) {
     logger.info('home visit recorded', {
       event: 'home_visit_recorded',

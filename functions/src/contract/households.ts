@@ -144,7 +144,8 @@ export const householdsInputs = {
     /** A township (its villages are the rows), or a village (one row). */
     regionCode: z.string().regex(/^(\d{9}|\d{12})$/),
     year: campaignYearSchema,
-    format: exportFormatSchema,
+    /** PDF: the form as printed for the seal, with the township's footer (saveProgressReport). */
+    format: z.enum(['csv', 'xlsx', 'pdf']),
   }),
 
   /**

@@ -21,7 +21,12 @@ export const callableInputSchemas = {
 };
 
 export interface CallableAnswers
-  extends NeedsAnswers, MoneyAnswers, HouseholdsAnswers, IdentificationAnswers {}
+  extends
+    NeedsAnswers,
+    MoneyAnswers,
+    HouseholdsAnswers,
+    IdentificationAnswers,
+    HouseholdFileAnswers {}
 
 type Schemas = typeof callableInputSchemas;
 

@@ -13,6 +13,8 @@ export interface Table {
   rows: ReadonlyArray<ReadonlyArray<string | number>>;
   /** Column widths in characters; 12 each when absent. */
   widths?: readonly number[];
+  /** Lines printed under the table (a form's footer: who filled it, who checked it). */
+  footer?: readonly string[];
 }
 
 // A cell starting with one of these is run as a formula by Excel and WPS; donor names and units
@@ -27,9 +29,12 @@ function csvCell(value: string | number): string {
 
 /** UTF-8 with a BOM (Excel on Chinese Windows reads UTF-8 only with it), CRLF, RFC 4180 quoting. */
 export function tableCsv(table: Table): Buffer {
-  const lines = [[table.title], table.header, ...table.rows].map((row) =>
-    row.map(csvCell).join(','),
-  );
+  const lines = [
+    [table.title],
+    table.header,
+    ...table.rows,
+    ...(table.footer ?? []).map((line) => [line]),
+  ].map((row) => row.map(csvCell).join(','));
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
@@ -52,6 +57,11 @@ export async function tableXlsx(table: Table): Promise<Buffer> {
   for (const values of table.rows) {
     // Strings stay strings: a phone or code typed as text must not become a number.
     sheet.addRow([...values]).eachCell({ includeEmpty: true }, (cell) => (cell.border = border));
+  }
+  for (const line of table.footer ?? []) {
+    const row = sheet.addRow([line]);
+    sheet.mergeCells(row.number, 1, row.number, table.header.length);
+    row.getCell(1).alignment = { wrapText: true, vertical: 'top' };
   }
   table.header.forEach((_, index) => {
     sheet.getColumn(index + 1).width = table.widths?.[index] ?? 12;

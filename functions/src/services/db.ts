@@ -56,6 +56,15 @@ export const collections = {
   identificationQuotas: 'identificationQuotas',
   /** An ID number held by an open application (data/identification `idClaimDocs`). */
   identificationIdClaims: 'identificationIdClaims',
+  /** 一户一册一卡 (data/householdFile.ts): the household's file, its private part, visits, changes. */
+  householdFiles: 'householdFiles',
+  householdFilesPrivate: 'householdFilesPrivate',
+  sheetVisits: 'sheetVisits',
+  householdFileChanges: 'householdFileChanges',
+  /** A township's contact-card year and progress form footers. */
+  townshipSettings: 'townshipSettings',
+  /** `{householdId}_{year}`: contact card and handbook handed over. */
+  distributions: 'distributions',
   /** Read by the health check only, to prove Firestore answers; never written. */
   health: 'health',
 } as const;
