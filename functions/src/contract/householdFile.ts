@@ -43,14 +43,23 @@ const villageCodeSchema = z.string().regex(/^\d{12}$/);
 const townshipCodeSchema = z.string().regex(/^\d{9}$/);
 const yearlyFenSchema = amountFenSchemaUpTo(10_000_000_00).or(z.literal(0));
 
-const sheetMemberSchema = z.strictObject({
+const sheetMemberFields = {
   name: personNameSchema,
-  idNumber: idNumberSchema,
   relation: z.enum(memberRelations),
   health: z.enum(memberHealth),
   education: z.enum(memberEducation),
   labour: z.enum(memberLabour),
-});
+};
+
+/**
+ * A member of the corrected sheet: one the file already holds is named by its place in the file
+ * the visit opened (`existing`, the index in getHouseholdFile's `members`), so the phone never
+ * holds their full ID number; a new member comes with theirs.
+ */
+const sheetMemberSchema = z.union([
+  z.strictObject({ ...sheetMemberFields, existing: z.number().int().min(0).max(19) }),
+  z.strictObject({ ...sheetMemberFields, idNumber: idNumberSchema }),
+]);
 
 /** The 《贫困户信息表》 as the helper leaves it after walking it with the household. */
 export const informationSheetSchema = z.strictObject({

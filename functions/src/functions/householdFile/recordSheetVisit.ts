@@ -13,6 +13,7 @@ import {
 } from '../../domain/householdFile';
 import { regionFieldsOf } from '../../domain/regions';
 import { roleLabels } from '../../domain/roles';
+import type { CallableParsedInput } from '../../contract';
 import { callable } from '../../lib/callable';
 import { logs } from '../../logs';
 import { isAlreadyExists } from '../../services/db';
@@ -21,7 +22,60 @@ import { retryOnConflict, unchanged } from '../../services/needs';
 import { objectStore } from '../../services/objectStore';
 import { runOnce } from '../../services/requests';
 
+type RecordSheetVisitParsed = CallableParsedInput<'recordSheetVisit'>;
+
 const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+type SheetMemberInput = RecordSheetVisitParsed['sheet']['members'][number];
+
+/**
+ * The corrected sheet's members with their ID numbers: a member the file held is taken from the
+ * file by its place (the visit's revision fixes the order), a new one comes with its number. A
+ * place named twice or not held, or one number given twice, is refused with its field.
+ */
+function membersOf(
+  members: readonly SheetMemberInput[],
+  held: InformationSheet['members'],
+): InformationSheet['members'] {
+  const issues: Array<{ path: string; code: string }> = [];
+  const used = new Set<number>();
+  const resolved = members.map((member, index) => {
+    const { name, relation, health, education, labour } = member;
+    let idNumber: string;
+    if ('existing' in member) {
+      const kept = held[member.existing];
+      if (!kept || used.has(member.existing)) {
+        issues.push({ path: `sheet.members.${index}.existing`, code: 'member_unknown' });
+      }
+      used.add(member.existing);
+      idNumber = kept?.idNumber ?? '';
+    } else {
+      idNumber = member.idNumber;
+    }
+    return {
+      name,
+      relation,
+      health,
+      education,
+      labour,
+      idNumber,
+      ...personOfIdNumber(idNumber),
+      idLast4: idNumber.slice(-4),
+    };
+  });
+  resolved.forEach((member, index) => {
+    if (
+      member.idNumber &&
+      resolved.findIndex((other) => other.idNumber === member.idNumber) !== index
+    ) {
+      issues.push({ path: `sheet.members.${index}.idNumber`, code: 'id_repeated' });
+    }
+  });
+  if (issues.length > 0) {
+    throw new HttpsError('invalid-argument', '家庭成员有误，请重新打开信息表核对', { issues });
+  }
+  return resolved;
+}
 
 /**
  * 入户核实《贫困户信息表》(seed 004): the helper (or the village administrator) walks the sheet
@@ -43,13 +97,6 @@ export const recordSheetVisit = callable({
       .update(`${caller.uid}\n${requestId}`)
       .digest('hex')
       .slice(0, 20);
-    const ids = input.sheet.members.map((member) => member.idNumber);
-    const repeated = ids.findIndex((id, index) => ids.indexOf(id) !== index);
-    if (repeated >= 0) {
-      throw new HttpsError('invalid-argument', '同一身份证号填了两次，请核对家庭成员', {
-        issues: [{ path: `sheet.members.${repeated}.idNumber`, code: 'id_repeated' }],
-      });
-    }
     const signatures = confirmationParties.flatMap((party) => {
       const confirmation = confirmations[party];
       if (confirmation.kind !== 'signature') return [];
@@ -87,11 +134,7 @@ export const recordSheetVisit = callable({
               );
             }
             const after: InformationSheet = {
-              members: input.sheet.members.map((member) => ({
-                ...member,
-                ...personOfIdNumber(member.idNumber),
-                idLast4: member.idNumber.slice(-4),
-              })),
+              members: membersOf(input.sheet.members, before.sheet.members),
               living: input.sheet.living,
               income: input.sheet.income,
               causes: input.sheet.causes,
