@@ -8,8 +8,6 @@ import { h, toast } from '../../dom';
 import { showError, type Session } from '../../app';
 import type { RoundSummary } from '../../../../functions/src/contract/identification';
 import type { RoundStage } from '../../../../functions/src/domain/identification';
-import { roundCard } from './index';
-import { chinaYear } from './labels';
 
 /** The stages in which a round waits for each office. */
 const waitingFor: Record<string, readonly RoundStage[]> = {
@@ -91,21 +89,26 @@ export function identificationSection(
 ): HTMLElement | null {
   const waiting = waitingFor[session.role];
   if (!waiting || (region.level !== 'township' && region.level !== 'county')) return null;
-  const year = chinaYear();
+  // The year in China (UTC+8), as the rounds count it.
+  const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
   const host = h('div', {}, h('p', { class: 'muted' }, '加载中…'));
   const setsQuotas =
     (session.role === 'township_admin' && region.level === 'township') ||
     (session.role === 'county_admin' && region.level === 'county');
   void (async () => {
     let rounds: RoundSummary[];
+    let roundCard: (round: RoundSummary, showVillage?: boolean) => HTMLElement;
     // Every division below (the division table), not only those with figures yet: a village
     // with no household on the platform still gets its quota.
     let children: Child[] = [];
     try {
-      const [list, divisions] = await Promise.all([
+      // The round cards come with the village tab's chunk, loaded only here.
+      const [list, divisions, pages] = await Promise.all([
         call('listIdentificationRounds', { regionCode: region.code, year }),
         setsQuotas ? call('listRegions', { parentCode: region.code }) : { regions: [] },
+        import('./index'),
       ]);
+      roundCard = pages.roundCard;
       rounds = list.rounds;
       children = divisions.regions;
     } catch (error) {

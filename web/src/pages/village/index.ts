@@ -11,7 +11,6 @@ import { householdsTab } from './households';
 import { needsTab } from './needs';
 import { captureTab } from './capture';
 import { importTab } from './import';
-import { identificationTab } from '../identification';
 
 /**
  * `villageCode` is set when an office (township and up) opens one of its villages from the
@@ -29,7 +28,8 @@ export async function villagePage(
     if (villageCode === undefined && page === 'capture') return await captureTab();
     if (villageCode === undefined && page === 'import') return await importTab();
     if (villageCode === undefined && page === 'identification') {
-      return await identificationTab(session);
+      // Its own chunk: the forms of a yearly procedure stay off the everyday first page.
+      return await (await import('../identification')).identificationTab(session);
     }
     return await householdsTab(session, villageCode);
   } catch (error) {
