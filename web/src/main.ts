@@ -238,6 +238,22 @@ function route(): void {
           .catch((error: unknown) => mount(errorCard(showError(error), route)));
       return void show();
     }
+    case 'householdFile':
+    case 'sheetVisit': {
+      const current = session;
+      // 一户一册 in its own chunk: the file, the sheet visit and its kept-offline sender.
+      const show = () =>
+        import('./pages/householdFile')
+          .then(
+            (pages) =>
+              target.page === 'sheetVisit'
+                ? pages.sheetVisitPage(target.householdId)
+                : pages.householdFilePage(current, target.householdId),
+            () => connectionError(route),
+          )
+          .catch((error: unknown) => mount(errorCard(showError(error), route)));
+      return void show();
+    }
     case 'staff':
       return void staffPage(session);
     case 'dashboard':

@@ -12,9 +12,12 @@ export type Destination =
   | { page: 'donor'; tab: DonorTab }
   | { page: 'publicNeed'; needId: string }
   | { page: 'round'; roundId: string }
+  | { page: 'householdFile'; householdId: string }
+  | { page: 'sheetVisit'; householdId: string }
   | { page: 'unknownRole'; role: string };
 
-export type VillageTab = 'households' | 'needs' | 'capture' | 'import' | 'identification';
+export type VillageTab =
+  'households' | 'needs' | 'capture' | 'import' | 'identification' | 'unification';
 export type DonorTab = 'browse' | 'mine' | 'profile';
 
 const villageTabs: readonly VillageTab[] = [
@@ -23,6 +26,7 @@ const villageTabs: readonly VillageTab[] = [
   'capture',
   'import',
   'identification',
+  'unification',
 ];
 const villageRoles = ['village_admin', 'helper'];
 
@@ -50,6 +54,14 @@ export function destination(hash: string, role: string | undefined): Destination
   if (page === 'round' && id && isStaffRole(role) && /^\d{12}_\d{4}_(entry|adjustment)$/.test(id)) {
     return { page: 'round', roundId: id };
   }
+  // A household's file (一户一册), for every office that sees it; its home visit for the village's own.
+  const householdId = id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
+  if (page === 'file' && householdId && isStaffRole(role)) {
+    return { page: 'householdFile', householdId };
+  }
+  if (page === 'visit' && householdId && villageRoles.includes(role)) {
+    return { page: 'sheetVisit', householdId };
+  }
   if (villageRoles.includes(role)) {
     const tab = villageTabs.find((candidate) => candidate === page) ?? 'households';
     return { page: 'village', tab };
@@ -60,7 +72,8 @@ export function destination(hash: string, role: string | undefined): Destination
   if (isStaffRole(role)) {
     if (page === 'staff') return { page: 'staff' };
     if (page === 'village' && id && /^\d{12}$/.test(id)) {
-      const tab = hashParts(hash)[2] === 'needs' ? 'needs' : 'households';
+      const sub = hashParts(hash)[2];
+      const tab = sub === 'needs' || sub === 'unification' ? sub : 'households';
       return { page: 'village', tab, villageCode: id };
     }
     return page === 'region' && id && /^\d{2,12}$/.test(id)

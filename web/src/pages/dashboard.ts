@@ -15,6 +15,7 @@ import { showError, type Session } from '../app';
 import type { RatesDashboard, RegionFigures } from '../../../functions/src/contract/households';
 import type { RegionReconciliation } from '../../../functions/src/contract/money';
 import { identificationSection } from './identification/office';
+import { townshipFileTools } from './householdFile/township';
 
 /** Why ops refunds, and what each reason sets going, as ops reads it before confirming. */
 const refundReasons: Record<RevocationReason, { label: string; consequence: string }> = {
@@ -496,6 +497,12 @@ export async function dashboardPage(
       // The whole country (ops at the top) is reconciled region by region.
       region.level === 'national' ? null : reconciliationCard(region.code),
       identificationSection(session, region),
+      session.role === 'township_admin' && region.level === 'township'
+        ? townshipFileTools(
+            region.code,
+            dashboard.children.filter((child) => child.level === 'village'),
+          )
+        : null,
       session.role === 'ops' ? refundCard() : null,
     );
     void chart(chartHost, dashboard.history);

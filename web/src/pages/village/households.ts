@@ -402,7 +402,9 @@ export async function householdsTab(session: Session, villageCode?: string): Pro
           ),
         ),
         slot,
-        office ? null : visitForm(household.id),
+        fileLinks(household.id, office),
+        // The sheet visit (入户核实) replaces the checkbox record for helpers.
+        office || session.role === 'helper' ? null : visitForm(household.id),
       );
       row.append(helperLine(household, row));
       list.append(row);
@@ -502,6 +504,18 @@ export async function householdsTab(session: Session, villageCode?: string): Pro
     office && spotCheckers.includes(session.role) ? spotCheckCard(overview) : null,
     session.role === 'village_admin' || office ? donorRegistryCard(village) : null,
     listCard,
+  );
+}
+
+/** 一户一册: the household's file, and for the village's own staff its home visit (入户核实). */
+function fileLinks(householdId: string, office: boolean): HTMLElement {
+  return h(
+    'div',
+    { class: 'file-links' },
+    h('a', { href: `#/file/${householdId}`, 'data-testid': 'open-file' }, '档案'),
+    office
+      ? null
+      : h('a', { href: `#/visit/${householdId}`, 'data-testid': 'open-sheet-visit' }, '入户核实'),
   );
 }
 

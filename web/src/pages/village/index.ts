@@ -31,6 +31,11 @@ export async function villagePage(
       // Its own chunk: the forms of a yearly procedure stay off the everyday first page.
       return await (await import('../identification')).identificationTab(session);
     }
+    if (page === 'unification') {
+      return await (
+        await import('../householdFile/unification')
+      ).unificationTab(session, villageCode);
+    }
     return await householdsTab(session, villageCode);
   } catch (error) {
     mount(errorCard(showError(error), () => void villagePage(session, page, villageCode)));

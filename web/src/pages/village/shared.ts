@@ -76,6 +76,7 @@ export function tabs(active: string, villageCode?: string): HTMLElement {
         { class: 'tabs' },
         tab('households', '建档立卡户', `#/village/${villageCode}`),
         tab('needs', '需求审核', `#/village/${villageCode}/needs`),
+        tab('unification', '三统一', `#/village/${villageCode}/unification`),
       ),
     );
   }
@@ -87,6 +88,7 @@ export function tabs(active: string, villageCode?: string): HTMLElement {
     tab('capture', '采集需求'),
     tab('import', '导入名单'),
     tab('identification', '识别'),
+    tab('unification', '三统一'),
   );
 }
 
