@@ -10,7 +10,8 @@
  * shows them). Then the rest of the path in the pages: 上报, the township returns the list, the
  * village withdraws one household and resubmits, the township approves, the second notice (an
  * objection to it answered by the township), 上报县级, the county approves, and the 公告 puts the
- * households on the village's roster.
+ * households on the village's roster; an exit proposed from the 识别 tab, its first answer lost,
+ * is retried with the same request id and filed once.
  *
  * A notice's 7-day window is passed by moving its dates back in Firestore, as if the week had gone.
  * On a platform of its own (`--empty`): the round and its applications would otherwise move the
@@ -522,9 +523,28 @@ it('walks a round in the pages: filing on a phone, the public notice and its obj
   await adjust
     .getByTestId('adjust-situation')
     .fill('妻子病情稳定，儿子务工年收入超过脱贫标准，两不愁三保障均已实现。');
+  // The first answer is lost on the way back, after the server filed: 重试 sends the same
+  // request id, which answers the same application instead of filing a second.
+  let answers = 0;
+  await admin.route('**/fileApplication', async (route) => {
+    answers += 1;
+    if (answers > 1) return route.continue();
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
   await adjust.getByTestId('adjust-submit').click();
+  await admin.getByTestId('retry-button').click();
   await admin
     .locator(`[data-testid="round-row"][data-id="${village}_${year}_adjustment"]`)
     .waitFor();
+  expect(answers).toBe(2);
+  const adjustment = await must<Detail>(
+    'getIdentificationRound',
+    { roundId: `${village}_${year}_adjustment` },
+    villageToken,
+  );
+  expect(adjustment.applications).toEqual([
+    expect.objectContaining({ headName: head.name, status: 'filed' }),
+  ]);
   await noOverflow(admin);
 }, 600_000);
