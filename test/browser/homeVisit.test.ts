@@ -1,0 +1,262 @@
+/**
+ * 入户核实《贫困户信息表》 in Chromium on a 360 px phone, on weak signal: a helper opens a
+ * household's information sheet, corrects a member's health (kept on the phone across a reload),
+ * loses the network, corrects the income and collects three signatures drawn on the phone, and
+ * submits: the page says the visit is kept and will be sent. Back online, it is sent by itself and
+ * the corrections arrive once — one visit, exactly the two changes. The household's file then
+ * shows them.
+ *
+ * Its own platform (started `--empty`): the visit moves the year's progress counts and the
+ * 三统一 report, which the shared platform's tests count for the demo township.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { checkCharOf } from '../../functions/src/domain/idNumber';
+import { launchBrowser, phonePage, signInByPhoneOn } from '../support/browser';
+import { header as rosterHeader } from '../support/rosterFiles';
+import { startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
+import { adminDb, call, newRequestId, signInByPhone } from '../support/platform';
+
+const village = '520526105201';
+const phones = {
+  township: '+8613812360002',
+  villageAdmin: '+8613812360003',
+  helper: '+8613812360005',
+};
+const helperName = '吴核实';
+const id = (first17: string) => first17 + checkCharOf(first17);
+const head = { name: '陆家福', idNumber: id('52052619680303113') };
+const members = [
+  { name: '陈秀兰', idNumber: id('52052619700408222'), relation: 'spouse' },
+  { name: '陆小军', idNumber: id('52052620080912131'), relation: 'child' },
+] as const;
+
+let platform: OwnPlatform;
+let browser: Browser;
+let webUrl = '';
+let householdId = '';
+let firstVisitId = '';
+
+async function ok<T>(promise: Promise<{ result?: T; error?: { message?: string } }>): Promise<T> {
+  const { result, error } = await promise;
+  if (error || result === undefined) throw new Error(error?.message ?? 'no result');
+  return result;
+}
+
+beforeAll(async () => {
+  platform = await startOwnPlatform(60);
+  webUrl = `http://127.0.0.1:${platform.base + 3}/`;
+  browser = await launchBrowser();
+
+  // The township, its village administrator and a helper; a roster naming the helper.
+  const first = platform.admin('first', [
+    '--role',
+    'township_admin',
+    '--region',
+    village.slice(0, 9),
+    '--phone',
+    phones.township,
+    '--name',
+    '乡管理员甲',
+  ]);
+  expect(first.status).toBe(0);
+  const township = await signInByPhone(phones.township);
+  for (const [role, name, phone] of [
+    ['village_admin', '村信息员甲', phones.villageAdmin],
+    ['helper', helperName, phones.helper],
+  ] as const) {
+    await ok(
+      call(
+        'appointStaff',
+        { requestId: newRequestId(), phone, name, role, regionCode: village },
+        township,
+      ),
+    );
+  }
+  const villageAdmin = await signInByPhone(phones.villageAdmin);
+  const csv = [
+    [...rosterHeader, '帮扶责任人联系电话'].join(','),
+    [
+      head.name,
+      head.idNumber,
+      '威宁县石门乡新街村3组8号',
+      '3',
+      '因病',
+      '3000',
+      '未脱贫',
+      helperName,
+      phones.helper.slice(3),
+    ].join(','),
+  ].join('\n');
+  await ok(
+    call(
+      'importRoster',
+      {
+        requestId: newRequestId(),
+        format: 'csv',
+        dataBase64: Buffer.from(csv).toString('base64'),
+      },
+      villageAdmin,
+    ),
+  );
+  const households = await adminDb()
+    .collection('households')
+    .where('villageCode', '==', village)
+    .get();
+  householdId = households.docs.find((doc) => doc.get('headName') === head.name)?.id as string;
+  expect(householdId).toBeTruthy();
+
+  // The first visit, by the callable: the helper typed the members' ID numbers then.
+  const helper = await signInByPhone(phones.helper);
+  const visit = await ok(
+    call<{ visitId: string; revision: number }>(
+      'recordSheetVisit',
+      {
+        requestId: newRequestId(),
+        householdId,
+        visitedOn: '2026-11-02',
+        baseRevision: 0,
+        sheet: {
+          members: members.map((member) => ({
+            ...member,
+            health: 'healthy',
+            education: member.relation === 'child' ? 'in_school' : 'primary',
+            labour: member.relation === 'child' ? 'none' : 'full',
+          })),
+          living: {
+            enoughFood: true,
+            enoughClothing: true,
+            schooling: true,
+            medicalInsurance: true,
+            safeHousing: true,
+            safeWater: true,
+            electricity: true,
+            road: false,
+          },
+          income: { wage: 600000, business: 200000, property: 0, transfer: 100000 },
+          causes: ['因病'],
+        },
+        confirmations: {
+          household: { kind: 'none' },
+          helper: { kind: 'none' },
+          cadre: { kind: 'none' },
+        },
+      },
+      helper,
+    ),
+  );
+  firstVisitId = visit.visitId;
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+}, 60_000);
+
+async function noWiderThanPhone(page: Page) {
+  expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+    360,
+  );
+}
+
+/** A short stroke across a signature canvas, as a finger draws it. */
+async function sign(page: Page, party: string) {
+  const canvas = page.getByTestId(`signature-${party}`);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error(`no signature box for ${party}`);
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let step = 1; step <= 8; step++) {
+    await page.mouse.move(box.x + 20 + step * 30, box.y + box.height / 2 + (step % 2 ? -15 : 15));
+  }
+  await page.mouse.up();
+}
+
+const visitsOf = async () =>
+  (await adminDb().collection('sheetVisits').where('householdId', '==', householdId).get()).docs;
+const changesOf = async (visitId: string) =>
+  (await adminDb().collection('householdFileChanges').where('visitId', '==', visitId).get()).docs;
+
+it('keeps a sheet corrected offline on the phone and sends it once when the network returns', async () => {
+  const page = await phonePage(browser);
+  await signInByPhoneOn(page, webUrl, phones.helper);
+  const row = page.locator(`[data-testid="household-row"][data-id="${householdId}"]`);
+  await row.waitFor();
+  // The helper's row offers the file and the sheet visit, not the old checkbox record.
+  expect(await row.getByTestId('home-visit').count()).toBe(0);
+  await row.getByTestId('open-sheet-visit').click();
+  const form = page.getByTestId('sheet-form');
+  await form.waitFor();
+  expect(await form.getAttribute('data-revision')).toBe('1');
+  expect(await page.getByTestId('sheet-head').textContent()).toBe(head.name);
+  // Members come by their last four: the phone never holds their full ID numbers.
+  const memberBoxes = page.getByTestId('sheet-member');
+  expect(await memberBoxes.count()).toBe(2);
+  expect(await page.getByTestId('sheet-member-id').count()).toBe(0);
+  expect(await page.content()).not.toContain(members[0].idNumber);
+
+  // The spouse fell ill: corrected, and still there after a reload (the draft is on the phone).
+  await memberBoxes.nth(0).getByTestId('sheet-member-health').selectOption('chronic');
+  await page.reload();
+  await form.waitFor();
+  expect(
+    await page.getByTestId('sheet-member').nth(0).getByTestId('sheet-member-health').inputValue(),
+  ).toBe('chronic');
+
+  // The signal goes. The income is corrected and the three parties sign on the phone.
+  await page.context().setOffline(true);
+  await page.getByTestId('sheet-income-wage').fill('8000');
+  for (const party of ['household', 'helper', 'cadre']) await sign(page, party);
+  await noWiderThanPhone(page);
+  await page.getByTestId('sheet-submit').click();
+  const status = page.getByTestId('sheet-status');
+  await page.locator('[data-testid="sheet-status"][data-state="kept"]').waitFor();
+  expect(await status.textContent()).toContain('网络恢复后会自动发送');
+  // Nothing reached the server meanwhile.
+  expect(await visitsOf()).toHaveLength(1);
+
+  // Back online: sent by itself, once.
+  await page.context().setOffline(false);
+  await page
+    .locator('[data-testid="sheet-status"][data-state="sent"]')
+    .waitFor({ timeout: 30_000 });
+  expect(await status.textContent()).toContain('记录更正 2 处');
+  expect(await status.textContent()).toContain('三方已确认');
+
+  // Another loss and return of the signal sends nothing again.
+  await page.context().setOffline(true);
+  await page.context().setOffline(false);
+  await page.waitForTimeout(1500);
+  const visits = await visitsOf();
+  expect(visits).toHaveLength(2);
+  const visit = visits.find((doc) => doc.id !== firstVisitId);
+  expect(visit?.get('changes')).toBe(2);
+  expect(visit?.get('confirmations.household.kind')).toBe('signature');
+  const changes = (await changesOf(visit?.id as string)).map((doc) => ({
+    field: doc.get('field') as string,
+    old: doc.get('old') as string,
+    new: doc.get('new') as string,
+  }));
+  expect(changes.sort((a, b) => a.field.localeCompare(b.field))).toEqual([
+    { field: 'income.wage', old: '6000元', new: '8000元' },
+    {
+      field: `members.${members[0].idNumber.slice(-4)}.health`,
+      old: '健康',
+      new: '长期慢性病',
+    },
+  ]);
+  const year = (await adminDb().collection('homeVisits').doc(`${householdId}_2026`).get()).data();
+  expect(year).toMatchObject({ corrected: true, completed: true });
+
+  // The file shows the corrections and the visit with its three signatures.
+  await page.getByTestId('sheet-open-file').click();
+  await page.getByTestId('household-file').waitFor();
+  expect(await page.getByTestId('file-change').count()).toBeGreaterThanOrEqual(2);
+  await page
+    .locator('[data-testid="file-change"][data-field="income.wage"]')
+    .filter({ hasText: '6000元 → 8000元' })
+    .waitFor();
+  expect(await page.getByTestId('file-visit').count()).toBe(2);
+  expect(await page.getByTestId('file-income-wage').textContent()).toContain('8,000');
+  await noWiderThanPhone(page);
+}, 180_000);
