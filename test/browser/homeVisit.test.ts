@@ -9,7 +9,8 @@
  * Its own platform (started `--empty`): the visit moves the year's progress counts and the
  * 三统一 report, which the shared platform's tests count for the demo township.
  */
-import type { Browser, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Download, Page } from 'playwright-core';
 import { checkCharOf } from '../../functions/src/domain/idNumber';
 import { launchBrowser, phonePage, signInByPhoneOn } from '../support/browser';
 import { header as rosterHeader } from '../support/rosterFiles';
@@ -25,6 +26,8 @@ const phones = {
 const helperName = '吴核实';
 const id = (first17: string) => first17 + checkCharOf(first17);
 const head = { name: '陆家福', idNumber: id('52052619680303113') };
+const out = { name: '陆家贵', idNumber: id('52052619720606115') };
+let outId = '';
 const members = [
   { name: '陈秀兰', idNumber: id('52052619700408222'), relation: 'spouse' },
   { name: '陆小军', idNumber: id('52052620080912131'), relation: 'child' },
@@ -86,6 +89,17 @@ beforeAll(async () => {
       helperName,
       phones.helper.slice(3),
     ].join(','),
+    [
+      out.name,
+      out.idNumber,
+      '威宁县石门乡新街村3组9号',
+      '2',
+      '缺技术',
+      '5200',
+      '2019年脱贫',
+      helperName,
+      phones.helper.slice(3),
+    ].join(','),
   ].join('\n');
   await ok(
     call(
@@ -103,6 +117,7 @@ beforeAll(async () => {
     .where('villageCode', '==', village)
     .get();
   householdId = households.docs.find((doc) => doc.get('headName') === head.name)?.id as string;
+  outId = households.docs.find((doc) => doc.get('headName') === out.name)?.id as string;
   expect(householdId).toBeTruthy();
 
   // The first visit, by the callable: the helper typed the members' ID numbers then.
@@ -260,3 +275,181 @@ it('keeps a sheet corrected offline on the phone and sends it once when the netw
   expect(await page.getByTestId('file-income-wage').textContent()).toContain('8,000');
   await noWiderThanPhone(page);
 }, 180_000);
+
+/** The bytes of a file the page downloaded after `click`. */
+async function downloaded(
+  page: Page,
+  click: () => Promise<void>,
+): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = (await Promise.all([page.waitForEvent('download'), click()])) as [
+    Download,
+    void,
+  ];
+  return {
+    name: download.suggestedFilename(),
+    bytes: await readFile((await download.path()) as string),
+  };
+}
+
+it('reopens the sheet, and says so, when another visit changed the file first', async () => {
+  const page = await phonePage(browser);
+  await signInByPhoneOn(page, webUrl, phones.helper);
+  await page.locator(`[data-testid="household-row"][data-id="${householdId}"]`).waitFor();
+  await page.goto(`${webUrl}#/visit/${householdId}`);
+  const form = page.getByTestId('sheet-form');
+  await form.waitFor();
+  const opened = Number(await form.getAttribute('data-revision'));
+
+  // Meanwhile the village administrator records a visit of their own.
+  const admin = await signInByPhone(phones.villageAdmin);
+  const file = await ok(call<{ revision: number }>('getHouseholdFile', { householdId }, admin));
+  expect(file.revision).toBe(opened);
+  const fileMembers = (
+    await ok(
+      call<{ members: Array<Record<string, unknown>> }>('getHouseholdFile', { householdId }, admin),
+    )
+  ).members;
+  await ok(
+    call(
+      'recordSheetVisit',
+      {
+        requestId: newRequestId(),
+        householdId,
+        visitedOn: '2026-11-30',
+        baseRevision: opened,
+        sheet: {
+          members: fileMembers.map((member, index) => ({
+            name: member.name,
+            relation: member.relation,
+            health: member.health,
+            education: member.education,
+            labour: member.labour,
+            existing: index,
+          })),
+          living: {
+            enoughFood: true,
+            enoughClothing: true,
+            schooling: true,
+            medicalInsurance: true,
+            safeHousing: true,
+            safeWater: true,
+            electricity: true,
+            road: true,
+          },
+          income: { wage: 800000, business: 200000, property: 0, transfer: 100000 },
+          causes: ['因病'],
+        },
+        confirmations: {
+          household: { kind: 'none' },
+          helper: { kind: 'none' },
+          cadre: { kind: 'none' },
+        },
+      },
+      admin,
+    ),
+  );
+
+  await page.getByTestId('sheet-income-transfer').fill('1500');
+  for (const party of ['household', 'helper', 'cadre']) {
+    await page.getByTestId(`sheet-confirm-${party}`).selectOption('none');
+  }
+  await page.getByTestId('sheet-submit').click();
+  await page.getByTestId('sheet-status').filter({ hasText: '已被他人更新' }).waitFor();
+  await page.locator(`[data-testid="sheet-form"][data-revision="${opened + 1}"]`).waitFor();
+  // The sheet shown is the file as the other visit left it (the road is now checked).
+  expect(await page.getByTestId('sheet-living-road').isChecked()).toBe(true);
+  expect(await page.getByTestId('sheet-income-transfer').inputValue()).toBe('1000');
+}, 120_000);
+
+it("gives the township the card year, the progress form's footer and its exports, and the village's cards", async () => {
+  const page = await phonePage(browser);
+  await signInByPhoneOn(page, webUrl, phones.township);
+  const tools = page.getByTestId('township-file-tools');
+  await tools.waitFor();
+  await noWiderThanPhone(page);
+
+  await tools.getByTestId('card-year').fill('2019');
+  await tools.getByTestId('card-year-save').click();
+  await page.locator('#toast').filter({ hasText: '2019' }).waitFor();
+  expect(
+    (await adminDb().collection('townshipSettings').doc(village.slice(0, 9)).get()).get('cardYear'),
+  ).toBe(2019);
+
+  await tools.getByTestId('progress-reviewer').fill('王审核');
+  await tools.getByTestId('progress-filler').fill('李填报');
+  await tools.getByTestId('progress-contact').fill('0857-6231234');
+  await tools.getByTestId('progress-summary').fill('全乡已完成入户核实，个别户待补签字。');
+  await tools.getByTestId('progress-save').click();
+  await page.locator('#toast').filter({ hasText: '已保存' }).waitFor();
+  const pdf = await downloaded(page, () => tools.getByTestId('export-progress-pdf').click());
+  expect(pdf.name).toMatch(/\.pdf$/);
+  expect(pdf.bytes.subarray(0, 4).toString()).toBe('%PDF');
+  const xlsx = await downloaded(page, () => tools.getByTestId('export-progress-xlsx').click());
+  expect(xlsx.bytes.subarray(0, 2).toString()).toBe('PK');
+
+  await tools.getByTestId('contact-cards-village').selectOption(village);
+  const cards = await downloaded(page, () => tools.getByTestId('export-contact-cards').click());
+  expect(cards.bytes.subarray(0, 4).toString()).toBe('%PDF');
+
+  // The village's 三统一 report, read-only for the township.
+  await page.goto(`${webUrl}#/village/${village}/unification`);
+  await page.locator('[data-testid="unification-report"][aria-busy="false"]').waitFor();
+  expect(await page.getByTestId('unification-row').count()).toBeGreaterThan(0);
+  expect(await page.getByTestId('mark-entered').count()).toBe(0);
+  expect(await page.getByTestId('pending-change-check').count()).toBe(0);
+}, 120_000);
+
+it('lets the village administrator mark corrections entered, print the file and record its distribution', async () => {
+  const page = await phonePage(browser);
+  await signInByPhoneOn(page, webUrl, phones.villageAdmin);
+  await page.getByTestId('tab-unification').click();
+  const report = page.locator('[data-testid="unification-report"][aria-busy="false"]');
+  await report.waitFor();
+  const pending = Number(await page.getByTestId('unification-pending').textContent());
+  const stored = await adminDb()
+    .collection('householdFileChanges')
+    .where('householdId', '==', householdId)
+    .get();
+  expect(pending).toBe(stored.size);
+  const checks = page.getByTestId('pending-change-check');
+  expect(await checks.count()).toBe(stored.size);
+  for (const check of await checks.all()) await check.check();
+  await page.getByTestId('mark-entered').click();
+  await page.locator('[data-testid="unification-pending"]', { hasText: /^0$/ }).waitFor();
+  const after = await adminDb()
+    .collection('householdFileChanges')
+    .where('householdId', '==', householdId)
+    .get();
+  expect(after.docs.every((doc) => doc.get('entered') === true)).toBe(true);
+  const sheet = await downloaded(page, () => page.getByTestId('export-unification-xlsx').click());
+  expect(sheet.bytes.subarray(0, 2).toString()).toBe('PK');
+  await noWiderThanPhone(page);
+
+  // The household out in the card year carries a red card; its printables and distribution.
+  await page.goto(`${webUrl}#/file/${outId}`);
+  await page.getByTestId('household-file').waitFor();
+  expect(await page.getByTestId('file-card').getAttribute('data-colour')).toBe('red');
+  for (const testId of ['export-information-sheet', 'export-handbook', 'export-contact-card']) {
+    const file = await downloaded(page, () => page.getByTestId(testId).click());
+    expect(file.bytes.subarray(0, 4).toString()).toBe('%PDF');
+  }
+  await page.getByTestId('distribution-card').fill('2026-11-28');
+  await page.getByTestId('distribution-submit').click();
+  await page.getByTestId('distribution-result').filter({ hasText: '已记录' }).waitFor();
+  const distribution = await adminDb().collection('distributions').doc(`${outId}_2026`).get();
+  expect(distribution.get('cardOn')).toBe('2026-11-28');
+  expect(distribution.get('handbookOn')).toBeNull();
+  await noWiderThanPhone(page);
+}, 120_000);
+
+it('shows a helper neither the 三统一 marking nor the township tools', async () => {
+  const page = await phonePage(browser);
+  await signInByPhoneOn(page, webUrl, phones.helper);
+  await page.getByTestId('household-row').first().waitFor();
+  await page.getByTestId('tab-unification').click();
+  await page.getByTestId('unification-denied').waitFor();
+  expect(await page.getByTestId('mark-entered').count()).toBe(0);
+  await page.goto(`${webUrl}#/region/${village.slice(0, 9)}`);
+  await page.getByTestId('household-row').first().waitFor();
+  expect(await page.getByTestId('township-file-tools').count()).toBe(0);
+}, 60_000);
