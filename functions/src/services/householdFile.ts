@@ -115,6 +115,10 @@ export async function currentSheet(householdId: string, household: StoredHouseho
   return { sheet, collected: false, revision: 0, fileSnapshot, privateSnapshot, file: undefined };
 }
 
+/** A staff phone as people dial and print it: the mainland number without +86. */
+export const printedPhone = (phone: string | undefined | null): string | null =>
+  phone ? phone.replace(/^\+86/, '') : null;
+
 export async function cardYearOf(villageCode: string): Promise<number | null> {
   const settings = await townshipSettingsDocs().doc(ancestorCode(villageCode, 'township')).get();
   return settings.data()?.cardYear ?? null;
@@ -205,7 +209,7 @@ export async function householdFileOf(
     perCapitaIncomeFen: collected ? perCapitaIncomeFen(sheet.income, people) : null,
     causes: sheet.causes,
     helper: helperRecord
-      ? { name: helperRecord.name, phone: helperRecord.phone ?? null }
+      ? { name: helperRecord.name, phone: printedPhone(helperRecord.phone) }
       : household.helperName
         ? { name: household.helperName, phone: null }
         : null,
@@ -223,7 +227,13 @@ export async function householdFileOf(
     changes: changes.docs
       .map((doc) => changeRowOf(doc.id, doc.data()))
       .sort((a, b) => a.at.localeCompare(b.at) || a.field.localeCompare(b.field)),
-    visits: visits.docs
+    visits: [...visits.docs]
+      // The day a visit names, then the moment it was recorded: two visits of one day keep their order.
+      .sort(
+        (a, b) =>
+          a.data().visitedOn.localeCompare(b.data().visitedOn) ||
+          (a.data().at?.toMillis() ?? 0) - (b.data().at?.toMillis() ?? 0),
+      )
       .map((doc) => {
         const visit = doc.data();
         return {
@@ -237,8 +247,7 @@ export async function householdFileOf(
             cadre: visit.confirmations.cadre.kind,
           },
         };
-      })
-      .sort((a, b) => a.visitedOn.localeCompare(b.visitedOn)),
+      }),
     card: {
       colour:
         cardYear === null ? (household.cardColour ?? null) : cardColourOf(household, cardYear),

@@ -9,7 +9,12 @@ import { ancestorCode, isWithin } from '../../domain/regions';
 import { staffRoles } from '../../domain/roles';
 import { chinaDateOf } from '../../domain/validation/idNumber';
 import { callable, deny } from '../../lib/callable';
-import { cardYearOf, householdFileOf, householdFor } from '../../services/householdFile';
+import {
+  cardYearOf,
+  householdFileOf,
+  householdFor,
+  printedPhone,
+} from '../../services/householdFile';
 import { placeNameOf } from '../../services/identification';
 
 const pdfFile = (name: string, pdf: Buffer) => ({
@@ -17,10 +22,6 @@ const pdfFile = (name: string, pdf: Buffer) => ({
   contentType: 'application/pdf',
   dataBase64: pdf.toString('base64'),
 });
-
-/** A staff phone as printed: the mainland number without +86. */
-const printedPhone = (phone: string | undefined | null): string | null =>
-  phone ? phone.replace(/^\+86/, '') : null;
 
 /** The 《贫困户信息表》 of a household as the file holds it, to print and sign at a visit. */
 export const exportInformationSheet = callable({

@@ -35,13 +35,19 @@ async function unificationReport(villageCode: string, year: number): Promise<Uni
   ]);
   const fileOf = new Map(files.docs.map((doc) => [doc.id, doc.data()]));
   const visited = new Set(visits.docs.map((doc) => doc.data().householdId));
+  // A visit lacking a confirmation counts until a later visit of the year has all three: the
+  // sheet signed last is the one that stands.
   const unconfirmed = new Map<string, number>();
-  for (const doc of sheetVisits.docs) {
+  const inOrder = [...sheetVisits.docs].sort(
+    (a, b) =>
+      a.data().visitedOn.localeCompare(b.data().visitedOn) ||
+      (a.data().at?.toMillis() ?? 0) - (b.data().at?.toMillis() ?? 0),
+  );
+  for (const doc of inOrder) {
     const visit = doc.data();
     visited.add(visit.householdId);
-    if (confirmationParties.some((party) => visit.confirmations[party].kind === 'none')) {
-      unconfirmed.set(visit.householdId, (unconfirmed.get(visit.householdId) ?? 0) + 1);
-    }
+    const lacking = confirmationParties.some((party) => visit.confirmations[party].kind === 'none');
+    unconfirmed.set(visit.householdId, lacking ? (unconfirmed.get(visit.householdId) ?? 0) + 1 : 0);
   }
   const pending = new Map<string, ReturnType<typeof changeRowOf>[]>();
   for (const doc of changes.docs) {
