@@ -229,6 +229,12 @@ it('keeps a sheet corrected offline on the phone and sends it once when the netw
   expect(await status.textContent()).toContain('网络恢复后会自动发送');
   // Nothing reached the server meanwhile.
   expect(await visitsOf()).toHaveLength(1);
+  // Leaving and coming back to the sheet, still offline, shows the kept visit, not an empty form.
+  await page.evaluate(() => (location.hash = '#/households'));
+  await page.getByTestId('page-error').waitFor();
+  await page.evaluate((id) => (location.hash = `#/visit/${id}`), householdId);
+  await page.locator('[data-testid="sheet-status"][data-state="kept"]').waitFor();
+  expect(await page.getByTestId('sheet-form').count()).toBe(0);
 
   // Back online: sent by itself, once.
   await page.context().setOffline(false);

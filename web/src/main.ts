@@ -76,6 +76,32 @@
  *   objection-form, objection-household, objection-text, objection-phone (the phone sign-in's
  *   hooks inside), objection-verified, objection-submit, objection-receipt,
  *   objection-receipt-number
+ * - 一户一册 (households row): open-file, open-sheet-visit, sheet-kept; the file (#/file/{id}):
+ *   household-file (data-revision), file-head-name, file-card (data-colour), file-card-year,
+ *   open-sheet, export-information-sheet, export-handbook, export-contact-card, file-basics,
+ *   file-member, file-income-{source}, file-per-capita, file-causes, file-helper, file-plan,
+ *   file-measures, file-measure (data-source), file-results, file-distribution,
+ *   distribution-card, distribution-handbook, distribution-submit, distribution-result,
+ *   file-differences, file-difference (data-field), file-changes, file-change (data-field),
+ *   file-visits, file-visit (data-id), file-back
+ * - 入户核实 (#/visit/{id}): sheet-form (data-revision), sheet-status (data-state: sending, kept,
+ *   sent), sheet-open-file, sheet-back, sheet-head, sheet-date, sheet-member (data-index),
+ *   sheet-member-name, sheet-member-id (new members only), sheet-member-relation,
+ *   sheet-member-health, sheet-member-education, sheet-member-labour, sheet-member-remove,
+ *   sheet-member-add, sheet-living-{check}, sheet-income-{source}, sheet-cause (data-cause),
+ *   sheet-confirmation (data-party), sheet-confirm-{party}, signature-{party},
+ *   signature-{party}-clear, sheet-photo-{party}, sheet-photo-note-{party}, sheet-error,
+ *   sheet-submit
+ * - 三统一 (tab-unification; #/village/{code}/unification for offices): unification-year,
+ *   unification-report (aria-busy), unification-differing, unification-not-visited,
+ *   unification-unconfirmed, unification-pending, unification-row (data-id),
+ *   unification-unvisited, unification-unsigned, unification-difference (data-field),
+ *   pending-change (data-id), pending-change-check (data-id), mark-entered,
+ *   export-unification-xlsx, export-unification-csv, unification-clear, unification-denied
+ * - township dashboard: township-file-tools, card-year-form, card-year, card-year-save,
+ *   progress-form, progress-year, progress-filled-on, progress-reviewer, progress-filler,
+ *   progress-contact, progress-summary, progress-save, export-progress-xlsx,
+ *   export-progress-pdf, contact-cards-village, export-contact-cards
  * - everywhere: page-error
  */
 import { onAuthStateChanged, signInWithEmailAndPassword, signOut, type User } from 'firebase/auth';
@@ -295,6 +321,14 @@ function showWho(current: Session | undefined): void {
   );
 }
 
+function hasKeptSheetVisit(): boolean {
+  try {
+    return Object.keys(localStorage).some((key) => key.startsWith('fupin.pending.sheetVisit.'));
+  } catch {
+    return false;
+  }
+}
+
 async function sessionOf(user: User): Promise<Session> {
   // The role decides the page only; every callable checks the claims again on the server.
   const { claims } = await user.getIdTokenResult();
@@ -348,6 +382,13 @@ async function main(): Promise<void> {
     }
     showWho(session);
     route();
+    // A home visit kept on this phone (submitted without a network) is sent from any page.
+    if (session && hasKeptSheetVisit()) {
+      void import('./pages/householdFile').then(
+        (pages) => pages.startKeptVisitSender(),
+        () => undefined,
+      );
+    }
   });
   window.addEventListener('hashchange', route);
 }

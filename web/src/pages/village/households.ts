@@ -516,6 +516,9 @@ function fileLinks(householdId: string, office: boolean): HTMLElement {
     office
       ? null
       : h('a', { href: `#/visit/${householdId}`, 'data-testid': 'open-sheet-visit' }, '入户核实'),
+    !office && pending.get(`sheetVisit.${householdId}`)
+      ? h('span', { class: 'badge', 'data-testid': 'sheet-kept' }, '核实结果待发送')
+      : null,
   );
 }
 
