@@ -22,6 +22,7 @@ import {
   demoReceivedOn,
   demoRegions,
   demoVillages,
+  latestExitYear,
   type DemoAccount,
 } from './demoTownship';
 
@@ -114,6 +115,12 @@ export async function seedDemoTownship(): Promise<{ households: number; accounts
       }
     });
   }
+  // The demo township's contact cards follow its latest adjustment (seed 004's card year).
+  writes.push((batch) => {
+    batch.set(db.collection(collections.townshipSettings).doc(demoRegions.township.code), {
+      cardYear: latestExitYear,
+    });
+  });
   const households = demoHouseholds();
   for (const household of households) {
     writes.push((batch) => {

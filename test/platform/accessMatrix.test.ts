@@ -481,6 +481,120 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
     }),
     allowed: everyoneSignedIn,
   },
+  // 一户一册一卡. Writes are aimed at a revision the file never had, so allowed cells are refused
+  // for content (file_changed) and nothing of the demo household changes.
+  {
+    name: 'getHouseholdFile',
+    input: () => ({ householdId, year: 2026 }),
+    allowed: ['villageAdmin', 'helper', 'township', 'county', 'ops'],
+  },
+  {
+    name: 'recordSheetVisit',
+    input: () => ({
+      requestId: newRequestId(),
+      householdId,
+      visitedOn: '2026-11-20',
+      baseRevision: 999,
+      sheet: {
+        members: [],
+        living: Object.fromEntries(
+          [
+            'enoughFood',
+            'enoughClothing',
+            'schooling',
+            'medicalInsurance',
+            'safeHousing',
+            'safeWater',
+            'electricity',
+            'road',
+          ].map((check) => [check, true]),
+        ),
+        income: { wage: 0, business: 0, property: 0, transfer: 0 },
+        causes: ['因病'],
+      },
+      confirmations: {
+        household: { kind: 'none' },
+        helper: { kind: 'none' },
+        cadre: { kind: 'none' },
+      },
+    }),
+    allowed: ['villageAdmin', 'helper'],
+  },
+  {
+    name: 'saveHandbook',
+    input: () => ({
+      requestId: newRequestId(),
+      householdId,
+      year: 2026,
+      baseRevision: 999,
+      plan: '',
+      measures: [],
+      results: '',
+    }),
+    allowed: ['villageAdmin', 'helper'],
+  },
+  {
+    name: 'getUnificationReport',
+    input: () => ({ villageCode: village, year: 2026 }),
+    allowed: ['villageAdmin', 'township', 'county', 'ops'],
+  },
+  {
+    name: 'exportUnificationReport',
+    input: () => ({ villageCode: village, year: 2026, format: 'csv' }),
+    allowed: ['villageAdmin', 'township', 'county', 'ops'],
+  },
+  {
+    name: 'markCorrectionsEntered',
+    input: () => ({ requestId: newRequestId(), changeIds: ['no-such-change'] }),
+    allowed: [],
+  },
+  {
+    // The year the demo township's cards already follow: setting it again changes nothing.
+    name: 'setCardYear',
+    input: () => ({ townshipCode: township, cardYear: 2020 }),
+    allowed: ['township'],
+  },
+  {
+    // A household that does not exist: denied alike to everyone.
+    name: 'recordDistribution',
+    input: () => ({
+      requestId: newRequestId(),
+      householdId: 'no-such-household',
+      year: 2026,
+      cardOn: '2026-11-20',
+      handbookOn: null,
+    }),
+    allowed: [],
+  },
+  {
+    name: 'exportInformationSheet',
+    input: () => ({ householdId, year: 2026 }),
+    allowed: ['villageAdmin', 'helper', 'township', 'county', 'ops'],
+  },
+  {
+    name: 'exportHandbook',
+    input: () => ({ householdId, year: 2026 }),
+    allowed: ['villageAdmin', 'helper', 'township', 'county', 'ops'],
+  },
+  {
+    name: 'exportContactCards',
+    input: () => ({ householdId }),
+    allowed: ['villageAdmin', 'helper', 'township', 'county', 'ops'],
+  },
+  {
+    // A far year, so no footer the demo township's forms print is touched.
+    name: 'saveProgressReport',
+    input: () => ({
+      townshipCode: township,
+      year: 2099,
+      filledOn: '2026-11-20',
+      reviewer: '甲',
+      filler: '乙',
+      contact: '0857-6231234',
+      summary: '访问矩阵测试的情况说明。',
+    }),
+    allowed: ['township'],
+  },
 ];
 
 /** Callables for anyone, signed in or not: what they answer is public by design. */
