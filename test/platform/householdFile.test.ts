@@ -487,6 +487,37 @@ describe('一户一册一卡', () => {
       path: 'sheet.members.1.existing',
       code: 'member_unknown',
     });
+    const head = await refused(
+      call(
+        'recordSheetVisit',
+        {
+          requestId: newRequestId(),
+          householdId,
+          visitedOn: today,
+          baseRevision: revision,
+          sheet: {
+            members: [
+              {
+                name: '龙德华',
+                idNumber: idOf(1),
+                relation: 'other',
+                health: 'healthy',
+                education: 'primary',
+                labour: 'full',
+              },
+            ],
+            living,
+            income: { wage: 0, business: 0, property: 0, transfer: 0 },
+            causes: ['因病'],
+          },
+          confirmations: signed(),
+        },
+        tokens.helper,
+      ),
+    );
+    expect(head.details?.issues).toEqual([
+      { path: 'sheet.members.0.idNumber', code: 'id_is_head' },
+    ]);
   });
 
   it('prints the sheet, the handbook and the cards by the township’s card year, read by a real PDF reader', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { FieldValue } from 'firebase-admin/firestore';
 import { HttpsError } from 'firebase-functions/v2/https';
 import { fileChangeDocs, householdFilePrivateDocs, sheetVisitDocs } from '../../data/householdFile';
-import { homeVisitDocs, staffDocs } from '../../data/households';
+import { homeVisitDocs, householdPrivateDocs, staffDocs } from '../../data/households';
 import { afterVisit, campaignYearOf } from '../../domain/homeVisits';
 import {
   confirmationParties,
@@ -36,6 +36,7 @@ type SheetMemberInput = RecordSheetVisitParsed['sheet']['members'][number];
 function membersOf(
   members: readonly SheetMemberInput[],
   held: InformationSheet['members'],
+  headIdNumber: string | undefined,
 ): InformationSheet['members'] {
   const issues: Array<{ path: string; code: string }> = [];
   const used = new Set<number>();
@@ -69,6 +70,9 @@ function membersOf(
       resolved.findIndex((other) => other.idNumber === member.idNumber) !== index
     ) {
       issues.push({ path: `sheet.members.${index}.idNumber`, code: 'id_repeated' });
+    } else if (member.idNumber === headIdNumber) {
+      // The head is the household itself, not one of its other members.
+      issues.push({ path: `sheet.members.${index}.idNumber`, code: 'id_is_head' });
     }
   });
   if (issues.length > 0) {
@@ -134,7 +138,11 @@ export const recordSheetVisit = callable({
               );
             }
             const after: InformationSheet = {
-              members: membersOf(input.sheet.members, before.sheet.members),
+              members: membersOf(
+                input.sheet.members,
+                before.sheet.members,
+                (await householdPrivateDocs().doc(householdId).get()).data()?.idNumber,
+              ),
               living: input.sheet.living,
               income: input.sheet.income,
               causes: input.sheet.causes,
