@@ -55,6 +55,8 @@ const needDocumentBase = {
   raisedFen: z.number().optional(),
   /** Money pledged and awaiting payment: held on the need until received or lapsed. */
   heldFen: z.number().optional(),
+  /** The village's confirmation that the need reached the household (confirmReceipt). */
+  receipt: z.looseObject({ receivedOn: z.string() }).optional(),
   /** Per goods line, how many are pledged and delivered (settlement). */
   itemProgress: z
     .array(z.looseObject({ pledged: z.number().optional(), delivered: z.number().optional() }))

@@ -142,6 +142,20 @@ export function changeRowOf(id: string, change: StoredFileChange): ChangeRow {
 async function platformMeasures(householdId: string, year: number): Promise<MeasureRow[]> {
   const needs = await needDocs().where('householdId', '==', householdId).get();
   const measures: MeasureRow[] = [];
+  // Goods that reached the household: the money needs' gifts are listed one by one below.
+  for (const doc of needs.docs) {
+    const need = doc.data();
+    const receivedOn = need.receipt?.receivedOn;
+    if (need.kind !== 'goods' || !receivedOn?.startsWith(String(year))) continue;
+    measures.push({
+      date: receivedOn,
+      kind: 'donation',
+      description: `中国社会扶贫网爱心物资到户：${need.items.map((item) => item.name).join('、')}`,
+      amountFen: 0,
+      source: 'need',
+      link: doc.id,
+    });
+  }
   const ids = needs.docs.map((doc) => doc.id);
   for (let i = 0; i < ids.length; i += 30) {
     const donations = await donationDocs()
