@@ -230,9 +230,9 @@ it('keeps a sheet corrected offline on the phone and sends it once when the netw
   // Nothing reached the server meanwhile.
   expect(await visitsOf()).toHaveLength(1);
   // Leaving and coming back to the sheet, still offline, shows the kept visit, not an empty form.
-  await page.evaluate(() => (location.hash = '#/households'));
+  await page.evaluate("location.hash = '#/households'");
   await page.getByTestId('page-error').waitFor();
-  await page.evaluate((id) => (location.hash = `#/visit/${id}`), householdId);
+  await page.evaluate(`location.hash = '#/visit/${householdId}'`);
   await page.locator('[data-testid="sheet-status"][data-state="kept"]').waitFor();
   expect(await page.getByTestId('sheet-form').count()).toBe(0);
 
@@ -405,7 +405,7 @@ it("gives the township the card year, the progress form's footer and its exports
   expect(await page.getByTestId('pending-change-check').count()).toBe(0);
 }, 120_000);
 
-it('lets the village administrator mark corrections entered, print the file and record its distribution', async () => {
+it('lets the village administrator mark corrections entered, print the file, record its distribution and write the handbook', async () => {
   const page = await phonePage(browser);
   await signInByPhoneOn(page, webUrl, phones.villageAdmin);
   await page.getByTestId('tab-unification').click();
@@ -445,6 +445,29 @@ it('lets the village administrator mark corrections entered, print the file and 
   const distribution = await adminDb().collection('distributions').doc(`${outId}_2026`).get();
   expect(distribution.get('cardOn')).toBe('2026-11-28');
   expect(distribution.get('handbookOn')).toBeNull();
+  await noWiderThanPhone(page);
+
+  // The visited household's handbook: the year's plan, a measure taken, the results.
+  await page.goto(`${webUrl}#/file/${householdId}`);
+  const handbook = page.getByTestId('handbook-form');
+  await handbook.waitFor();
+  await handbook.getByTestId('handbook-plan').fill('发展养殖业，妻子慢性病按时复查');
+  await handbook.getByTestId('handbook-measure-add').click();
+  await handbook.getByTestId('handbook-measure-date').fill('2026-06-10');
+  await handbook.getByTestId('handbook-measure-kind').selectOption('industry');
+  await handbook.getByTestId('handbook-measure-description').fill('发放能繁母猪两头');
+  await handbook.getByTestId('handbook-measure-amount').fill('3000');
+  await handbook.getByTestId('handbook-results').fill('养殖年增收约五千元');
+  await handbook.getByTestId('handbook-save').click();
+  await page
+    .locator('[data-testid="file-measure"][data-source="file"]', { hasText: '发放能繁母猪两头' })
+    .waitFor();
+  const fileDoc = await adminDb().collection('householdFiles').doc(householdId).get();
+  expect(fileDoc.get('handbooks.2026')).toMatchObject({
+    plan: '发展养殖业，妻子慢性病按时复查',
+    measures: [{ date: '2026-06-10', kind: 'industry', amountFen: 300000 }],
+    results: '养殖年增收约五千元',
+  });
   await noWiderThanPhone(page);
 }, 120_000);
 

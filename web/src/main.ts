@@ -83,7 +83,10 @@
  *   file-measures, file-measure (data-source), file-results, file-distribution,
  *   distribution-card, distribution-handbook, distribution-submit, distribution-result,
  *   file-differences, file-difference (data-field), file-changes, file-change (data-field),
- *   file-visits, file-visit (data-id), file-back
+ *   file-visits, file-visit (data-id), file-back, handbook-form, handbook-plan,
+ *   handbook-measure, handbook-measure-date, handbook-measure-kind,
+ *   handbook-measure-description, handbook-measure-amount, handbook-measure-add,
+ *   handbook-results, handbook-error, handbook-save
  * - 入户核实 (#/visit/{id}): sheet-form (data-revision), sheet-status (data-state: sending, kept,
  *   sent), sheet-open-file, sheet-back, sheet-head, sheet-date, sheet-member (data-index),
  *   sheet-member-name, sheet-member-id (new members only), sheet-member-relation,

@@ -7,13 +7,15 @@
  */
 import { call, type CallError } from '../../firebase';
 import { download, h, toast } from '../../dom';
-import { chinaDate, chinaDateTime, errorText, yuan } from '../../format';
+import { chinaDate, chinaDateTime, errorText, fenFromYuanText, yuan } from '../../format';
 import { pageMount } from '../../navigation';
 import { showError, type Session } from '../../app';
 import { submitSafely } from '../../submit';
 import type { HouseholdFile } from '../../../../functions/src/contract/householdFile';
 import { householdStatusLabels } from '../../../../functions/src/domain/household';
 import {
+  measureKinds,
+  type MeasureKind,
   confirmationLabels,
   confirmationParties,
   educationLabels,
@@ -64,6 +66,9 @@ export async function householdFilePage(session: Session, householdId: string): 
     causesCard(file),
     helperCard(file),
     handbookCard(file),
+    acts && file.sheetCollected
+      ? handbookForm(file, () => void householdFilePage(session, householdId))
+      : null,
     acts ? distributionCard(file) : distributionText(file),
     differencesCard(file),
     changesCard(file),
@@ -424,5 +429,183 @@ function visitsCard(file: HouseholdFile): HTMLElement {
             ),
           ),
         ),
+  );
+}
+
+interface MeasureDraft {
+  date: string;
+  kind: MeasureKind;
+  description: string;
+  amount: string;
+}
+
+/**
+ * The handbook's parts the helper writes for the year: 帮扶计划, the measures taken (the platform's
+ * own gifts are listed above, never typed again) and 帮扶成效. Saved on the file's revision it
+ * opened; a file changed meanwhile reloads the page.
+ */
+function handbookForm(file: HouseholdFile, reload: () => void): HTMLElement {
+  const today = chinaDate(Date.now());
+  const plan = h('textarea', {
+    rows: 3,
+    maxlength: 500,
+    'aria-label': '帮扶计划',
+    'data-testid': 'handbook-plan',
+  });
+  plan.value = file.plan;
+  const results = h('textarea', {
+    rows: 3,
+    maxlength: 500,
+    'aria-label': '帮扶成效',
+    'data-testid': 'handbook-results',
+  });
+  results.value = file.results;
+  const measures: MeasureDraft[] = file.measures
+    .filter((measure) => measure.source === 'file')
+    .map((measure) => ({
+      date: measure.date,
+      kind: measure.kind,
+      description: measure.description,
+      amount: measure.amountFen ? String(measure.amountFen / 100) : '',
+    }));
+  const list = h('div', { class: 'stack' });
+  const render = () => {
+    list.replaceChildren(
+      ...measures.map((measure, index) => {
+        const date = h('input', {
+          type: 'date',
+          value: measure.date,
+          max: today,
+          'aria-label': '日期',
+          'data-testid': 'handbook-measure-date',
+        });
+        date.addEventListener('change', () => (measure.date = date.value));
+        const kind = h(
+          'select',
+          { 'aria-label': '措施类别', 'data-testid': 'handbook-measure-kind' },
+          ...measureKinds.map((value) =>
+            h('option', { value, selected: value === measure.kind }, measureLabels[value]),
+          ),
+        );
+        kind.addEventListener('change', () => (measure.kind = kind.value as MeasureKind));
+        const description = h('input', {
+          type: 'text',
+          value: measure.description,
+          maxlength: 200,
+          placeholder: '措施内容',
+          'aria-label': '措施内容',
+          'data-testid': 'handbook-measure-description',
+        });
+        description.addEventListener('input', () => (measure.description = description.value));
+        const amount = h('input', {
+          type: 'text',
+          inputmode: 'decimal',
+          value: measure.amount,
+          placeholder: '金额（元，可空）',
+          'aria-label': '金额（元）',
+          'data-testid': 'handbook-measure-amount',
+        });
+        amount.addEventListener('input', () => (measure.amount = amount.value));
+        return h(
+          'fieldset',
+          { class: 'stack', 'data-testid': 'handbook-measure' },
+          date,
+          kind,
+          description,
+          amount,
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              onclick: () => {
+                measures.splice(index, 1);
+                render();
+              },
+            },
+            '删除',
+          ),
+        );
+      }),
+    );
+  };
+  render();
+  const add = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-testid': 'handbook-measure-add' },
+    '添加帮扶措施',
+  );
+  add.addEventListener('click', () => {
+    measures.push({ date: today, kind: 'industry', description: '', amount: '' });
+    render();
+  });
+  const host = h('div');
+  const note = h('p', { class: 'warn', 'data-testid': 'handbook-error', hidden: true });
+  const save = h('button', { type: 'submit', 'data-testid': 'handbook-save' }, '保存帮扶手册');
+  return h(
+    'form',
+    {
+      class: 'card stack sheet',
+      'data-testid': 'handbook-form',
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        const typed = [];
+        for (const measure of measures) {
+          const amountFen = measure.amount.trim() === '' ? 0 : fenFromYuanText(measure.amount);
+          if (amountFen === undefined || !measure.description.trim()) {
+            note.textContent = '每项帮扶措施请填写内容，金额填元（可不填）';
+            note.hidden = false;
+            return;
+          }
+          typed.push({
+            date: measure.date,
+            kind: measure.kind,
+            description: measure.description.trim(),
+            amountFen,
+          });
+        }
+        note.hidden = true;
+        save.disabled = true;
+        await submitSafely(
+          `saveHandbook.${file.householdId}.${file.year}`,
+          'saveHandbook',
+          {
+            householdId: file.householdId,
+            year: file.year,
+            baseRevision: file.revision,
+            plan: plan.value.trim(),
+            measures: typed,
+            results: results.value.trim(),
+          },
+          host,
+          () => {
+            toast('帮扶手册已保存');
+            reload();
+          },
+          (error: CallError) => {
+            if (error.details?.reason === 'file_changed') {
+              toast('该户档案已被他人更新，已重新打开');
+              reload();
+            }
+          },
+          { plan: '帮扶计划', results: '帮扶成效', measures: '帮扶措施' },
+        );
+        save.disabled = false;
+      },
+    },
+    h('h2', {}, `填写帮扶手册（${file.year}年）`),
+    h('label', {}, '帮扶计划', plan),
+    h(
+      'div',
+      {},
+      h('strong', {}, '帮扶措施'),
+      h('p', { class: 'muted small-left' }, '平台记录的捐助已列在上方，无须重复填写。'),
+    ),
+    list,
+    add,
+    h('label', {}, '帮扶成效', results),
+    note,
+    save,
+    host,
   );
 }
