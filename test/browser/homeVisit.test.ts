@@ -4,12 +4,16 @@
  * loses the network, corrects the income and collects three signatures drawn on the phone, and
  * submits: the page says the visit is kept and will be sent. Back online, it is sent by itself and
  * the corrections arrive once — one visit, exactly the two changes. The household's file then
- * shows them.
+ * shows them. Also: a visit refused because the file changed meanwhile reopens the sheet; the
+ * township's card year, progress footer and exports; the village marking corrections entered,
+ * printing a household's file and writing its handbook; what a helper is not shown; a first visit
+ * offline with a new member and a photo of the signed paper sheet uploaded once online.
  *
  * Its own platform (started `--empty`): the visit moves the year's progress counts and the
  * 三统一 report, which the shared platform's tests count for the demo township.
  */
 import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import type { Browser, Download, Page } from 'playwright-core';
 import { checkCharOf } from '../../functions/src/domain/idNumber';
 import { launchBrowser, phonePage, signInByPhoneOn } from '../support/browser';
@@ -482,3 +486,62 @@ it('shows a helper neither the 三统一 marking nor the township tools', async 
   await page.getByTestId('household-row').first().waitFor();
   expect(await page.getByTestId('township-file-tools').count()).toBe(0);
 }, 60_000);
+
+it('takes a first visit offline with a new member and a photo of the signed paper sheet, sent once online', async () => {
+  const paper = await sharp({
+    create: { width: 1200, height: 900, channels: 3, background: '#f4f1e8' },
+  })
+    .composite([
+      {
+        input: Buffer.from(
+          '<svg width="1200" height="900"><path d="M100 700 C300 600 500 800 700 650" stroke="#123" stroke-width="12" fill="none"/></svg>',
+        ),
+      },
+    ])
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  const page = await phonePage(browser);
+  await signInByPhoneOn(page, webUrl, phones.helper);
+  await page.locator(`[data-testid="household-row"][data-id="${outId}"]`).waitFor();
+  await page.goto(`${webUrl}#/visit/${outId}`);
+  await page.locator('[data-testid="sheet-form"][data-revision="0"]').waitFor();
+  await page.context().setOffline(true);
+
+  // A member the file does not hold yet comes with the ID number the helper types.
+  await page.getByTestId('sheet-member-add').click();
+  const added = page.getByTestId('sheet-member').last();
+  await added.getByTestId('sheet-member-name').fill('陆小梅');
+  await added.getByTestId('sheet-member-id').fill(id('52052620100101222'));
+  await added.getByTestId('sheet-member-relation').selectOption('child');
+  await added.getByTestId('sheet-member-education').selectOption('in_school');
+  await page.getByTestId('sheet-income-business').fill('9000');
+  await page.getByTestId('sheet-confirm-household').selectOption('photo');
+  await page
+    .getByTestId('sheet-photo-household')
+    .setInputFiles({ name: 'signed.jpg', mimeType: 'image/jpeg', buffer: paper });
+  await page.getByTestId('sheet-photo-note-household').filter({ hasText: '联网后' }).waitFor();
+  await sign(page, 'helper');
+  await page.getByTestId('sheet-confirm-cadre').selectOption('none');
+  await page.getByTestId('sheet-submit').click();
+  await page.locator('[data-testid="sheet-status"][data-state="kept"]').waitFor();
+
+  await page.context().setOffline(false);
+  await page
+    .locator('[data-testid="sheet-status"][data-state="sent"]')
+    .waitFor({ timeout: 30_000 });
+  expect(await page.getByTestId('sheet-status').textContent()).toContain('尚有未签字的一方');
+  const visits = (await adminDb().collection('sheetVisits').where('householdId', '==', outId).get())
+    .docs;
+  expect(visits).toHaveLength(1);
+  expect(visits[0]?.get('confirmations.household.kind')).toBe('photo');
+  expect(visits[0]?.get('confirmations.helper.kind')).toBe('signature');
+  expect(visits[0]?.get('confirmations.cadre.kind')).toBe('none');
+  const photo = await adminDb()
+    .collection('evidencePhotos')
+    .doc(visits[0]?.get('confirmations.household.ref') as string)
+    .get();
+  expect(photo.get('sheetVisitId')).toBe(visits[0]?.id);
+  const changes = (await changesOf(visits[0]?.id as string)).map((doc) => doc.get('field'));
+  expect(changes).toContain(`members.${id('52052620100101222').slice(-4)}`);
+  expect(changes).toContain('income.business');
+}, 120_000);
