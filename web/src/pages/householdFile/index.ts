@@ -385,19 +385,22 @@ function changesCard(file: HouseholdFile): HTMLElement {
       : h(
           'ul',
           { class: 'plain' },
-          file.changes.map((change) =>
-            h(
-              'li',
-              { 'data-testid': 'file-change', 'data-field': change.field },
-              h('strong', {}, change.label),
-              `：${change.old || '（无）'} → ${change.new || '（移出）'}`,
+          // Newest first: the latest visit's corrections are what the helper checks.
+          [...file.changes]
+            .reverse()
+            .map((change) =>
               h(
-                'div',
-                { class: 'muted' },
-                `${change.byName} · ${change.at ? chinaDateTime(Date.parse(change.at)) : ''} · ${change.enteredAt ? '已录入国扶系统' : '待录入国扶系统'}`,
+                'li',
+                { 'data-testid': 'file-change', 'data-field': change.field },
+                h('strong', {}, change.label),
+                `：${change.old || '（无）'} → ${change.new || '（移出）'}`,
+                h(
+                  'div',
+                  { class: 'muted' },
+                  `${change.byName} · ${change.at ? chinaDateTime(Date.parse(change.at)) : ''} · ${change.enteredAt ? '已录入国扶系统' : '待录入国扶系统'}`,
+                ),
               ),
             ),
-          ),
         ),
   );
 }
@@ -411,23 +414,25 @@ function visitsCard(file: HouseholdFile): HTMLElement {
       : h(
           'ul',
           { class: 'plain' },
-          file.visits.map((visit) =>
-            h(
-              'li',
-              { 'data-testid': 'file-visit', 'data-id': visit.id },
-              `${visit.visitedOn} ${visit.byName}，更正 ${visit.changes} 处`,
+          [...file.visits]
+            .reverse()
+            .map((visit) =>
               h(
-                'div',
-                { class: 'muted' },
-                confirmationParties
-                  .map(
-                    (party) =>
-                      `${confirmationLabels[party]}：${confirmationKindLabels[visit.confirmations[party]]}`,
-                  )
-                  .join('；'),
+                'li',
+                { 'data-testid': 'file-visit', 'data-id': visit.id },
+                `${visit.visitedOn} ${visit.byName}，更正 ${visit.changes} 处`,
+                h(
+                  'div',
+                  { class: 'muted' },
+                  confirmationParties
+                    .map(
+                      (party) =>
+                        `${confirmationLabels[party]}：${confirmationKindLabels[visit.confirmations[party]]}`,
+                    )
+                    .join('；'),
+                ),
               ),
             ),
-          ),
         ),
   );
 }
