@@ -113,7 +113,7 @@ function reportView(
     { class: 'card' },
     h(
       'div',
-      { class: 'figures' },
+      { class: 'figures four' },
       figure(totals.differing, '与名单不一致', 'unification-differing'),
       figure(totals.notVisited, '未入户', 'unification-not-visited'),
       figure(totals.unconfirmed, '缺签字', 'unification-unconfirmed'),
