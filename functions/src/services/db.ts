@@ -29,6 +29,8 @@ export const collections = {
   publicNeeds: 'publicNeeds',
   evidencePhotos: 'evidencePhotos',
   evidencePhotoSeats: 'evidencePhotoSeats',
+  /** `photoHashes/{photoId}`: a processed photo's perceptual hash and band keys (services/photoHashes.ts). */
+  photoHashes: 'photoHashes',
   donors: 'donors',
   donations: 'donations',
   certificates: 'certificates',
