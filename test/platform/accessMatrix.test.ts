@@ -365,7 +365,6 @@ const cells: Array<{ name: string; input: () => Record<string, unknown>; allowed
       householdId,
       // Another year than homeVisits.test.ts counts, so the two never meet.
       visitedOn: '2025-03-12',
-      corrected: false,
       signedBy: { household: true, helper: true, cadre: false },
     }),
     allowed: ['villageAdmin', 'helper'],

@@ -7,7 +7,7 @@
  *   demo-code, sign-out, who-role, who-region
  * - village: village-name, roster-count, registered-count, registration-rate, figures-updating,
  *   household-row (data-id, data-registered), register-button, register-pending, retry-button,
- *   load-more, tab-households, tab-needs, tab-capture, tab-import, home-visit, visit-corrected,
+ *   load-more, tab-households, tab-needs, tab-capture, tab-import, home-visit,
  *   visit-household, visit-helper, visit-cadre, visit-submit, need-donations, need-donation,
  *   need-donation-note, recipient-confirmed, donor-confirmed, record-handover, receipt-form,
  *   confirm-receipt, export-visit-progress

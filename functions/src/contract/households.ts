@@ -127,9 +127,10 @@ export const householdsInputs = {
     requestId: requestIdSchema,
     householdId: docIdSchema,
     visitedOn: pastDateSchema,
-    /** Some item of the household's information sheet was wrong and has been corrected. */
-    corrected: z.boolean(),
-    /** Who signed the checked sheet: complete when all three have. */
+    /**
+     * Who signed the checked sheet: complete when all three have. Corrections are not claimed
+     * here: a visit that corrects the sheet goes through recordSheetVisit, which records each one.
+     */
     signedBy: z.strictObject({ household: z.boolean(), helper: z.boolean(), cadre: z.boolean() }),
   }),
 

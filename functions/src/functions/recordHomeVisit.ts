@@ -12,17 +12,17 @@ import { runOnce } from '../services/requests';
 const alreadyExists = 6;
 
 /**
- * 入户登记: a helper (for the households assigned to them) or the village administrator records a
- * visit that checked the household's information sheet: whether anything was corrected and who
- * signed. One record per household per year (`{householdId}_{year}`), recomputed from what it
- * holds, so a retried request changes nothing. The record is written only if it is still as read
+ * 入户登记 without the sheet: a helper (for the households assigned to them) or the village
+ * administrator records who signed a visit (a paper sheet signed on the spot). Corrections count
+ * only as recordSheetVisit records them, change by change; a visit here corrects nothing. One
+ * record per household per year (`{householdId}_{year}`), recomputed from what it holds, so a retried request changes nothing. The record is written only if it is still as read
  * (created only if still absent): a helper and a cadre signing at the same moment both count,
  * instead of the later one erasing the earlier.
  */
 export const recordHomeVisit = callable({
   name: 'recordHomeVisit',
   roles: ['village_admin', 'helper'],
-  handler: async ({ requestId, householdId, visitedOn, corrected, signedBy }, caller) => {
+  handler: async ({ requestId, householdId, visitedOn, signedBy }, caller) => {
     const record = () =>
       retryOnConflict(
         () =>
@@ -34,7 +34,8 @@ export const recordHomeVisit = callable({
             const before = await ref.get();
             const visit = afterVisit(before.data(), {
               visitorUid: caller.uid,
-              corrected,
+              // Only recorded changes count as corrections (recordSheetVisit): none are made here.
+              corrected: false,
               signedBy,
             });
             const fields = {

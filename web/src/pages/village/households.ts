@@ -691,13 +691,12 @@ function donorRegistryCard(villageCode: string): HTMLElement {
 }
 
 /**
- * 入户登记 (一户一册一卡, seed 004): after checking the household's information sheet in person,
- * record whether anything was corrected and who signed; the township's progress table counts it.
+ * 入户登记 without the sheet (一户一册一卡, seed 004): who signed a paper sheet at a visit. A visit
+ * that corrects the sheet is 入户核实 (the household's sheet page), which records each correction.
  */
 function visitForm(householdId: string): HTMLElement {
   const visitedOn = dateUpToToday('入户日期');
   const box = (testId: string) => h('input', { type: 'checkbox', 'data-testid': testId });
-  const corrected = box('visit-corrected');
   const signed = {
     household: box('visit-household'),
     helper: box('visit-helper'),
@@ -716,7 +715,6 @@ function visitForm(householdId: string): HTMLElement {
           {
             householdId,
             visitedOn: visitedOn.value,
-            corrected: corrected.checked,
             signedBy: {
               household: signed.household.checked,
               helper: signed.helper.checked,
@@ -732,7 +730,7 @@ function visitForm(householdId: string): HTMLElement {
       },
     },
     visitedOn,
-    h('label', { class: 'check' }, corrected, '信息有误，已修改更新'),
+    h('p', { class: 'muted' }, '信息有误需要修改的，请用"入户核实"逐项修改，修改会逐条记录。'),
     h('label', { class: 'check' }, signed.household, '贫困户已签字'),
     h('label', { class: 'check' }, signed.helper, '帮扶联系人已签字'),
     h('label', { class: 'check' }, signed.cadre, '村干已签字'),
