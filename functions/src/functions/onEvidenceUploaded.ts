@@ -11,6 +11,8 @@ import type { QuarantineReason } from '../domain/photos/sniff';
 import { logs } from '../logs';
 import { evidencePhotoDocs } from '../data/needs';
 import { objectStore } from '../services/objectStore';
+import { db } from '../services/db';
+import { indexPhotoHash } from '../services/photoHashes';
 
 /** Outputs are immutable at their path until the photo is replaced, which it never is. */
 const outputCacheControl = 'private, max-age=86400';
@@ -112,8 +114,15 @@ export const onEvidenceUploaded = onObjectFinalized(
       }),
     ]);
     // Record first, then delete: if the delete fails, the retry finds the record final and the
-    // original is only an orphan in incoming/, never a lost photo.
-    await ref.set(
+    // original is only an orphan in incoming/, never a lost photo. The photo's perceptual hash is
+    // indexed in the same commit (keyed by photo id, so a racing delivery writes the same), from
+    // the thumbnail: the 32×32 the hash reads is the same from either output, the thumbnail is
+    // cheaper to decode.
+    const { perceptualHash } = await import('../domain/photos/perceptualHash');
+    const hash = await perceptualHash(result.thumb.data);
+    const batch = db().batch();
+    batch.set(
+      ref,
       {
         villageCode: target.villageCode,
         uploaderUid: target.uploaderUid,
@@ -131,6 +140,8 @@ export const onEvidenceUploaded = onObjectFinalized(
       },
       { merge: true },
     );
+    indexPhotoHash(batch, target.photoId, hash, target.villageCode);
+    await batch.commit();
     await objectStore().delete(incoming);
     logs.evidencePhotoProcessed(
       target.photoId,
