@@ -208,7 +208,7 @@ class BandIndex {
   /** The photos a lookup reports: band candidates within the match distance. */
   lookup(hash: PerceptualHash, except?: string): string[] {
     const candidates = new Set<string>();
-    for (const key of probeKeys(hash.hex)) {
+    for (const key of probeKeys(hash)) {
       for (const id of this.byKey.get(key) ?? []) candidates.add(id);
     }
     candidates.delete(except as string);
@@ -236,8 +236,8 @@ async function main(): Promise<void> {
       `(${blank} nearly blank tiles left out, detail < ${minDetail})`,
   );
   console.log(
-    `hash: 64-bit zig-zag DCT of the 320 px thumbnail; bands ${JSON.stringify(bandScheme.widths)} probed within ` +
-      `${bandScheme.probeRadius} bit (${probeKeys('0000000000000000').length} keys, ${probeQueries('0000000000000000').length} queries); match ≤ ${matchDistance} bits`,
+    `hash: 64-bit zig-zag DCT of the 320 px thumbnail; bands ${JSON.stringify(bandScheme.widths)} probed with ` +
+      `every combination of their ${bandScheme.weakFlips} weakest bits (${probeKeys(photos[0]!.hash).length} keys, ${probeQueries(photos[0]!.hash).length} queries); match ≤ ${matchDistance} bits`,
   );
 
   const index = new BandIndex();
@@ -331,7 +331,7 @@ async function main(): Promise<void> {
   const reads1k = await measure(`index of ${firstThousand.length}`, small);
   const synthetic: Array<{ id: string; hash: PerceptualHash }> = [];
   for (let i = 0; synthetic.length + firstThousand.length < 100_000; i++) {
-    const hash = { hex: randomHex(), detail: 10 };
+    const hash = { hex: randomHex(), detail: 10, weakBits: [] };
     synthetic.push({ id: `s${i}`, hash });
     small.add(`s${i}`, hash);
   }

@@ -13,6 +13,8 @@ export const photoHashDocumentSchema = z.looseObject({
   hash: z.string(),
   /** How much detail the hash was read from: below `minDetail` the photo is never a match. */
   detail: z.number(),
+  /** The hash's bits, weakest first (perceptualHash.ts), for a later lookup of this photo. */
+  weakBits: z.array(z.number()),
   /** `'<band>:<hex>'`, one per band; queried with `array-contains-any`. */
   bandKeys: z.array(z.string()),
   villageCode: z.string(),

@@ -26,6 +26,7 @@ export function indexPhotoHash(
   batch.set(photoHashDocs().doc(photoId), {
     hash: hash.hex,
     detail: hash.detail,
+    weakBits: hash.weakBits,
     bandKeys: bandKeys(hash.hex),
     villageCode,
     indexedAt: FieldValue.serverTimestamp() as unknown as FirebaseFirestore.Timestamp,
@@ -58,7 +59,7 @@ export async function findNearCopies(
   hash: PerceptualHash,
   options: { exceptPhotoId?: string; attachments?: boolean } = {},
 ): Promise<NearCopyLookup> {
-  const groups = probeQueries(hash.hex);
+  const groups = probeQueries(hash);
   const results = await Promise.all(
     groups.map((keys) => photoHashDocs().where('bandKeys', 'array-contains-any', keys).get()),
   );

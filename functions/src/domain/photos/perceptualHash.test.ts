@@ -30,15 +30,16 @@ describe('hammingDistance', () => {
 });
 
 describe('band keys and probes', () => {
-  const scheme: BandScheme = { widths: [22, 21, 21], probeRadius: 1 };
+  const scheme: BandScheme = { widths: [22, 21, 21], weakFlips: 0, probeRadius: 1 };
+  const noWeakBits = (hex: string) => ({ hex, weakBits: [] });
 
   test('one key per band, numbered, values in fixed-width hex', () => {
     expect(bandKeys('ffffffffffffffff', scheme)).toEqual(['0:3fffff', '1:1fffff', '2:1fffff']);
     expect(bandKeys('0000000000000000', scheme)).toEqual(['0:000000', '1:000000', '2:000000']);
   });
 
-  test('probes every value within the radius of each band, its own first', () => {
-    const keys = probeKeys('0000000000000000', scheme);
+  test('radius 1 probes every single bit of each band, its own value first', () => {
+    const keys = probeKeys(noWeakBits('0000000000000000'), scheme);
     expect(keys).toHaveLength(23 + 22 + 22);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys[0]).toBe('0:000000');
@@ -46,20 +47,34 @@ describe('band keys and probes', () => {
     expect(keys).toContain('2:000001');
   });
 
-  test('radius 2 adds the pairs of bits', () => {
-    const keys = probeKeys('0000000000000000', { widths: [32, 32], probeRadius: 2 });
-    expect(keys).toHaveLength(2 * (1 + 32 + (32 * 31) / 2));
-    expect(new Set(keys).size).toBe(keys.length);
+  test('weak flips probe every combination of the weakest bits of each band', () => {
+    // Bands: bits 0–21, 22–42, 43–63. Bits 0 and 1 are the two highest of band 0, 63 the lowest
+    // of band 2; bit 30 is bit 22 + 21 − 1 − 30 = 12 of band 1's value, bit 40 its bit 2.
+    const hash = { hex: '0000000000000000', weakBits: [0, 63, 1, 30, 2, 40] };
+    const keys = probeKeys(hash, { widths: [22, 21, 21], weakFlips: 2, probeRadius: 0 });
+    expect(keys).toEqual([
+      '0:000000',
+      '0:200000',
+      '0:100000',
+      '0:300000',
+      '1:000000',
+      '1:001000',
+      '1:000004',
+      '1:001004',
+      '2:000000',
+      '2:000001',
+    ]);
   });
 
   test('queries hold at most the keys Firestore takes in one array-contains-any', () => {
-    const groups = probeQueries('0123456789abcdef', scheme);
+    const hash = { hex: '0123456789abcdef', weakBits: [...Array(64).keys()] };
+    const groups = probeQueries(hash);
     expect(groups.every((group) => group.length <= maxKeysPerQuery)).toBe(true);
-    expect(groups.flat()).toEqual(probeKeys('0123456789abcdef', scheme));
+    expect(groups.flat()).toEqual(probeKeys(hash));
   });
 
-  // Pigeonhole: within bands × (radius + 1) − 1 bits, some band differs by ≤ radius bits.
-  test('every hash within 5 bits is found by the probes, whichever bits differ', () => {
+  // Pigeonhole: within bands × 2 − 1 bits, some band differs by at most one bit.
+  test('at radius 1 every hash within 5 bits is found, whichever bits differ', () => {
     let seed = 7;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -75,8 +90,20 @@ describe('band keys and probes', () => {
       for (const flip of flips) near ^= 1n << BigInt(flip);
       const nearHex = near.toString(16).padStart(16, '0');
       const stored = new Set(bandKeys(original, scheme));
-      expect(probeKeys(nearHex, scheme).some((key) => stored.has(key))).toBe(true);
+      expect(probeKeys(noWeakBits(nearHex), scheme).some((key) => stored.has(key))).toBe(true);
     }
+  });
+
+  test('a copy whose flipped bits are among its weakest is found', () => {
+    const original = '0123456789abcdef';
+    // Bits 3 and 9 of band 0, 25 of band 1, 50 of band 2 flipped: no band is exact.
+    let near = BigInt(`0x${original}`);
+    for (const bit of [3, 9, 25, 50]) near ^= 1n << BigInt(63 - bit);
+    const copy = { hex: near.toString(16).padStart(16, '0'), weakBits: [9, 25, 3, 50] };
+    const stored = new Set(bandKeys(original));
+    expect(hammingDistance(original, copy.hex)).toBe(4);
+    expect(probeKeys(copy).some((key) => stored.has(key))).toBe(true);
+    expect(probeKeys({ ...copy, weakBits: [] }).some((key) => stored.has(key))).toBe(false);
   });
 });
 
@@ -122,6 +149,15 @@ describe('perceptualHash', () => {
   test('a flat image has no detail', () => {
     const hash = hashOfGrey(new Uint8Array(hashSide * hashSide).fill(128));
     expect(hash.detail).toBe(0);
+  });
+
+  test('lists every bit once, weakest first', async () => {
+    const hash = await perceptualHash(
+      await sharp(scene(400, 300, 12))
+        .png()
+        .toBuffer(),
+    );
+    expect([...hash.weakBits].sort((a, b) => a - b)).toEqual([...Array(64).keys()]);
   });
 
   test('refuses pixels of another size', () => {

@@ -29,6 +29,11 @@ export interface PerceptualHash {
   hex: string;
   /** Mean absolute value of the 64 coefficients, on 0–255 grey levels: ~0 for a blank image. */
   detail: number;
+  /**
+   * The 64 bit positions (0 = the hex's highest bit), those whose coefficient lies nearest the
+   * median first: the bits a re-encoding or a crop flips most often, which a lookup probes.
+   */
+  weakBits: number[];
 }
 
 const cosines: number[][] = Array.from({ length: hashSide }, (_, k) =>
@@ -74,7 +79,11 @@ export function hashOfGrey(pixels: Uint8Array | Buffer): PerceptualHash {
     hex += value.toString(16);
   }
   const detail = coefficients.reduce((total, c) => total + Math.abs(c), 0) / coefficients.length;
-  return { hex, detail: Math.round(detail * 1000) / 1000 };
+  const margin = coefficients.map((c) => Math.abs(c - median));
+  const weakBits = margin
+    .map((_, bit) => bit)
+    .sort((a, b) => (margin[a] as number) - (margin[b] as number) || a - b);
+  return { hex, detail: Math.round(detail * 1000) / 1000, weakBits };
 }
 
 /**

@@ -1,33 +1,38 @@
 /**
  * Finding near copies of a perceptual hash with a Firestore query, not a scan: the 64 bits are cut
  * into `bands`; each stored hash lists its bands as `bandKeys` (`'0:1a2b3c'`), and a lookup asks
- * for every stored hash sharing a band with any key within `probeRadius` bits of its own band
- * (multi-probe LSH), then keeps those within `matchDistance` bits over all 64.
+ * for every stored hash sharing a band with one of its probe keys, then keeps those within
+ * `matchDistance` bits over all 64.
  *
- * Why these numbers (bench:screening measures them): two hashes within Hamming distance
- * d ≤ bands × (probeRadius + 1) − 1 always share a band up to `probeRadius` bits (pigeonhole), so
- * every such pair is found; farther ones often are, as their differing bits are rarely spread
- * evenly; the hash's bits run from low to high frequencies, so the first band holds the bits
- * that re-encoding, resizing and cropping change least. The reads a lookup costs are the queries plus the stored hashes that happen to share a
- * probed key; with b-bit bands an unrelated hash shares one with probability
- * (probe keys) / 2^b, so wide bands keep the reads flat as the index grows to 100,000 photos and
- * beyond, where 8-bit bands would read a few percent of the whole index each time.
+ * The probe keys of a band are its value with every combination of its `weakFlips` weakest bits
+ * flipped (the bits whose coefficient lay nearest the median, which a re-encoding or a crop turns
+ * most often; perceptualHash.ts `weakBits`), and, if `probeRadius` is 1, every single bit flipped
+ * too. bench:screening chose this over flipping any one or two bits: at the same number of keys
+ * it finds more of the copies. The hash's bits run from low to high frequencies, so the first band
+ * holds the bits that change least.
+ *
+ * The reads a lookup costs are its queries (30 keys each) plus the stored hashes that happen to
+ * share a probed key; with b-bit bands an unrelated hash does so with probability
+ * (probe keys) / 2^b, so wide bands keep that part near zero as the index grows to 100,000 photos,
+ * where 8-bit bands would read a few percent of the whole index each time.
  */
 
 export interface BandScheme {
   /** Band widths in bits, adding up to 64. */
   widths: readonly number[];
-  /** Bits that may differ inside a band for the lookup still to find it. */
-  probeRadius: number;
+  /** How many of a band's weakest bits are flipped in every combination (2^n keys per band). */
+  weakFlips: number;
+  /** 1: every single bit of a band flipped as well; 0: not. */
+  probeRadius: 0 | 1;
 }
 
-export const bandScheme: BandScheme = { widths: [22, 21, 21], probeRadius: 1 };
+export const bandScheme: BandScheme = { widths: [22, 21, 21], weakFlips: 5, probeRadius: 0 };
 
 /**
  * At most this many bits of 64 may differ for two photos to count as the same picture. Distinct
  * photos rarely come this close (bench:screening: the false-match rate among distinct photos).
  */
-export const matchDistance = 12;
+export const matchDistance = 14;
 
 /**
  * Below this `detail` (perceptualHash.ts) a photo is nearly blank and its bits are noise: it is
@@ -83,32 +88,42 @@ export function bandKeys(hex: string, scheme: BandScheme = bandScheme): string[]
   );
 }
 
-/** Every value within `radius` bits of `value` in a `width`-bit band, `value` first. */
-function neighbours(value: number, width: number, radius: number): number[] {
-  const found = [value];
-  const flip = (from: number, start: number, left: number) => {
-    if (left === 0) return;
-    for (let bit = start; bit < width; bit++) {
-      const next = from ^ (1 << bit);
-      found.push(next);
-      flip(next, bit + 1, left - 1);
-    }
-  };
-  flip(value, 0, radius);
-  return found;
+/** A lookup's hash: its bits and which of them are weakest. */
+export interface ProbedHash {
+  hex: string;
+  weakBits: readonly number[];
 }
 
-/** The keys a lookup asks for: every band's value and those within `probeRadius` of it. */
-export function probeKeys(hex: string, scheme: BandScheme = bandScheme): string[] {
-  return bandValues(hex, scheme).flatMap((value, band) => {
+/** The keys a lookup asks for, each band's own value first. */
+export function probeKeys(hash: ProbedHash, scheme: BandScheme = bandScheme): string[] {
+  const values = bandValues(hash.hex, scheme);
+  let start = 0;
+  return values.flatMap((value, band) => {
     const width = scheme.widths[band] as number;
-    return neighbours(value, width, scheme.probeRadius).map((near) => keyOf(band, near, width));
+    // Bit i of the hash (0 = highest) is bit (start + width − 1 − i) of its band's value.
+    const masks = hash.weakBits
+      .filter((bit) => bit >= start && bit < start + width)
+      .slice(0, scheme.weakFlips)
+      .map((bit) => 1 << (start + width - 1 - bit));
+    start += width;
+    const found = new Set<number>([value]);
+    for (let subset = 1; subset < 1 << masks.length; subset++) {
+      let near = value;
+      masks.forEach((mask, i) => {
+        if (subset & (1 << i)) near ^= mask;
+      });
+      found.add(near);
+    }
+    if (scheme.probeRadius === 1) {
+      for (let bit = 0; bit < width; bit++) found.add(value ^ (1 << bit));
+    }
+    return [...found].map((near) => keyOf(band, near, width));
   });
 }
 
 /** Probe keys in groups that one `array-contains-any` query each can take. */
-export function probeQueries(hex: string, scheme: BandScheme = bandScheme): string[][] {
-  const keys = probeKeys(hex, scheme);
+export function probeQueries(hash: ProbedHash, scheme: BandScheme = bandScheme): string[][] {
+  const keys = probeKeys(hash, scheme);
   const groups: string[][] = [];
   for (let at = 0; at < keys.length; at += maxKeysPerQuery) {
     groups.push(keys.slice(at, at + maxKeysPerQuery));
