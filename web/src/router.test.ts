@@ -49,6 +49,19 @@ describe('the hash router', () => {
     ],
     ['#/round/520526105201_2026_other', 'township_admin', { page: 'dashboard' }],
     ['#/round/520526105201_2026_entry', 'donor', { page: 'donor', tab: 'browse' }],
+    // 一户一册一卡: a household's file for every office, its sheet visit for the village's own.
+    ['#/file/h123', 'helper', { page: 'householdFile', householdId: 'h123' }],
+    ['#/file/h123', 'county_admin', { page: 'householdFile', householdId: 'h123' }],
+    ['#/file/h123', 'donor', { page: 'donor', tab: 'browse' }],
+    ['#/file/a.b', 'village_admin', { page: 'village', tab: 'households' }],
+    ['#/visit/h123', 'helper', { page: 'sheetVisit', householdId: 'h123' }],
+    ['#/visit/h123', 'township_admin', { page: 'dashboard' }],
+    ['#/unification', 'village_admin', { page: 'village', tab: 'unification' }],
+    [
+      '#/village/320102001001/unification',
+      'township_admin',
+      { page: 'village', tab: 'unification', villageCode: '320102001001' },
+    ],
   ])('%p as %p → %p', (hash, role, expected) => expect(destination(hash, role)).toEqual(expected));
 
   it('splits and decodes the hash', () => {
