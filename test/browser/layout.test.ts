@@ -156,6 +156,11 @@ it("the village administrator's tabs", async () => {
   await signInAs(page, 'v01a@demo.fupin.cn');
   await page.getByTestId('household-row').first().waitFor();
   await check(page, 'village-households');
+  // 入户登记 opened: its form takes the row's width (it was squeezed beside the row's buttons).
+  await page.getByTestId('home-visit').first().locator('summary').click();
+  await page.getByTestId('visit-submit').first().waitFor();
+  await page.getByTestId('home-visit').first().scrollIntoViewIfNeeded();
+  await check(page, 'village-home-visit');
   await openNeeds(page, '#/needs');
   await check(page, 'village-needs');
   await openHash(page, '#/capture', '[data-testid="capture-form"]');
