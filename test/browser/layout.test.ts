@@ -163,6 +163,12 @@ it("the village administrator's tabs", async () => {
   await check(page, 'village-home-visit');
   await openNeeds(page, '#/needs');
   await check(page, 'village-needs');
+  // 捐助情况 opened on a published need (it only lists what donors gave).
+  const donations = page.getByTestId('need-donations').first();
+  await donations.locator('summary').click();
+  await donations.locator('li').first().waitFor();
+  await donations.scrollIntoViewIfNeeded();
+  await check(page, 'village-need-donations');
   await openHash(page, '#/capture', '[data-testid="capture-form"]');
   await check(page, 'village-capture');
   await openHash(page, '#/import', '[data-testid="import-file"]');
@@ -171,6 +177,26 @@ it("the village administrator's tabs", async () => {
   await check(page, 'village-identification');
   await openHash(page, '#/unification', '[data-testid="unification-report"][aria-busy="false"]');
   await check(page, 'village-unification');
+});
+
+it('a need under review: its review form takes the whole row', async () => {
+  const page = await phone();
+  await signInAs(page, 'v03a@demo.fupin.cn');
+  await openNeeds(page, '#/needs');
+  // The seed leaves one need of 团结村 under review; a platform test may have moved it meanwhile.
+  const form = page.getByTestId('review-form').first();
+  if ((await form.count()) === 0) {
+    console.warn('layout: no need under review in 团结村, review form not checked');
+    return;
+  }
+  await form.scrollIntoViewIfNeeded();
+  await check(page, 'village-review-form');
+  const row = page.locator('[data-testid="need-row"]', { has: form });
+  const [formWidth, rowWidth] = await Promise.all([
+    form.evaluate((el) => el.getBoundingClientRect().width),
+    row.evaluate((el) => el.getBoundingClientRect().width),
+  ]);
+  expect(formWidth).toBeGreaterThanOrEqual(rowWidth * 0.9);
 });
 
 it("a helper's household file and sheet visit", async () => {
