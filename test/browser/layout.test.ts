@@ -248,3 +248,14 @@ it("the township's dashboard, staff page and a village seen read-only", async ()
   await openNeeds(page, `#/village/${village}/needs`);
   await check(page, 'office-village-needs');
 });
+
+it("the county's and the operators' dashboards", async () => {
+  const county = await phone();
+  await signInAs(county, 'county@demo.fupin.cn');
+  await county.getByTestId('dashboard-row').first().waitFor();
+  await check(county, 'county-dashboard');
+  const ops = await phone();
+  await signInAs(ops, 'ops@demo.fupin.cn');
+  await ops.getByTestId('dashboard-row').first().waitFor();
+  await check(ops, 'ops-dashboard');
+});
