@@ -18,14 +18,7 @@ import {
 } from '../domain/householdFile';
 import { collections } from '../services/db';
 import { timestampField, typedCollection } from './converter';
-
-const regionFieldsShape = {
-  provinceCode: z.string(),
-  cityCode: z.string(),
-  countyCode: z.string(),
-  townshipCode: z.string(),
-  villageCode: z.string(),
-};
+import { regionFieldsShape } from './households';
 
 const memberSchema = z.looseObject({
   name: z.string(),

@@ -17,7 +17,7 @@ import { timestampField, typedCollection } from './converter';
 const regionLevelSchema = z.enum(regionLevels);
 
 /** The per-level code fields (domain/regions `RegionFields`) every village's document carries. */
-const regionFieldsShape = {
+export const regionFieldsShape = {
   provinceCode: z.string(),
   cityCode: z.string(),
   countyCode: z.string(),

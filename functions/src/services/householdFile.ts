@@ -15,6 +15,7 @@ import {
   sheetVisitDocs,
   townshipSettingsDocs,
   type StoredFileChange,
+  type StoredSheetVisit,
 } from '../data/householdFile';
 import { householdDocs, staffDocs, type StoredHousehold } from '../data/households';
 import { applicationPrivateDocs } from '../data/identification';
@@ -113,6 +114,13 @@ export async function currentSheet(householdId: string, household: StoredHouseho
       .filter((cause): cause is PovertyCause => cause !== undefined),
   };
   return { sheet, collected: false, revision: 0, fileSnapshot, privateSnapshot, file: undefined };
+}
+
+/** The day a visit names, then the moment it was recorded: two visits of one day keep their order. */
+export function inVisitOrder(a: StoredSheetVisit, b: StoredSheetVisit): number {
+  return (
+    a.visitedOn.localeCompare(b.visitedOn) || (a.at?.toMillis() ?? 0) - (b.at?.toMillis() ?? 0)
+  );
 }
 
 /** A staff phone as people dial and print it: the mainland number without +86. */
@@ -242,12 +250,7 @@ export async function householdFileOf(
       .map((doc) => changeRowOf(doc.id, doc.data()))
       .sort((a, b) => a.at.localeCompare(b.at) || a.field.localeCompare(b.field)),
     visits: [...visits.docs]
-      // The day a visit names, then the moment it was recorded: two visits of one day keep their order.
-      .sort(
-        (a, b) =>
-          a.data().visitedOn.localeCompare(b.data().visitedOn) ||
-          (a.data().at?.toMillis() ?? 0) - (b.data().at?.toMillis() ?? 0),
-      )
+      .sort((a, b) => inVisitOrder(a.data(), b.data()))
       .map((doc) => {
         const visit = doc.data();
         return {

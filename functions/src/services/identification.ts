@@ -41,7 +41,6 @@ import { ancestorsOf, isWithin, regionFieldsOf } from '../domain/regions';
 import { roleLabels, type Caller } from '../domain/roles';
 import { deny } from '../lib/callable';
 import { logs } from '../logs';
-import { isAlreadyExists } from './db';
 
 /** May this caller see the round's village at all (its village, township or county staff)? */
 export function canSeeVillage(caller: Caller, villageCode: string): boolean {
@@ -317,19 +316,6 @@ export async function stepsOf(roundId: string): Promise<StoredStep[]> {
 export async function applicationsOf(roundId: string) {
   const snapshot = await applicationDocs().where('roundId', '==', roundId).get();
   return snapshot.docs;
-}
-
-/**
- * A commit whose `create()` lost to a concurrent writer, told as a conflict: read again and redo
- * (retryOnConflict), now as an update of what the other created.
- */
-export async function createdOrConflict<T>(commit: Promise<T>): Promise<T> {
-  try {
-    return await commit;
-  } catch (error) {
-    if (isAlreadyExists(error)) throw Object.assign(new Error('created meanwhile'), { code: 10 });
-    throw error;
-  }
 }
 
 /** A notice's rows, in the appraisal's rank order: full names (the public page masks them). */

@@ -11,6 +11,7 @@ import {
   type NeedStatus,
 } from '../domain/need/status';
 import { deny } from '../lib/callable';
+import { isAlreadyExists } from './db';
 
 /** What a client receives of a `publicNeeds` document: the view and when it was published. */
 export function publicNeedFrom(document: PublicNeedDocument): PublicNeed {
@@ -98,6 +99,19 @@ export async function retryOnConflict<T>(
       }
       await pause(Math.random() * Math.min(200, 5 * 2 ** attempt));
     }
+  }
+}
+
+/**
+ * A commit whose `create()` lost to a concurrent writer, told as a conflict: read again and redo
+ * (retryOnConflict), now as an update of what the other created.
+ */
+export async function createdOrConflict<T>(commit: Promise<T>): Promise<T> {
+  try {
+    return await commit;
+  } catch (error) {
+    if (isAlreadyExists(error)) throw Object.assign(new Error('created meanwhile'), { code: 10 });
+    throw error;
   }
 }
 

@@ -6,9 +6,8 @@ import { chinaDateOf } from '../../domain/validation/idNumber';
 import { callable, deny } from '../../lib/callable';
 import { logs } from '../../logs';
 import { currentSheet, householdFileOf, householdFor } from '../../services/householdFile';
-import { retryOnConflict, unchanged } from '../../services/needs';
+import { createdOrConflict, retryOnConflict, unchanged } from '../../services/needs';
 import { runOnce } from '../../services/requests';
-import { createdOrConflict } from '../../services/identification';
 import { regionFieldsOf } from '../../domain/regions';
 
 /**

@@ -16,9 +16,8 @@ import { roleLabels } from '../../domain/roles';
 import type { CallableParsedInput } from '../../contract';
 import { callable } from '../../lib/callable';
 import { logs } from '../../logs';
-import { isAlreadyExists } from '../../services/db';
 import { confirmationPhotos, currentSheet, householdFor } from '../../services/householdFile';
-import { retryOnConflict, unchanged } from '../../services/needs';
+import { createdOrConflict, retryOnConflict, unchanged } from '../../services/needs';
 import { objectStore } from '../../services/objectStore';
 import { runOnce } from '../../services/requests';
 
@@ -119,9 +118,10 @@ export const recordSheetVisit = callable({
     const staff = (await staffDocs().doc(caller.uid).get()).data();
     const byName = staff?.name ?? roleLabels[caller.role];
 
-    const record = () =>
-      retryOnConflict(
-        () =>
+    // The file or the year's visit record created by a concurrent visit is read again, as any conflict.
+    const { result, replayed } = await retryOnConflict(
+      () =>
+        createdOrConflict(
           runOnce('recordSheetVisit', caller.uid, requestId, async (batch) => {
             const { household } = await householdFor(
               'recordSheetVisit',
@@ -257,17 +257,9 @@ export const recordSheetVisit = callable({
               completed: confirmationParties.every((party) => confirmations[party].kind !== 'none'),
             };
           }),
-        { message: '该户的信息表刚被他人更新，请重新打开后再提交' },
-      );
-    let outcome;
-    try {
-      outcome = await record();
-    } catch (error) {
-      // The file or the year's visit record was created by a concurrent visit: read again.
-      if (!isAlreadyExists(error)) throw error;
-      outcome = await record();
-    }
-    const { result, replayed } = outcome;
+        ),
+      { message: '该户的信息表刚被他人更新，请重新打开后再提交' },
+    );
     if (replayed) logs.callableReplayed('recordSheetVisit', caller.uid);
     else logs.sheetVisitRecorded(householdId, caller.uid, result.changes, result.completed);
     return result;

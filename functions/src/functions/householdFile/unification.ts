@@ -10,7 +10,7 @@ import { tableFile } from '../../domain/table';
 import { chinaDateOf } from '../../domain/validation/idNumber';
 import { callable, deny } from '../../lib/callable';
 import { logs } from '../../logs';
-import { changeRowOf } from '../../services/householdFile';
+import { changeRowOf, inVisitOrder } from '../../services/householdFile';
 import { retryOnConflict, unchanged } from '../../services/needs';
 import { runOnce } from '../../services/requests';
 
@@ -38,11 +38,7 @@ async function unificationReport(villageCode: string, year: number): Promise<Uni
   // A visit lacking a confirmation counts until a later visit of the year has all three: the
   // sheet signed last is the one that stands.
   const unconfirmed = new Map<string, number>();
-  const inOrder = [...sheetVisits.docs].sort(
-    (a, b) =>
-      a.data().visitedOn.localeCompare(b.data().visitedOn) ||
-      (a.data().at?.toMillis() ?? 0) - (b.data().at?.toMillis() ?? 0),
-  );
+  const inOrder = [...sheetVisits.docs].sort((a, b) => inVisitOrder(a.data(), b.data()));
   for (const doc of inOrder) {
     const visit = doc.data();
     visited.add(visit.householdId);

@@ -18,11 +18,10 @@ import {
   logMove,
   authorOf,
   conflictsBesides,
-  createdOrConflict,
   idClaimRef,
   idConflicts,
 } from '../../services/identification';
-import { retryOnConflict, unchanged } from '../../services/needs';
+import { createdOrConflict, retryOnConflict, unchanged } from '../../services/needs';
 import { runOnce } from '../../services/requests';
 
 /**

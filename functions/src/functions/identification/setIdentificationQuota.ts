@@ -4,8 +4,7 @@ import { quotaDocs } from '../../data/identification';
 import { isWithin, levelOfCode, parentCode } from '../../domain/regions';
 import { callable, deny } from '../../lib/callable';
 import { db } from '../../services/db';
-import { createdOrConflict } from '../../services/identification';
-import { retryOnConflict, unchanged } from '../../services/needs';
+import { createdOrConflict, retryOnConflict, unchanged } from '../../services/needs';
 
 /**
  * 规模控制: the county allots each township its number of new identifications for the year, the
