@@ -6,15 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
-import {
-  adminDb,
-  call,
-  csvRowsOf,
-  newRequestId,
-  signInByPhone,
-  type CallError,
-} from '../support/platform';
-import { startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
+import { adminDb, call, csvRowsOf, newRequestId, type CallError } from '../support/platform';
+import { staffFromNothing, startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
 import { csvOf, header, id } from '../support/rosterFiles';
 
 const county = '520526';
@@ -128,48 +121,16 @@ describe('一户一册一卡', () => {
 
   beforeAll(async () => {
     platform = await startOwnPlatform(70);
-    const first = platform.admin('first', [
-      '--role',
-      'county_admin',
-      '--region',
-      county,
-      '--phone',
-      phones.county,
-      '--name',
-      '孙县长',
+    const byPhone = await staffFromNothing(platform, [
+      { phone: phones.county, name: '孙县长', role: 'county_admin', regionCode: county },
+      { phone: phones.township, name: '钱专干', role: 'township_admin', regionCode: township },
+      { phone: phones.village, name: '周信息员', role: 'village_admin', regionCode: village },
+      { phone: phones.helper, name: '郑帮扶', role: 'helper', regionCode: village },
+      { phone: phones.otherHelper, name: '冯帮扶', role: 'helper', regionCode: village },
     ]);
-    if (first.status !== 0) throw new Error(first.output);
-    tokens.county = await signInByPhone(phones.county);
-    await ok(
-      call(
-        'appointStaff',
-        {
-          requestId: newRequestId(),
-          phone: phones.township,
-          name: '钱专干',
-          role: 'township_admin',
-          regionCode: township,
-        },
-        tokens.county,
-      ),
-    );
-    tokens.township = await signInByPhone(phones.township);
-    for (const [phone, name, role] of [
-      [phones.village, '周信息员', 'village_admin'],
-      [phones.helper, '郑帮扶', 'helper'],
-      [phones.otherHelper, '冯帮扶', 'helper'],
-    ] as const) {
-      await ok(
-        call(
-          'appointStaff',
-          { requestId: newRequestId(), phone, name, role, regionCode: village },
-          tokens.township,
-        ),
-      );
+    for (const key of Object.keys(phones) as Array<keyof typeof phones>) {
+      tokens[key] = byPhone[phones[key]] as string;
     }
-    tokens.village = await signInByPhone(phones.village);
-    tokens.helper = await signInByPhone(phones.helper);
-    tokens.otherHelper = await signInByPhone(phones.otherHelper);
     await ok(
       call(
         'importRoster',

@@ -18,7 +18,7 @@ import {
   signInByPhone,
   type CallError,
 } from '../support/platform';
-import { startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
+import { staffFromNothing, startOwnPlatform, type OwnPlatform } from '../support/ownPlatform';
 import { csvOf, header, id } from '../support/rosterFiles';
 
 const county = '520526';
@@ -142,48 +142,23 @@ describe('建档立卡 identification', () => {
 
   beforeAll(async () => {
     platform = await startOwnPlatform(40);
-    const first = platform.admin('first', [
-      '--role',
-      'county_admin',
-      '--region',
-      county,
-      '--phone',
-      phones.county,
-      '--name',
-      '孙县长',
+    const byPhone = await staffFromNothing(platform, [
+      { phone: phones.county, name: '孙县长', role: 'county_admin', regionCode: county },
+      { phone: phones.township, name: '钱专干', role: 'township_admin', regionCode: township },
+      { phone: phones.village, name: '周信息员', role: 'village_admin', regionCode: village },
+      {
+        phone: phones.otherVillage,
+        name: '吴信息员',
+        role: 'village_admin',
+        regionCode: otherVillage,
+      },
+      { phone: phones.helper, name: '郑帮扶', role: 'helper', regionCode: village },
     ]);
-    if (first.status !== 0) throw new Error(first.output);
-    tokens.county = await signInByPhone(phones.county);
-    await ok(
-      call(
-        'appointStaff',
-        {
-          requestId: newRequestId(),
-          phone: phones.township,
-          name: '钱专干',
-          role: 'township_admin',
-          regionCode: township,
-        },
-        tokens.county,
-      ),
-    );
-    tokens.township = await signInByPhone(phones.township);
-    for (const [phone, name, role, regionCode] of [
-      [phones.village, '周信息员', 'village_admin', village],
-      [phones.otherVillage, '吴信息员', 'village_admin', otherVillage],
-      [phones.helper, '郑帮扶', 'helper', village],
-    ] as const) {
-      await ok(
-        call(
-          'appointStaff',
-          { requestId: newRequestId(), phone, name, role, regionCode },
-          tokens.township,
-        ),
-      );
-    }
-    tokens.village = await signInByPhone(phones.village);
-    tokens.otherVillage = await signInByPhone(phones.otherVillage);
-    tokens.helper = await signInByPhone(phones.helper);
+    tokens.county = byPhone[phones.county] as string;
+    tokens.township = byPhone[phones.township] as string;
+    tokens.village = byPhone[phones.village] as string;
+    tokens.otherVillage = byPhone[phones.otherVillage] as string;
+    tokens.helper = byPhone[phones.helper] as string;
     tokens.objector = await signInByPhone(phones.objector);
 
     // Three roster households in the village, all registered (100 %); one in the other village.

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { untilReady } from '../../functions/local/untilReady';
 import { testBasePort } from './globalSetup';
+import { call, newRequestId, signInByPhone } from './platform';
 
 const root = resolve(__dirname, '../..');
 const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
@@ -60,4 +61,55 @@ export async function startOwnPlatform(offset: number): Promise<OwnPlatform> {
       process.env = savedEnv;
     },
   };
+}
+
+export interface StaffToAppoint {
+  phone: string;
+  name: string;
+  role: 'county_admin' | 'township_admin' | 'village_admin' | 'helper';
+  regionCode: string;
+}
+
+const appointedBy: Record<StaffToAppoint['role'], StaffToAppoint['role'] | undefined> = {
+  county_admin: undefined,
+  township_admin: 'county_admin',
+  village_admin: 'township_admin',
+  helper: 'township_admin',
+};
+
+/**
+ * Staff from nothing, as a real roll-out makes them: the first by `admin:first`, each next one
+ * appointed (appointStaff) by the first listed of the office above it. Each one's ID token, by phone.
+ */
+export async function staffFromNothing(
+  platform: OwnPlatform,
+  [first, ...rest]: [StaffToAppoint, ...StaffToAppoint[]],
+): Promise<Record<string, string>> {
+  const made = platform.admin('first', [
+    '--role',
+    first.role,
+    '--region',
+    first.regionCode,
+    '--phone',
+    first.phone,
+    '--name',
+    first.name,
+  ]);
+  if (made.status !== 0) throw new Error(made.output);
+  const tokens: Record<string, string> = { [first.phone]: await signInByPhone(first.phone) };
+  const byRole: Partial<Record<StaffToAppoint['role'], string>> = {
+    [first.role]: tokens[first.phone],
+  };
+  for (const staff of rest) {
+    const appointer = byRole[appointedBy[staff.role] ?? staff.role];
+    const { error } = await call(
+      'appointStaff',
+      { requestId: newRequestId(), ...staff },
+      appointer,
+    );
+    if (error) throw new Error(`cannot appoint ${staff.role}: ${error.status} ${error.message}`);
+    tokens[staff.phone] = await signInByPhone(staff.phone);
+    byRole[staff.role] ??= tokens[staff.phone];
+  }
+  return tokens;
 }
