@@ -481,6 +481,53 @@ describe('一户一册一卡', () => {
     ]);
   });
 
+  it('takes one of two visits sent at once on the same sheet, and refuses the other', async () => {
+    const revision = (await fileOf()).revision;
+    const visit = (wage: number) => ({
+      requestId: newRequestId(),
+      householdId,
+      visitedOn: today,
+      baseRevision: revision,
+      sheet: {
+        members: [
+          {
+            existing: 0,
+            name: '杨桂花',
+            relation: 'spouse',
+            health: 'chronic',
+            education: 'primary',
+            labour: 'partial',
+          },
+          {
+            existing: 1,
+            name: '龙小军',
+            relation: 'child',
+            health: 'healthy',
+            education: 'junior',
+            labour: 'none',
+          },
+        ],
+        living,
+        income: { wage, business: 300_000, property: 0, transfer: 0 },
+        causes: ['因病'],
+      },
+      confirmations: signed(),
+    });
+    const answers = await Promise.all([
+      call<{ visitId: string }>('recordSheetVisit', visit(910_000), tokens.helper),
+      call<{ visitId: string }>('recordSheetVisit', visit(920_000), tokens.village),
+    ]);
+    expect(answers.filter((answer) => answer.result)).toHaveLength(1);
+    expect(answers.find((answer) => answer.error)?.error?.status).toBe('FAILED_PRECONDITION');
+    const file = await fileOf();
+    expect(file.revision).toBe(revision + 1);
+    // The file holds the winner's sheet, and its one change is the winner's alone.
+    const winner = answers.findIndex((answer) => answer.result);
+    expect(file.income?.wage).toBe(winner === 0 ? 910_000 : 920_000);
+    const visitId = answers[winner]?.result?.visitId as string;
+    expect(file.changes.filter((change) => change.visitId === visitId)).toHaveLength(1);
+  });
+
   it('prints the sheet, the handbook and the cards by the township’s card year, read by a real PDF reader', async () => {
     const sheet = await ok<{ dataBase64: string }>(
       call('exportInformationSheet', { householdId, year }, tokens.helper),

@@ -734,6 +734,27 @@ describe('建档立卡 identification', () => {
     expect(board).toContain('0857');
   });
 
+  it('keeps the villages’ quotas within the township’s when two are set at once', async () => {
+    await ok(
+      call(
+        'setIdentificationQuota',
+        { regionCode: township, year: 2027, quota: 10 },
+        tokens.county,
+      ),
+    );
+    const answers = await Promise.all(
+      [village, otherVillage].map((regionCode) =>
+        call('setIdentificationQuota', { regionCode, year: 2027, quota: 6 }, tokens.township),
+      ),
+    );
+    expect(answers.filter((answer) => answer.result)).toHaveLength(1);
+    expect(answers.find((answer) => answer.error)?.error?.message).toContain('超出本镇');
+    const allotted = (
+      await adminDb().collection('identificationQuotas').doc(`${township}_2027`).get()
+    ).get('allotted');
+    expect(allotted).toBe(6);
+  });
+
   describe('no step by the wrong role or region', () => {
     it('refuses other villages, helpers and offices outside the round', async () => {
       const other = await refused(call('getIdentificationRound', { roundId }, tokens.otherVillage));
