@@ -55,6 +55,7 @@ interface FileAnswer {
   differences: Array<{ field: string; file: string; roster: string }>;
   changes: Array<{
     id: string;
+    visitId: string;
     field: string;
     old: string;
     new: string;
